@@ -1,0 +1,37 @@
+import type { RegistryEntry } from './registry.js';
+
+/** Whether a backend can run here, and why not when it cannot. */
+export type Availability =
+  | { readonly available: true }
+  | { readonly available: false; readonly reason: string };
+
+/** What a backend runs on, reported in results so that numbers are never attributed to the wrong device. */
+export interface DeviceInfo {
+  /** Backend name, e.g. `wasm`. */
+  readonly backend: string;
+  /** Human-readable device, e.g. `NVIDIA H200` or `x86_64 CPU (2 threads)`. */
+  readonly device: string;
+  /** Further facts (driver, adapter, SIMD, feature level). */
+  readonly details: Readonly<Record<string, string | number | boolean>>;
+}
+
+/** A running backend: owns tables and kernels on one device. Later issues extend it with table operations. */
+export interface BackendAdapter {
+  readonly name: string;
+  /** Device facts for reports. */
+  deviceInfo(): DeviceInfo;
+  /** Releases device resources. */
+  dispose(): Promise<void>;
+}
+
+/**
+ * A registered backend. Factories are async (a GPU adapter must probe the device) and carry a priority used
+ * when the caller asks for the best available backend; higher wins.
+ */
+export interface BackendDefinition extends RegistryEntry {
+  readonly priority: number;
+  /** Probes whether the backend can run here, without side effects. */
+  availability(): Promise<Availability>;
+  /** Creates the adapter; throws BackendUnavailableError with the reason when it cannot. */
+  create(): Promise<BackendAdapter>;
+}

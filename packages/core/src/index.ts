@@ -1,0 +1,26 @@
+export type { Availability, BackendAdapter, BackendDefinition, DeviceInfo } from './backend.js';
+export type {
+  CombineMode,
+  EmbeddingStrategy,
+  EmbeddingStrategyDefinition,
+  EmbeddingStrategyOptions,
+} from './embedding-strategy.js';
+export {
+  AlreadyRegisteredError,
+  BackendUnavailableError,
+  BloomError,
+  type BloomErrorCode,
+  ConfigError,
+  DataError,
+  describe,
+  IdRangeError,
+  NotImplementedError,
+  NotRegisteredError,
+} from './errors.js';
+export type { HashFamily, HashFamilyConfig, PaddingOptions } from './hash-family.js';
+export type { Hasher, HasherDefinition } from './hasher.js';
+export type { ModelDefinition } from './model.js';
+export { Rng, type RngState } from './random.js';
+export { backends, embeddingStrategies, hashers, models } from './registries.js';
+export { createRegistry, type RegisterOptions, Registry, type RegistryEntry } from './registry.js';
+export { INT32_MAX, INT32_MIN, requireInteger, requireOneOf } from './validate.js';

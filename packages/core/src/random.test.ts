@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import { Rng } from './random.js';
+
+// Known answers from tools/reference/rng_vectors.py, an independent big-integer implementation.
+const U32: Record<string, number[]> = {
+  42: [2837322924, 544945897, 479756282, 3500138142, 339756180, 113173290, 65323186, 1112262688],
+  0: [3809008728, 1133695204, 53579671, 2891528803, 139681546, 2203266335, 104831812, 1587294886],
+  1099511627783: [368071896, 501484723, 3045041044, 3466898179, 680906757, 3971650900, 136559453, 172996258],
+};
+const INTS_SEED7: [number, number[]][] = [
+  [1, [0, 0, 0, 0, 0, 0]],
+  [10, [5, 3, 8, 2, 5, 3]],
+  [1000003, [334787, 383123, 254084, 199387, 616481, 520763]],
+  [4294967291, [924364884, 2895072725, 554381150, 3432956282, 4248029279, 2538660083]],
+  [4294967296, [992355168, 56397915, 2967116620, 2422980902, 3414198200, 742935773]],
+];
+
+describe('Rng', () => {
+  it.each(Object.entries(U32))('matches the reference stream for seed %s', (seed, expected) => {
+    const rng = new Rng(Number(seed));
+    expect(Array.from({ length: 8 }, () => rng.nextUint32())).toEqual(expected);
+  });
+
+  it('matches the reference for unbiased bounded integers, including n = 2^32', () => {
+    const rng = new Rng(7);
+    for (const [n, expected] of INTS_SEED7) {
+      expect(Array.from({ length: 6 }, () => rng.nextInt(n))).toEqual(expected);
+    }
+  });
+
+  it('rejects bad seeds and bounds with a typed error naming the option', () => {
+    expect(() => new Rng(1.5)).toThrow(/Invalid seed/);
+    expect(() => new Rng(Number.NaN)).toThrow(/Invalid seed/);
+    expect(() => new Rng(1).nextInt(0)).toThrow(/Invalid n: expected an integer in \[1, 4294967296\]/);
+  });
+
+  it('gives uniform floats in [0, 1) and uniform bounded integers (chi-square)', () => {
+    const rng = new Rng(123);
+    const bins = new Float64Array(50);
+    const draws = 200_000;
+    let min = 1;
+    let max = 0;
+    for (let i = 0; i < draws; i++) {
+      const x = rng.next();
+      min = Math.min(min, x);
+      max = Math.max(max, x);
+      bins[Math.floor(x * 50)]!++;
+    }
+    expect(min).toBeGreaterThanOrEqual(0);
+    expect(max).toBeLessThan(1);
+    const expected = draws / 50;
+    const chi2 = bins.reduce((acc, o) => acc + (o - expected) ** 2 / expected, 0);
+    // 49 degrees of freedom: the 99.99% quantile is about 95.
+    expect(chi2).toBeLessThan(95);
+
+    const counts = new Float64Array(7);
+    for (let i = 0; i < 70_000; i++) counts[rng.nextInt(7)]!++;
+    const chi2Int = counts.reduce((acc, o) => acc + (o - 10_000) ** 2 / 10_000, 0);
+    expect(chi2Int).toBeLessThan(27.9); // 6 dof, 99.99%
+  });
+
+  it('draws normals with the requested mean and deviation', () => {
+    const rng = new Rng(9);
+    const xs = rng.fillNormal(new Float64Array(100_000), 2, 0.5);
+    const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
+    const variance = xs.reduce((a, b) => a + (b - mean) ** 2, 0) / xs.length;
+    expect(Math.abs(mean - 2)).toBeLessThan(0.01);
+    expect(Math.abs(Math.sqrt(variance) - 0.5)).toBeLessThan(0.01);
+  });
+
+  it('shuffles into a permutation, reproducibly from the seed', () => {
+    const a = new Rng(5).shuffle(Int32Array.from({ length: 100 }, (_, i) => i));
+    const b = new Rng(5).shuffle(Int32Array.from({ length: 100 }, (_, i) => i));
+    expect(a).toEqual(b);
+    expect([...a].sort((x, y) => x - y)).toEqual(Array.from({ length: 100 }, (_, i) => i));
+    expect([...a]).not.toEqual(Array.from({ length: 100 }, (_, i) => i));
+  });
+
+  it('saves and restores its state, and forks independent streams', () => {
+    const rng = new Rng(77);
+    rng.normal();
+    const state = rng.getState();
+    const first = [rng.normal(), rng.nextUint32(), rng.next()];
+    rng.setState(state);
+    expect([rng.normal(), rng.nextUint32(), rng.next()]).toEqual(first);
+    const child = rng.fork();
+    expect(child.nextUint32()).not.toBe(rng.nextUint32());
+    expect(() => rng.setState({ words: [0, 0, 0, 0] })).toThrow(RangeError);
+  });
+});

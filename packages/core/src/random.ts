@@ -1,0 +1,160 @@
+import { requireInteger } from './validate.js';
+
+/**
+ * splitmix32: expands a seed into well-mixed state words (the finaliser is MurmurHash3's fmix32).
+ * @internal
+ */
+function splitmix32(state: { x: number }): number {
+  state.x = (state.x + 0x9e3779b9) | 0;
+  let z = state.x;
+  z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
+  z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+  return (z ^ (z >>> 16)) >>> 0;
+}
+
+const TWO_POW_32 = 2 ** 32;
+const TWO_POW_53 = 2 ** 53;
+
+/**
+ * A seeded, fast pseudo-random generator (xoshiro128**, state seeded by splitmix32).
+ * Used wherever Bloom needs randomness (splits, negative sampling, initialisation) so that a run is
+ * reproducible from its seed. Not cryptographic.
+ *
+ * @example
+ * const rng = new Rng(42);
+ * rng.nextInt(10);             // an integer in [0, 10)
+ * rng.fillNormal(weights, 0, 1 / 32);
+ */
+export class Rng {
+  readonly #s = new Uint32Array(4);
+  #spare = Number.NaN;
+
+  /** @param seed - Any safe integer; equal seeds give equal streams. */
+  constructor(seed: number) {
+    requireInteger('seed', seed, Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
+    const low = seed >>> 0;
+    const high = Math.floor(seed / TWO_POW_32) >>> 0;
+    const st = { x: (low ^ Math.imul(high, 0x9e3779b1)) | 0 };
+    for (let i = 0; i < 4; i++) this.#s[i] = splitmix32(st);
+    if ((this.#s[0]! | this.#s[1]! | this.#s[2]! | this.#s[3]!) === 0) this.#s[0] = 1;
+  }
+
+  /** The next 32 random bits, as an unsigned integer in [0, 2^32). */
+  nextUint32(): number {
+    const s = this.#s;
+    const s0 = s[0]!;
+    const s1 = s[1]!;
+    const s2 = s[2]!;
+    const s3 = s[3]!;
+    const m = Math.imul(s1, 5);
+    const result = Math.imul((m << 7) | (m >>> 25), 9) >>> 0;
+    const t = s1 << 9;
+    const n2 = s2 ^ s0;
+    const n3 = s3 ^ s1;
+    s[1] = s1 ^ n2;
+    s[0] = s0 ^ n3;
+    s[2] = n2 ^ t;
+    s[3] = (n3 << 11) | (n3 >>> 21);
+    return result;
+  }
+
+  /** A float in [0, 1) with 53 random bits. */
+  next(): number {
+    const a = this.nextUint32() >>> 5;
+    const b = this.nextUint32() >>> 6;
+    return (a * 67108864 + b) / TWO_POW_53;
+  }
+
+  /**
+   * An unbiased integer in [0, n) (Lemire's multiply-and-reject method).
+   * @param n - An integer in [1, 2^32].
+   */
+  nextInt(n: number): number {
+    if (!(Number.isInteger(n) && n >= 1 && n <= TWO_POW_32)) requireInteger('n', n, 1, TWO_POW_32);
+    // Lemire: the high 32 bits of x * n, rejecting the few x whose low bits fall below (2^32 - n) mod n.
+    // x * n needs up to 64 bits, so n is split into 16-bit halves to keep every product exact in doubles.
+    const nHigh = Math.floor(n / 65536);
+    const nLow = n % 65536;
+    let threshold = -1;
+    for (;;) {
+      const x = this.nextUint32();
+      const a = x * nHigh;
+      const aLow = a % 65536;
+      const sum = aLow * 65536 + x * nLow;
+      const low32 = sum % TWO_POW_32;
+      const high32 = (a - aLow) / 65536 + Math.floor(sum / TWO_POW_32);
+      if (low32 >= n) return high32;
+      if (threshold < 0) threshold = (TWO_POW_32 - n) % n;
+      if (low32 >= threshold) return high32;
+    }
+  }
+
+  /** A normal deviate (Marsaglia's polar method). */
+  normal(mean = 0, std = 1): number {
+    if (!Number.isNaN(this.#spare)) {
+      const z = this.#spare;
+      this.#spare = Number.NaN;
+      return mean + std * z;
+    }
+    let u: number;
+    let v: number;
+    let s: number;
+    do {
+      u = 2 * this.next() - 1;
+      v = 2 * this.next() - 1;
+      s = u * u + v * v;
+    } while (s >= 1 || s === 0);
+    const f = Math.sqrt((-2 * Math.log(s)) / s);
+    this.#spare = v * f;
+    return mean + std * u * f;
+  }
+
+  /** Fills `out` with uniform floats in [low, high). */
+  fillUniform<A extends Float32Array | Float64Array>(out: A, low = 0, high = 1): A {
+    const width = high - low;
+    for (let i = 0; i < out.length; i++) out[i] = low + width * this.next();
+    return out;
+  }
+
+  /** Fills `out` with normal deviates. */
+  fillNormal<A extends Float32Array | Float64Array>(out: A, mean = 0, std = 1): A {
+    for (let i = 0; i < out.length; i++) out[i] = this.normal(mean, std);
+    return out;
+  }
+
+  /** Shuffles `array` in place (Fisher-Yates) and returns it. */
+  shuffle<A extends { length: number; [index: number]: unknown }>(array: A): A {
+    for (let i = array.length - 1; i > 0; i--) {
+      const j = this.nextInt(i + 1);
+      const tmp = array[i];
+      array[i] = array[j];
+      array[j] = tmp;
+    }
+    return array;
+  }
+
+  /** A new generator seeded from this one's stream, for an independent sub-stream (e.g. one per worker). */
+  fork(): Rng {
+    return new Rng(this.nextUint32() * 2097152 + (this.nextUint32() >>> 11));
+  }
+
+  /** The generator's state, for checkpoints. */
+  getState(): RngState {
+    return { words: [this.#s[0]!, this.#s[1]!, this.#s[2]!, this.#s[3]!], spare: this.#spare };
+  }
+
+  /** Restores a state saved by {@link Rng.getState}. */
+  setState(state: RngState): void {
+    if (state.words.length !== 4 || state.words.every((w) => w === 0)) {
+      throw new RangeError('Rng state must be 4 uint32 words, not all zero');
+    }
+    for (let i = 0; i < 4; i++) this.#s[i] = state.words[i]! >>> 0;
+    this.#spare = state.spare ?? Number.NaN;
+  }
+}
+
+/** Serializable state of an {@link Rng}. */
+export interface RngState {
+  readonly words: readonly number[];
+  readonly spare?: number;
+}

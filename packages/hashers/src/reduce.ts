@@ -1,0 +1,24 @@
+/** Floor-mod (Python's `%`) of a signed 32-bit hash into [0, m): the result is never negative. */
+export function floorMod(hash: number, m: number): number {
+  const r = hash % m;
+  // `+ 0` turns the -0 of a negative multiple of m into 0.
+  return r < 0 ? r + m : r + 0;
+}
+
+/** `a * b mod m` for integers 0 <= a, b < m <= 2^31, exact (the product may exceed 2^53). */
+export function mulMod(a: number, b: number, m: number): number {
+  const product = a * b;
+  if (product <= Number.MAX_SAFE_INTEGER) return (product % m) + 0;
+  // Split b into 16-bit halves: every intermediate stays below 2^48.
+  const high = Math.floor(b / 65536);
+  const low = b % 65536;
+  return (((a * high) % m) * 65536 + a * low) % m;
+}
+
+/** The unsigned 64-bit value `high * 2^32 + low` mod m, exact, for m <= 2^31. */
+export function mod64(high: number, low: number, m: number): number {
+  let r = (high >>> 0) % m;
+  r = (r * 65536) % m;
+  r = (r * 65536) % m;
+  return (r + (low >>> 0)) % m;
+}
