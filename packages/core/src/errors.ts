@@ -31,11 +31,14 @@ export class ConfigError extends BloomError {
   readonly option: string;
   /** A human description of the allowed values (for example `an integer >= 1`). */
   readonly allowed: string;
+  /** The value that was refused. */
+  readonly received: unknown;
 
   constructor(option: string, allowed: string, received: unknown) {
     super('BLOOM_CONFIG', `Invalid ${option}: expected ${allowed}, got ${describe(received)}`);
     this.option = option;
     this.allowed = allowed;
+    this.received = received;
   }
 }
 

@@ -1,5 +1,5 @@
 import type { Hasher, HasherDefinition } from '@bloom/core';
-import { floorMod, mulMod } from './reduce.js';
+import { floorMod, floorModFast, mulMod } from './reduce.js';
 import { SeededHasher } from './seeded-hasher.js';
 
 /** Registered name of the multiplicative scheme. */
@@ -33,12 +33,12 @@ export class MultiplicativeHasher extends SeededHasher implements Hasher {
 
   bucketInt32Array(ids: Int32Array, buckets: number, out: Int32Array, offset = 0, stride = 1): Int32Array {
     const factor = this.seed % buckets;
+    const inverse = 1 / buckets;
     // Below 2^26 buckets the product of two residues stays under 2^52: exact in a double.
     const exactInDouble = buckets <= 2 ** 26;
     for (let i = 0, o = offset; i < ids.length; i++, o += stride) {
-      let a = ids[i]! % buckets;
-      if (a < 0) a += buckets;
-      out[o] = exactInDouble ? (a * factor) % buckets : mulMod(a, factor, buckets);
+      const a = floorModFast(ids[i]!, buckets, inverse);
+      out[o] = exactInDouble ? floorModFast(a * factor, buckets, inverse) : mulMod(a, factor, buckets);
     }
     return out;
   }

@@ -1,5 +1,5 @@
 import type { Hasher, HasherDefinition } from '@bloom/core';
-import { floorMod } from './reduce.js';
+import { floorMod, floorModFast } from './reduce.js';
 import { SeededHasher } from './seeded-hasher.js';
 
 /** Registered name of MurmurHash3_x86_32. */
@@ -74,9 +74,9 @@ export class Murmur3Hasher extends SeededHasher implements Hasher {
 
   bucketInt32Array(ids: Int32Array, buckets: number, out: Int32Array, offset = 0, stride = 1): Int32Array {
     const seed = this.seed | 0;
+    const inverse = 1 / buckets;
     for (let i = 0, o = offset; i < ids.length; i++, o += stride) {
-      const r = murmur3Int32(ids[i]!, seed) % buckets;
-      out[o] = r < 0 ? r + buckets : r;
+      out[o] = floorModFast(murmur3Int32(ids[i]!, seed), buckets, inverse);
     }
     return out;
   }

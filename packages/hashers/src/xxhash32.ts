@@ -1,4 +1,5 @@
 import type { Hasher, HasherDefinition } from '@bloom/core';
+import { floorModFast } from './reduce.js';
 import { SeededHasher } from './seeded-hasher.js';
 
 /** Registered name of XXH32. */
@@ -85,8 +86,9 @@ export class XxHash32Hasher extends SeededHasher implements Hasher {
 
   bucketInt32Array(ids: Int32Array, buckets: number, out: Int32Array, offset = 0, stride = 1): Int32Array {
     const seed = this.seed | 0;
+    const inverse = 1 / buckets;
     for (let i = 0, o = offset; i < ids.length; i++, o += stride) {
-      out[o] = (xxhash32Int32(ids[i]!, seed) >>> 0) % buckets;
+      out[o] = floorModFast(xxhash32Int32(ids[i]!, seed) >>> 0, buckets, inverse);
     }
     return out;
   }

@@ -1,7 +1,7 @@
 import type { Hasher, HasherDefinition } from '@bloom/core';
-import { mod64 } from './reduce.js';
+import { mod64, mod64Reducer } from './reduce.js';
 import { SeededHasher } from './seeded-hasher.js';
-import { add, high, low, mul, rotl, xorShiftRight } from './u64.js';
+import { add, high, low, mul, R, rotl, xorShiftRight } from './u64.js';
 
 /** Registered name of XXH64. */
 export const XXHASH64 = 'xxhash64';
@@ -39,17 +39,30 @@ function avalanche(h: number, l: number): void {
   xorShiftRight(high(), low(), 32);
 }
 
-/** XXH64 of the 4 little-endian bytes of an int32 with a 32-bit seed; result in the u64 registers. */
+/**
+ * XXH64 of the 4 little-endian bytes of an int32 with a 32-bit seed; result in the u64 registers.
+ * The hot path of bulk hashing, so the generic steps are specialised by hand: the input is one 32-bit lane and
+ * the shifts are constants.
+ */
 function xxh64Int32(id: number, seed: number): void {
-  add(0, seed, P5H, P5L);
-  add(high(), low(), 0, 4);
-  const h = high();
-  const l = low();
-  mul(0, id >>> 0, P1H, P1L);
-  rotl(h ^ high(), l ^ low(), 23);
-  mul(high(), low(), P2H, P2L);
-  add(high(), low(), P3H, P3L);
-  avalanche(high(), low());
+  // h = seed + P5 + 4
+  const start = (seed >>> 0) + P5L + 4;
+  let h = (P5H + (start > 0xffffffff ? 1 : 0)) | 0;
+  let l = start | 0;
+  // h ^= id * P1; h = rotl(h, 23) * P2 + P3
+  mul(0, id, P1H, P1L);
+  h ^= R[0]!;
+  l ^= R[1]!;
+  mul((h << 23) | (l >>> 9), (l << 23) | (h >>> 9), P2H, P2L);
+  const sum = (R[1]! >>> 0) + P3L;
+  l = sum | 0;
+  h = (R[0]! + P3H + (sum > 0xffffffff ? 1 : 0)) | 0;
+  // avalanche: ^= >>> 33; *= P2; ^= >>> 29; *= P3; ^= >>> 32
+  mul(h, l ^ (h >>> 1), P2H, P2L);
+  h = R[0]!;
+  l = R[1]!;
+  mul(h ^ (h >>> 29), l ^ ((l >>> 29) | (h << 3)), P3H, P3L);
+  R[1] = R[1]! ^ R[0]!;
 }
 
 /** XXH64 of a byte string with a 32-bit seed; result in the u64 registers. */
@@ -166,7 +179,7 @@ export class XxHash64Hasher extends SeededHasher implements Hasher {
   hashInt32Array(ids: Int32Array, out = new Int32Array(ids.length)): Int32Array {
     for (let i = 0; i < ids.length; i++) {
       xxh64Int32(ids[i]!, this.seed);
-      out[i] = low() | 0;
+      out[i] = R[1]!;
     }
     return out;
   }
@@ -178,9 +191,10 @@ export class XxHash64Hasher extends SeededHasher implements Hasher {
 
   bucketInt32Array(ids: Int32Array, buckets: number, out: Int32Array, offset = 0, stride = 1): Int32Array {
     const seed = this.seed;
+    const reduce = mod64Reducer(buckets);
     for (let i = 0, o = offset; i < ids.length; i++, o += stride) {
       xxh64Int32(ids[i]!, seed);
-      out[o] = mod64(high(), low(), buckets);
+      out[o] = reduce(R[0]! >>> 0, R[1]! >>> 0);
     }
     return out;
   }

@@ -1,0 +1,59 @@
+import { BloomError } from '@bloom/core';
+import { registerBuiltinHashers } from '@bloom/hashers';
+import { Command, CommanderError } from 'commander';
+import { registerHashCommand } from './commands/hash.js';
+import { registerQualityCommand } from './commands/quality.js';
+import { type CliIo, processIo } from './io.js';
+
+/** Exit code for bad arguments or configuration (as commander and most Unix tools use for usage errors). */
+export const EXIT_USAGE = 2;
+/** Exit code for any other failure. */
+export const EXIT_FAILURE = 1;
+
+/** Builds the `bloom` command tree, writing through `io` and never exiting the process itself. */
+export function createProgram(io: CliIo = processIo): Command {
+  registerBuiltinHashers();
+  const program = new Command('bloom')
+    .description('Bloom embeddings for recommender models: hashing, training and benchmarks')
+    .option(
+      '--plugin <module>',
+      'import a module that registers hashers, strategies or backends first (repeatable)',
+      (value: string, previous: string[]) => [...previous, value],
+      [] as string[],
+    )
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({ writeOut: io.out, writeErr: io.err });
+  program.hook('preAction', async (command) => {
+    for (const specifier of command.opts().plugin as string[]) await import(specifier);
+  });
+  registerHashCommand(program, io);
+  registerQualityCommand(program, io);
+  for (const command of program.commands)
+    command.exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err });
+  return program;
+}
+
+/**
+ * Runs `bloom` with `argv` (without the node and script paths) and returns the exit code: 0 on success,
+ * {@link EXIT_USAGE} for bad arguments, {@link EXIT_FAILURE} otherwise. Errors go to `io.err`.
+ */
+export async function run(argv: readonly string[], io: CliIo = processIo): Promise<number> {
+  const program = createProgram(io);
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and version are requested output, not failures; commander has already printed its message.
+      if (error.exitCode === 0) return 0;
+      return EXIT_USAGE;
+    }
+    if (error instanceof BloomError) {
+      io.err(`bloom: ${error.message}\n`);
+      return error.code === 'BLOOM_CONFIG' ? EXIT_USAGE : EXIT_FAILURE;
+    }
+    io.err(`bloom: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    return EXIT_FAILURE;
+  }
+}
