@@ -1,0 +1,101 @@
+// Packs every workspace package and installs each tarball, with only the tarballs of the packages it depends
+// on, into a scratch project that imports it from plain Node (ESM) and type-checks a TypeScript consumer.
+// A missing `files` entry, export or declaration fails here, as it would for a user. Run after `npm run build`.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const root = resolve(import.meta.dirname, '..');
+const tsc = join(root, 'node_modules/typescript/bin/tsc');
+const scratch = mkdtempSync(join(tmpdir(), 'bloom-pack-check-'));
+const sh = (cmd, args, cwd) => execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+
+const packages = readdirSync(join(root, 'packages')).map((dir) => {
+  const manifest = JSON.parse(readFileSync(join(root, 'packages', dir, 'package.json'), 'utf8'));
+  return { dir, manifest };
+});
+const byName = new Map(packages.map((p) => [p.manifest.name, p]));
+
+// Each package's smoke test: an ESM import that exercises it, and a typed consumer.
+const smoke = {
+  '@bloom/core': {
+    js: `import { createRegistry, Rng, ConfigError } from '@bloom/core';
+const r = createRegistry('thing'); r.register({ name: 'a' });
+if (!r.has('a') || new Rng(42).nextUint32() !== 2837322924) throw new Error('core misbehaves');
+if (!(new ConfigError('x', 'y', 1) instanceof Error)) throw new Error('errors broken');`,
+    ts: `import { type HasherDefinition, Rng, createRegistry } from '@bloom/core';
+const registry = createRegistry<HasherDefinition>('hasher');
+const n: number = new Rng(1).nextInt(10);
+export { registry, n };`,
+  },
+  '@bloom/hashers': {
+    js: `import { hashers } from '@bloom/core';
+import { createHashFamily } from '@bloom/hashers';
+const f = createHashFamily({ hasher: 'murmur3', numHashes: 4, buckets: 200, paddingIdx: 0 });
+if (f.indices(Int32Array.of(0, 1)).join() !== '0,0,0,0,1,32,82,14') throw new Error('hashers misbehave');
+if (hashers.list().join() !== 'multiplicative,murmur3,xxhash32,xxhash64') throw new Error('not registered');`,
+    ts: `import { createHashFamily, type HashFamilyOptions } from '@bloom/hashers';
+import type { HashFamily } from '@bloom/core';
+const options: HashFamilyOptions = { hasher: 'xxhash64', numHashes: 2, buckets: 10 };
+const family: HashFamily = createHashFamily(options);
+const out: Int32Array = family.indices(Int32Array.of(1));
+export { out };`,
+  },
+  '@bloom/cli': {
+    js: `import { run } from '@bloom/cli';
+let out = '';
+const code = await run(['hash', '--hasher=murmur3', '--hashes=4', '--buckets=200', '--ids=0,1', '--padding-idx=0', '--json'],
+  { out: (t) => { out += t; }, err: () => {} });
+if (code !== 0 || JSON.parse(out).indices[1].join() !== '1,32,82,14') throw new Error('cli misbehaves');`,
+    ts: `import { run, type CliIo } from '@bloom/cli';
+const io: CliIo = { out: () => {}, err: () => {} };
+const code: Promise<number> = run(['--help'], io);
+export { code };`,
+  },
+};
+
+function dependencyClosure(name, seen = new Set()) {
+  if (seen.has(name)) return seen;
+  seen.add(name);
+  for (const dep of Object.keys(byName.get(name).manifest.dependencies ?? {})) {
+    if (byName.has(dep)) dependencyClosure(dep, seen);
+  }
+  return seen;
+}
+
+try {
+  const tarballs = new Map();
+  for (const { dir, manifest } of packages) {
+    const [info] = JSON.parse(sh('npm', ['pack', '--json', '--pack-destination', scratch], join(root, 'packages', dir)));
+    tarballs.set(manifest.name, join(scratch, info.filename));
+    if (!info.files.some((f) => f.path === 'README.md')) throw new Error(`${manifest.name}: README.md is not packed`);
+    if (info.files.some((f) => f.path.endsWith('.test.js'))) throw new Error(`${manifest.name}: tests are packed`);
+    if (!smoke[manifest.name]) throw new Error(`${manifest.name}: add a smoke test to tools/pack-check.mjs`);
+  }
+  for (const { dir, manifest } of packages) {
+    const project = join(scratch, `consumer-${dir}`);
+    mkdirSync(project);
+    writeFileSync(join(project, 'package.json'), JSON.stringify({ name: `consumer-${dir}`, private: true, type: 'module' }));
+    const needed = [...dependencyClosure(manifest.name)].map((name) => tarballs.get(name));
+    sh('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error', ...needed], project);
+    writeFileSync(join(project, 'smoke.mjs'), smoke[manifest.name].js);
+    sh('node', ['smoke.mjs'], project);
+    writeFileSync(join(project, 'consumer.ts'), smoke[manifest.name].ts);
+    writeFileSync(
+      join(project, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: { module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', strict: true, noEmit: true, types: [] },
+        files: ['consumer.ts'],
+      }),
+    );
+    sh('node', [tsc, '-p', 'tsconfig.json'], project);
+    if (manifest.bin) {
+      for (const bin of Object.keys(manifest.bin)) sh(join(project, 'node_modules/.bin', bin), ['--help'], project);
+    }
+    process.stderr.write(`pack-check: ${manifest.name} installs alone (with ${needed.length - 1} Bloom dependencies), imports and type-checks\n`);
+  }
+  process.stdout.write(`pack-check: all ${packages.length} packages install, import and type-check\n`);
+} finally {
+  rmSync(scratch, { recursive: true, force: true });
+}
