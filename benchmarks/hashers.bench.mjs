@@ -106,11 +106,20 @@ const rows = hashers.list().map((name) => {
     speedup_vs_fresh_bytes: typical / ours,
   };
 });
-for (const r of rows) for (const key of Object.keys(r)) if (typeof r[key] === 'number') r[key] = Number(r[key].toPrecision(4));
+for (const r of rows)
+  for (const key of Object.keys(r)) if (typeof r[key] === 'number') r[key] = Number(r[key].toPrecision(4));
 
 const command = 'npm run bench:hashers';
 const machine = `${cpus()[0]?.model ?? 'unknown CPU'} (${cpus().length} cores), ${platform()} ${arch()}, Node ${process.version}`;
-const result = { command, date: new Date().toISOString(), machine, ids_per_call: N, buckets: M, statistic: 'median (mitata p50)', rows };
+const result = {
+  command,
+  date: new Date().toISOString(),
+  machine,
+  ids_per_call: N,
+  buckets: M,
+  statistic: 'median (mitata p50)',
+  rows,
+};
 writeFileSync(new URL('./results/hashers.json', import.meta.url), `${JSON.stringify(result, null, 2)}\n`);
 const table = [
   '| hasher | bloom bulk (M ids/s) | bloom family k=4 (M ids/s) | reference | reference, reused buffer (M ids/s) | speed-up | reference, fresh bytes per id (M ids/s) | speed-up |',

@@ -9,7 +9,8 @@ import { join, resolve } from 'node:path';
 const root = resolve(import.meta.dirname, '..');
 const tsc = join(root, 'node_modules/typescript/bin/tsc');
 const scratch = mkdtempSync(join(tmpdir(), 'bloom-pack-check-'));
-const sh = (cmd, args, cwd) => execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+const sh = (cmd, args, cwd) =>
+  execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
 
 const packages = readdirSync(join(root, 'packages')).map((dir) => {
   const manifest = JSON.parse(readFileSync(join(root, 'packages', dir, 'package.json'), 'utf8'));
@@ -67,33 +68,54 @@ function dependencyClosure(name, seen = new Set()) {
 try {
   const tarballs = new Map();
   for (const { dir, manifest } of packages) {
-    const [info] = JSON.parse(sh('npm', ['pack', '--json', '--pack-destination', scratch], join(root, 'packages', dir)));
+    const [info] = JSON.parse(
+      sh('npm', ['pack', '--json', '--pack-destination', scratch], join(root, 'packages', dir)),
+    );
     tarballs.set(manifest.name, join(scratch, info.filename));
-    if (!info.files.some((f) => f.path === 'README.md')) throw new Error(`${manifest.name}: README.md is not packed`);
-    if (info.files.some((f) => f.path.endsWith('.test.js'))) throw new Error(`${manifest.name}: tests are packed`);
+    if (!info.files.some((f) => f.path === 'README.md'))
+      throw new Error(`${manifest.name}: README.md is not packed`);
+    if (info.files.some((f) => f.path.endsWith('.test.js')))
+      throw new Error(`${manifest.name}: tests are packed`);
     if (!smoke[manifest.name]) throw new Error(`${manifest.name}: add a smoke test to tools/pack-check.mjs`);
   }
   for (const { dir, manifest } of packages) {
     const project = join(scratch, `consumer-${dir}`);
     mkdirSync(project);
-    writeFileSync(join(project, 'package.json'), JSON.stringify({ name: `consumer-${dir}`, private: true, type: 'module' }));
+    writeFileSync(
+      join(project, 'package.json'),
+      JSON.stringify({ name: `consumer-${dir}`, private: true, type: 'module' }),
+    );
     const needed = [...dependencyClosure(manifest.name)].map((name) => tarballs.get(name));
-    sh('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error', ...needed], project);
+    sh(
+      'npm',
+      ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error', ...needed],
+      project,
+    );
     writeFileSync(join(project, 'smoke.mjs'), smoke[manifest.name].js);
     sh('node', ['smoke.mjs'], project);
     writeFileSync(join(project, 'consumer.ts'), smoke[manifest.name].ts);
     writeFileSync(
       join(project, 'tsconfig.json'),
       JSON.stringify({
-        compilerOptions: { module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', strict: true, noEmit: true, types: [] },
+        compilerOptions: {
+          module: 'nodenext',
+          moduleResolution: 'nodenext',
+          target: 'es2022',
+          strict: true,
+          noEmit: true,
+          types: [],
+        },
         files: ['consumer.ts'],
       }),
     );
     sh('node', [tsc, '-p', 'tsconfig.json'], project);
     if (manifest.bin) {
-      for (const bin of Object.keys(manifest.bin)) sh(join(project, 'node_modules/.bin', bin), ['--help'], project);
+      for (const bin of Object.keys(manifest.bin))
+        sh(join(project, 'node_modules/.bin', bin), ['--help'], project);
     }
-    process.stderr.write(`pack-check: ${manifest.name} installs alone (with ${needed.length - 1} Bloom dependencies), imports and type-checks\n`);
+    process.stderr.write(
+      `pack-check: ${manifest.name} installs alone (with ${needed.length - 1} Bloom dependencies), imports and type-checks\n`,
+    );
   }
   process.stdout.write(`pack-check: all ${packages.length} packages install, import and type-check\n`);
 } finally {

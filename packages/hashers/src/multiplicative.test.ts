@@ -14,7 +14,7 @@ describe('multiplicative', () => {
     const rng = new Rng(11);
     const ids = Int32Array.from({ length: 3000 }, () => rng.nextUint32() | 0);
     ids.set([0, 1, -1, 2 ** 31 - 1, -(2 ** 31)]);
-    for (const m of [1, 7, 200, 2 ** 26, 2 ** 26 + 1, 2 ** 31 - 1]) {
+    for (const m of [1, 7, 200, 2 ** 21, 2 ** 21 + 1, 2 ** 26, 2 ** 26 + 1, 2 ** 31 - 1]) {
       for (const prime of SPOTLIGHT_SEEDS.slice(0, 3)) {
         const hasher = new MultiplicativeHasher(prime);
         const bulk = hasher.bucketInt32Array(ids, m, new Int32Array(ids.length));

@@ -34,6 +34,13 @@ export class MultiplicativeHasher extends SeededHasher implements Hasher {
   bucketInt32Array(ids: Int32Array, buckets: number, out: Int32Array, offset = 0, stride = 1): Int32Array {
     const factor = this.seed % buckets;
     const inverse = 1 / buckets;
+    if (buckets <= 2 ** 21) {
+      // |id| <= 2^31 and factor < 2^21: the product stays below 2^52, so one exact reduction suffices.
+      for (let i = 0, o = offset; i < ids.length; i++, o += stride) {
+        out[o] = floorModFast(ids[i]! * factor, buckets, inverse);
+      }
+      return out;
+    }
     // Below 2^26 buckets the product of two residues stays under 2^52: exact in a double.
     const exactInDouble = buckets <= 2 ** 26;
     for (let i = 0, o = offset; i < ids.length; i++, o += stride) {
