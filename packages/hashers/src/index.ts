@@ -14,6 +14,7 @@ export {
 } from './quality.js';
 export { builtinHashers, registerBuiltinHashers } from './register.js';
 export { SPOTLIGHT_SEEDS } from './seeds.js';
+export { setWasmKernelsEnabled, wasmKernelsAvailable } from './wasm/kernels.js';
 export { XXHASH32, XxHash32Hasher, xxhash32, xxhash32Bytes, xxhash32Int32 } from './xxhash32.js';
 export { XXHASH64, XxHash64Hasher, xxhash64 } from './xxhash64.js';
 

@@ -1,6 +1,7 @@
 import type { Hasher, HasherDefinition } from '@bloom/core';
 import { floorMod, floorModFast, mulMod } from './reduce.js';
 import { SeededHasher } from './seeded-hasher.js';
+import { runBucketKernel } from './wasm/kernels.js';
 
 /** Registered name of the multiplicative scheme. */
 export const MULTIPLICATIVE = 'multiplicative';
@@ -35,6 +36,7 @@ export class MultiplicativeHasher extends SeededHasher implements Hasher {
     const factor = this.seed % buckets;
     const inverse = 1 / buckets;
     if (buckets <= 2 ** 21) {
+      if (runBucketKernel('multiplicative_buckets', ids, factor, buckets, out, offset, stride)) return out;
       // |id| <= 2^31 and factor < 2^21: the product stays below 2^52, so one exact reduction suffices.
       for (let i = 0, o = offset; i < ids.length; i++, o += stride) {
         out[o] = floorModFast(ids[i]! * factor, buckets, inverse);

@@ -1,6 +1,7 @@
 import type { Hasher, HasherDefinition } from '@bloom/core';
 import { floorMod, floorModFast } from './reduce.js';
 import { SeededHasher } from './seeded-hasher.js';
+import { runBucketKernel } from './wasm/kernels.js';
 
 /** Registered name of MurmurHash3_x86_32. */
 export const MURMUR3 = 'murmur3';
@@ -73,6 +74,7 @@ export class Murmur3Hasher extends SeededHasher implements Hasher {
   }
 
   bucketInt32Array(ids: Int32Array, buckets: number, out: Int32Array, offset = 0, stride = 1): Int32Array {
+    if (runBucketKernel('murmur3_buckets', ids, this.seed, buckets, out, offset, stride)) return out;
     const seed = this.seed | 0;
     const inverse = 1 / buckets;
     for (let i = 0, o = offset; i < ids.length; i++, o += stride) {

@@ -1,6 +1,7 @@
 import type { Hasher, HasherDefinition } from '@bloom/core';
 import { floorModFast } from './reduce.js';
 import { SeededHasher } from './seeded-hasher.js';
+import { runBucketKernel } from './wasm/kernels.js';
 
 /** Registered name of XXH32. */
 export const XXHASH32 = 'xxhash32';
@@ -85,6 +86,7 @@ export class XxHash32Hasher extends SeededHasher implements Hasher {
   }
 
   bucketInt32Array(ids: Int32Array, buckets: number, out: Int32Array, offset = 0, stride = 1): Int32Array {
+    if (runBucketKernel('xxhash32_buckets', ids, this.seed, buckets, out, offset, stride)) return out;
     const seed = this.seed | 0;
     const inverse = 1 / buckets;
     for (let i = 0, o = offset; i < ids.length; i++, o += stride) {

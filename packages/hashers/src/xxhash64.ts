@@ -2,6 +2,7 @@ import type { Hasher, HasherDefinition } from '@bloom/core';
 import { mod64, mod64Reducer } from './reduce.js';
 import { SeededHasher } from './seeded-hasher.js';
 import { add, high, low, mul, R, rotl, xorShiftRight } from './u64.js';
+import { runBucketKernel } from './wasm/kernels.js';
 
 /** Registered name of XXH64. */
 export const XXHASH64 = 'xxhash64';
@@ -190,6 +191,7 @@ export class XxHash64Hasher extends SeededHasher implements Hasher {
   }
 
   bucketInt32Array(ids: Int32Array, buckets: number, out: Int32Array, offset = 0, stride = 1): Int32Array {
+    if (runBucketKernel('xxhash64_buckets', ids, this.seed, buckets, out, offset, stride)) return out;
     const seed = this.seed;
     const reduce = mod64Reducer(buckets);
     for (let i = 0, o = offset; i < ids.length; i++, o += stride) {

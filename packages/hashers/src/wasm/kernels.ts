@@ -1,0 +1,92 @@
+import { KERNELS_BASE64 } from './kernels-bytes.js';
+
+/** The bulk bucket kernels in wasm/kernels.wat. */
+export type BucketKernel =
+  | 'murmur3_buckets'
+  | 'xxhash32_buckets'
+  | 'multiplicative_buckets'
+  | 'xxhash64_buckets';
+
+type KernelFunction = (ids: number, n: number, param: number, buckets: number, out: number) => void;
+
+/** The slice of the WebAssembly API used here, typed locally so that no consumer needs the DOM typings. */
+interface WasmApi {
+  validate(bytes: Uint8Array): boolean;
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: unknown };
+}
+
+interface Kernels {
+  readonly memory: { readonly buffer: ArrayBuffer };
+  readonly functions: Record<BucketKernel, KernelFunction>;
+}
+
+// Ids per kernel call. Ids and buckets (plus 3 lanes of slack each, as kernels round up to whole vectors) fit
+// in the module's fixed 1 MiB memory, which never grows, so views on it stay valid.
+const CHUNK = 65536;
+const IDS_AT = 0;
+const OUT_AT = (CHUNK + 4) * 4;
+// Below this many ids, copying in and out costs more than the kernel saves.
+const MIN_IDS = 32;
+
+let kernels: Kernels | null | undefined;
+let enabled = true;
+
+function load(): Kernels | null {
+  try {
+    const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
+    const bytes = Uint8Array.from(atob(KERNELS_BASE64), (c) => c.charCodeAt(0));
+    // Runtimes without WebAssembly SIMD fall back to the TypeScript loops.
+    if (wasm === undefined || !wasm.validate(bytes)) return null;
+    const instance = new wasm.Instance(new wasm.Module(bytes), {});
+    const exports = instance.exports as Record<BucketKernel, KernelFunction> & Pick<Kernels, 'memory'>;
+    return { memory: exports.memory, functions: exports };
+  } catch {
+    return null;
+  }
+}
+
+/** Whether the WebAssembly SIMD kernels are loaded and enabled in this runtime. */
+export function wasmKernelsAvailable(): boolean {
+  if (kernels === undefined) kernels = load();
+  return enabled && kernels !== null;
+}
+
+/**
+ * Turns the WebAssembly kernels off (or back on): bulk hashing then runs the TypeScript loops, which compute
+ * identical results. For comparisons and for runtimes where you would rather not instantiate WebAssembly.
+ */
+export function setWasmKernelsEnabled(value: boolean): void {
+  enabled = value;
+}
+
+/**
+ * Runs a bucket kernel over `ids`, writing `out[offset + i * stride]`.
+ * @returns false, having done nothing, when the kernels are unavailable or the batch is too small to gain.
+ */
+export function runBucketKernel(
+  name: BucketKernel,
+  ids: Int32Array,
+  param: number,
+  buckets: number,
+  out: Int32Array,
+  offset: number,
+  stride: number,
+): boolean {
+  if (ids.length < MIN_IDS || !wasmKernelsAvailable()) return false;
+  const { memory, functions } = kernels!;
+  const kernel = functions[name];
+  const idsView = new Int32Array(memory.buffer, IDS_AT, CHUNK);
+  const outView = new Int32Array(memory.buffer, OUT_AT, CHUNK);
+  for (let start = 0; start < ids.length; start += CHUNK) {
+    const n = Math.min(CHUNK, ids.length - start);
+    idsView.set(ids.subarray(start, start + n));
+    kernel(IDS_AT, n, param, buckets, OUT_AT);
+    if (stride === 1) {
+      out.set(outView.subarray(0, n), offset + start);
+    } else {
+      for (let i = 0, o = offset + start * stride; i < n; i++, o += stride) out[o] = outView[i]!;
+    }
+  }
+  return true;
+}
