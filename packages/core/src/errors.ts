@@ -35,7 +35,7 @@ export class ConfigError extends BloomError {
   readonly received: unknown;
 
   constructor(option: string, allowed: string, received: unknown) {
-    super('BLOOM_CONFIG', `Invalid ${option}: expected ${allowed}, got ${describe(received)}`);
+    super('BLOOM_CONFIG', `Invalid ${option}: expected ${allowed}, got ${describeValue(received)}`);
     this.option = option;
     this.allowed = allowed;
     this.received = received;
@@ -80,7 +80,7 @@ export class IdRangeError extends BloomError {
   ) {
     super(
       'BLOOM_ID_RANGE',
-      `Id ${describe(id)} at position ${position} is out of range: expected ${allowed}`,
+      `Id ${describeValue(id)} at position ${position} is out of range: expected ${allowed}`,
     );
   }
 }
@@ -122,7 +122,7 @@ function capitalize(s: string): string {
 }
 
 /** Renders a received value compactly for an error message. */
-export function describe(value: unknown): string {
+export function describeValue(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
   if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean')
     return String(value);

@@ -12,7 +12,7 @@ export {
   type BloomErrorCode,
   ConfigError,
   DataError,
-  describe,
+  describeValue,
   IdRangeError,
   NotImplementedError,
   NotRegisteredError,
