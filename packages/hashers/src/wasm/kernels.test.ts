@@ -17,7 +17,7 @@ describe.each(builtinHashers.map((d) => [d.name, d] as [string, HasherDefinition
     it('equals the TypeScript loop', () => {
       const rng = new Rng(5);
       const hasher = def.create(179425457);
-      for (const n of [32, 33, 35, 1000, 65536 * 2 + 3]) {
+      for (const n of [32, 33, 35, 1000, 65536 + 5]) {
         const ids = Int32Array.from({ length: n }, () => rng.nextUint32() | 0);
         ids.set([0, 1, -1, 2 ** 31 - 1, -(2 ** 31)]);
         for (const m of [1, 3, 200, 2 ** 21, 2 ** 21 + 1, 2 ** 31 - 1]) {
@@ -30,7 +30,10 @@ describe.each(builtinHashers.map((d) => [d.name, d] as [string, HasherDefinition
             const wasm = hasher.bucketInt32Array(ids, m, new Int32Array(length).fill(-5), offset, stride);
             setWasmKernelsEnabled(false);
             const plain = hasher.bucketInt32Array(ids, m, new Int32Array(length).fill(-5), offset, stride);
-            expect(wasm).toEqual(plain);
+            // A plain loop: toEqual on typed arrays this long takes seconds.
+            let mismatch = -1;
+            for (let i = 0; i < length && mismatch < 0; i++) if (wasm[i] !== plain[i]) mismatch = i;
+            expect(mismatch, `first mismatch at m=${m}, n=${n}, stride=${stride}`).toBe(-1);
           }
         }
       }
