@@ -59,12 +59,10 @@ export function kSetCollisions(indices: Int32Array, k: number, buckets: number):
   const n = indices.length / k;
   const seen = new Map<string, number>();
   const row = new Int32Array(k);
-  const keys: string[] = new Array(n);
   for (let i = 0; i < n; i++) {
     row.set(indices.subarray(i * k, i * k + k));
     row.sort();
     const key = row.join(',');
-    keys[i] = key;
     seen.set(key, (seen.get(key) ?? 0) + 1);
   }
   let collidingIds = 0;
