@@ -102,5 +102,8 @@ describe('createHashFamily', () => {
     );
     const family = createHashFamily({ hasher: 'murmur3', numHashes: 2, buckets: 10 });
     expect(() => family.indices(ids, new Int32Array(3))).toThrow(/Invalid out/);
+    expect(() => family.indicesForStrings(['a', 'b'], new Int32Array(3))).toThrow(
+      'Invalid out: expected an Int32Array of length >= 4 (ids x k), got 3',
+    );
   });
 });

@@ -76,6 +76,8 @@ export function createHashFamily(options: HashFamilyOptions): HashFamily {
 
 class BloomHashFamily implements HashFamily {
   readonly numHashes: number;
+  /** Lowest row a real id can get: 1 when row 0 is reserved for padding, else 0. */
+  readonly #firstRow: number;
 
   constructor(
     readonly hasher: string,
@@ -86,17 +88,23 @@ class BloomHashFamily implements HashFamily {
     readonly reservePaddingRow: boolean,
   ) {
     this.numHashes = functions.length;
+    this.#firstRow = reservePaddingRow ? 1 : 0;
+  }
+
+  #requireRoom(out: Int32Array, count: number): void {
+    const needed = count * this.numHashes;
+    if (out.length < needed) {
+      throw new ConfigError('out', `an Int32Array of length >= ${needed} (ids x k)`, out.length);
+    }
   }
 
   indices(ids: Int32Array, out = new Int32Array(ids.length * this.numHashes)): Int32Array {
+    this.#requireRoom(out, ids.length);
     const k = this.numHashes;
-    if (out.length < ids.length * k) {
-      throw new ConfigError('out', `an Int32Array of length >= ${ids.length * k} (ids x k)`, out.length);
-    }
     // Reserving row 0 hashes real ids into m - 1 buckets and shifts them up by one.
-    const range = this.reservePaddingRow ? this.buckets - 1 : this.buckets;
+    const range = this.buckets - this.#firstRow;
     for (let j = 0; j < k; j++) this.functions[j]!.bucketInt32Array(ids, range, out, j, k);
-    if (this.reservePaddingRow) {
+    if (this.#firstRow === 1) {
       for (let o = 0; o < ids.length * k; o++) out[o]!++;
     }
     if (this.paddingIdx !== null) {
@@ -109,8 +117,9 @@ class BloomHashFamily implements HashFamily {
   }
 
   indicesForStrings(keys: readonly string[], out = new Int32Array(keys.length * this.numHashes)): Int32Array {
+    this.#requireRoom(out, keys.length);
     const k = this.numHashes;
-    const shift = this.reservePaddingRow ? 1 : 0;
+    const shift = this.#firstRow;
     const range = this.buckets - shift;
     for (let i = 0; i < keys.length; i++) {
       for (let j = 0; j < k; j++) out[i * k + j] = this.functions[j]!.bucketString(keys[i]!, range) + shift;
