@@ -20,6 +20,7 @@ export {
 export type { HashFamily, HashFamilyConfig, PaddingOptions } from './hash-family.js';
 export type { Hasher, HasherDefinition } from './hasher.js';
 export type { ModelDefinition } from './model.js';
+export { NumpyRandomState } from './numpy-random.js';
 export { Rng, type RngState } from './random.js';
 export { backends, embeddingStrategies, hashers, models } from './registries.js';
 export { createRegistry, type RegisterOptions, Registry, type RegistryEntry } from './registry.js';
