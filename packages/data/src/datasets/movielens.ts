@@ -1,0 +1,88 @@
+import {
+  MOVIELENS_100K_FORMAT,
+  MOVIELENS_CSV_FORMAT,
+  MOVIELENS_DAT_FORMAT,
+} from '../parse/ratings-format.js';
+import type { DatasetDefinition } from './dataset-definition.js';
+
+const GROUPLENS = 'https://files.grouplens.org/datasets/movielens';
+
+// MD5s are the values GroupLens publishes beside each archive (`<archive>.md5`).
+/** The MovieLens releases Bloom knows, from GroupLens's official archives. */
+export const movielensDatasets: readonly DatasetDefinition[] = [
+  {
+    name: 'ml-100k',
+    title: 'MovieLens 100K (1998)',
+    url: `${GROUPLENS}/ml-100k.zip`,
+    md5: '0e33842e24a9c977be4e0107933c0723',
+    archiveRoot: 'ml-100k',
+    ratingsFile: 'u.data',
+    readmeFile: 'README',
+    format: MOVIELENS_100K_FORMAT,
+    ids: 'raw',
+    redistributable: false,
+    ratings: 100_000,
+  },
+  {
+    name: 'ml-1m',
+    title: 'MovieLens 1M (2003)',
+    url: `${GROUPLENS}/ml-1m.zip`,
+    md5: 'c4d9eecfca2ab87c1945afe126590906',
+    archiveRoot: 'ml-1m',
+    ratingsFile: 'ratings.dat',
+    readmeFile: 'README',
+    format: MOVIELENS_DAT_FORMAT,
+    ids: 'remap',
+    redistributable: false,
+    ratings: 1_000_209,
+  },
+  {
+    name: 'ml-10m',
+    title: 'MovieLens 10M (2009)',
+    url: `${GROUPLENS}/ml-10m.zip`,
+    md5: 'ce571fd55effeba0271552578f2648bd',
+    archiveRoot: 'ml-10M100K',
+    ratingsFile: 'ratings.dat',
+    readmeFile: 'README.html',
+    format: MOVIELENS_DAT_FORMAT,
+    ids: 'remap',
+    redistributable: false,
+    ratings: 10_000_054,
+  },
+  {
+    name: 'ml-20m',
+    title: 'MovieLens 20M (2016)',
+    url: `${GROUPLENS}/ml-20m.zip`,
+    md5: 'cd245b17a1ae2cc31bb14903e1204af3',
+    archiveRoot: 'ml-20m',
+    ratingsFile: 'ratings.csv',
+    readmeFile: 'README.txt',
+    format: MOVIELENS_CSV_FORMAT,
+    ids: 'remap',
+    redistributable: false,
+    ratings: 20_000_263,
+  },
+  {
+    name: 'ml-latest-small',
+    title: 'MovieLens latest, small (embedded copy: 2018 release)',
+    url: `${GROUPLENS}/ml-latest-small.zip`,
+    archiveRoot: 'ml-latest-small',
+    ratingsFile: 'ratings.csv',
+    readmeFile: 'README.txt',
+    format: MOVIELENS_CSV_FORMAT,
+    ids: 'remap',
+    redistributable: true,
+    ratings: 100_836,
+  },
+  {
+    name: 'ml-latest',
+    title: 'MovieLens latest, full (re-released by GroupLens)',
+    url: `${GROUPLENS}/ml-latest.zip`,
+    archiveRoot: 'ml-latest',
+    ratingsFile: 'ratings.csv',
+    readmeFile: 'README.txt',
+    format: MOVIELENS_CSV_FORMAT,
+    ids: 'remap',
+    redistributable: true,
+  },
+];
