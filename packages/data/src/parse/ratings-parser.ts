@@ -25,6 +25,7 @@ export class RatingsParser {
   readonly #sep0: number;
   readonly #sep1: number;
   readonly #sepLength: number;
+  readonly #bounds: Int32Array;
   #pending: Uint8Array = new Uint8Array(0);
   #line = 0;
   #rows = 0;
@@ -47,6 +48,7 @@ export class RatingsParser {
     this.#sep0 = format.separator.charCodeAt(0);
     this.#sep1 = format.separator.charCodeAt(1);
     this.#sepLength = format.separator.length;
+    this.#bounds = new Int32Array(format.fields + 1);
     const capacity = Math.max(16, Math.ceil(expectedRows));
     this.#userIds = new Int32Array(capacity);
     this.#itemIds = new Int32Array(capacity);
@@ -108,22 +110,29 @@ export class RatingsParser {
       return;
     }
     if (this.#rows === this.#userIds.length) this.#grow();
-    const f = this.#format;
+    // Find the field boundaries first, so a wrong separator is reported as such, not as a bad number.
+    const bounds = this.#bounds;
     let field = 0;
-    let fieldStart = start;
-    for (let i = start; i <= end; i++) {
-      if (i < end && (buf[i] !== this.#sep0 || (this.#sepLength === 2 && buf[i + 1] !== this.#sep1)))
-        continue;
-      if (field === f.user) this.#userIds[this.#rows] = this.#id(buf, fieldStart, i, 'user id');
-      else if (field === f.item) this.#itemIds[this.#rows] = this.#id(buf, fieldStart, i, 'item id');
-      else if (field === f.rating) this.#ratings![this.#rows] = this.#number(buf, fieldStart, i, 'rating');
-      else if (field === f.timestamp)
-        this.#timestamps![this.#rows] = this.#number(buf, fieldStart, i, 'timestamp');
+    bounds[0] = start;
+    for (let i = start; i < end; i++) {
+      if (buf[i] !== this.#sep0 || (this.#sepLength === 2 && buf[i + 1] !== this.#sep1)) continue;
       field++;
       i += this.#sepLength - 1;
-      fieldStart = i + 1;
+      if (field < bounds.length) bounds[field] = i + 1;
     }
-    if (field !== f.fields) this.#fieldCountError(buf, start, end, field);
+    field++;
+    if (field !== this.#format.fields) this.#fieldCountError(buf, start, end, field);
+    bounds[field] = end + this.#sepLength;
+    const f = this.#format;
+    const r = this.#rows;
+    const fieldEnd = (k: number) => bounds[k + 1]! - this.#sepLength;
+    this.#userIds[r] = this.#id(buf, bounds[f.user]!, fieldEnd(f.user), 'user id');
+    this.#itemIds[r] = this.#id(buf, bounds[f.item]!, fieldEnd(f.item), 'item id');
+    if (f.rating !== undefined)
+      this.#ratings![r] = this.#number(buf, bounds[f.rating]!, fieldEnd(f.rating), 'rating');
+    if (f.timestamp !== undefined) {
+      this.#timestamps![r] = this.#number(buf, bounds[f.timestamp]!, fieldEnd(f.timestamp), 'timestamp');
+    }
     this.#rows++;
   }
 

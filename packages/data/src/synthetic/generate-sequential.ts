@@ -36,7 +36,7 @@ export function generateSequential(options: GenerateSequentialOptions = {}): Int
   }
   const rng = new Rng(requireInteger('seed', options.seed ?? 0, 0, 2 ** 53));
   const states = numItems - 1;
-  const cumulative = cumulativeRows(doublyStochastic(rng, states, concentration), states);
+  const cumulative = cumulativeRows(buildTransitionMatrix(rng, states, concentration), states);
 
   const userIds = new Int32Array(n);
   for (let i = 0; i < n; i++) userIds[i] = rng.nextInt(numUsers);
@@ -58,7 +58,8 @@ export function generateSequential(options: GenerateSequentialOptions = {}): Int
   return new Interactions({ userIds, itemIds, ratings, timestamps, numUsers, numItems });
 }
 
-function doublyStochastic(rng: Rng, k: number, alpha: number): Float64Array {
+/** A k x k row-major transition matrix from symmetric Dirichlet rows, made doubly stochastic (Sinkhorn). */
+export function buildTransitionMatrix(rng: Rng, k: number, alpha: number): Float64Array {
   const m = new Float64Array(k * k);
   for (let r = 0; r < k; r++) symmetricDirichlet(rng, alpha, m.subarray(r * k, (r + 1) * k));
   const colSums = new Float64Array(k);
