@@ -63,9 +63,10 @@ describe('generateSequential', () => {
   });
 
   // Like Spotlight's, the balancing stops after 100 rounds: very sharp matrices end close to, not within, 1e-3
-  // on the columns (rows are normalised last, so they are exact).
+  // on the columns (rows are normalised last, so they are exact). Spotlight's own numpy code leaves column
+  // errors of 0.03 to 0.16 at k = 60, concentration 1e-3 (seeds 0-4).
   for (const [alpha, columnTolerance] of [
-    [1e-3, 0.05],
+    [1e-3, 0.2],
     [0.1, 1e-3],
     [10, 1e-3],
   ] as const) {
