@@ -43,6 +43,18 @@ const family: HashFamily = createHashFamily(options);
 const out: Int32Array = family.indices(Int32Array.of(1));
 export { out };`,
   },
+  '@bloom/data': {
+    js: `import { loadDataset, randomTrainTestSplit, datasets } from '@bloom/data';
+const { interactions, source } = await loadDataset('ml-latest-small', { download: false, dataDir: '/nonexistent', cacheDir: '/nonexistent' });
+if (source.kind !== 'embedded' || interactions.length !== 100836) throw new Error('embedded dataset missing');
+const { test } = randomTrainTestSplit(interactions, { seed: 42 });
+if (test.length !== 20168 || !datasets.has('ml-100k')) throw new Error('data misbehaves');`,
+    ts: `import { Interactions, type LoadedDataset, loadDataset, toSequence } from '@bloom/data';
+const data = new Interactions({ userIds: [0, 1], itemIds: [1, 2], timestamps: [0, 1] });
+const seqs = toSequence(data, { maxLength: 5 });
+const loaded: Promise<LoadedDataset> = loadDataset('ml-100k', { download: false });
+export { seqs, loaded };`,
+  },
   '@bloom/cli': {
     js: `import { run } from '@bloom/cli';
 let out = '';

@@ -2,28 +2,8 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { hashers } from '@bloom/core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { EXIT_USAGE, run } from './program.js';
-
-async function bloom(...argv: string[]): Promise<{ code: number; out: string; err: string; json: unknown }> {
-  let out = '';
-  let err = '';
-  const code = await run(argv, {
-    out: (text) => {
-      out += text;
-    },
-    err: (text) => {
-      err += text;
-    },
-  });
-  const lines = out.trimEnd().split('\n');
-  let json: unknown;
-  try {
-    json = JSON.parse(lines[lines.length - 1]!);
-  } catch {
-    json = undefined;
-  }
-  return { code, out, err, json };
-}
+import { EXIT_USAGE } from './program.js';
+import { bloom } from './test-support.js';
 
 const vectors = JSON.parse(
   readFileSync(new URL('../../../../shared/reference/hash-vectors.json', import.meta.url), 'utf8'),

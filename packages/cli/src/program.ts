@@ -1,6 +1,7 @@
 import { BloomError } from '@bloom/core';
 import { registerBuiltinHashers } from '@bloom/hashers';
 import { Command, CommanderError } from 'commander';
+import { registerDatasetsCommand } from './commands/datasets.js';
 import { registerHashCommand } from './commands/hash.js';
 import { registerQualityCommand } from './commands/quality.js';
 import { type CliIo, processIo } from './io.js';
@@ -29,6 +30,7 @@ export function createProgram(io: CliIo = processIo): Command {
   });
   registerHashCommand(program, io);
   registerQualityCommand(program, io);
+  registerDatasetsCommand(program, io);
   for (const command of program.commands)
     command.exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err });
   return program;

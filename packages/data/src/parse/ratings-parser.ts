@@ -25,7 +25,15 @@ export class RatingsParser {
   readonly #sep0: number;
   readonly #sep1: number;
   readonly #sepLength: number;
-  readonly #bounds: Int32Array;
+  readonly #starts: Int32Array;
+  readonly #ends: Int32Array;
+  readonly #userField: number;
+  readonly #itemField: number;
+  readonly #ratingField: number;
+  readonly #timestampField: number;
+  readonly #expectedBytes: number;
+  #bytesSeen = 0;
+  #reestimated = false;
   #pending: Uint8Array = new Uint8Array(0);
   #line = 0;
   #rows = 0;
@@ -37,9 +45,10 @@ export class RatingsParser {
   /**
    * @param format - The layout to expect.
    * @param file - Name used in error messages.
-   * @param expectedRows - Capacity hint (e.g. from the file size); the columns grow past it as needed.
+   * @param expectedBytes - Size of the whole input when known: after the first chunk the columns are sized
+   *   from it and the bytes per line seen so far, so large files are neither regrown nor over-allocated.
    */
-  constructor(format: RatingsFormat, file: string, expectedRows = 1024) {
+  constructor(format: RatingsFormat, file: string, expectedBytes = 0) {
     if (format.separator.length < 1 || format.separator.length > 2) {
       throw new RangeError(`separator must be 1 or 2 characters, got ${JSON.stringify(format.separator)}`);
     }
@@ -48,8 +57,14 @@ export class RatingsParser {
     this.#sep0 = format.separator.charCodeAt(0);
     this.#sep1 = format.separator.charCodeAt(1);
     this.#sepLength = format.separator.length;
-    this.#bounds = new Int32Array(format.fields + 1);
-    const capacity = Math.max(16, Math.ceil(expectedRows));
+    this.#starts = new Int32Array(format.fields);
+    this.#ends = new Int32Array(format.fields);
+    this.#userField = format.user;
+    this.#itemField = format.item;
+    this.#ratingField = format.rating ?? -1;
+    this.#timestampField = format.timestamp ?? -1;
+    this.#expectedBytes = expectedBytes;
+    const capacity = 1024;
     this.#userIds = new Int32Array(capacity);
     this.#itemIds = new Int32Array(capacity);
     this.#ratings = format.rating === undefined ? undefined : new Float32Array(capacity);
@@ -77,6 +92,16 @@ export class RatingsParser {
       from = nl + 1;
     }
     if (from < chunk.length) this.#pending = chunk.slice(from);
+    this.#bytesSeen += chunk.length;
+    if (!this.#reestimated && this.#rows >= 1000) this.#reestimate();
+  }
+
+  // Sizes the columns for the whole input from the bytes per line seen so far, plus 2% and a margin.
+  #reestimate(): void {
+    this.#reestimated = true;
+    const bytesPerRow = (this.#bytesSeen - this.#pending.length) / this.#rows;
+    const capacity = Math.ceil((this.#expectedBytes / bytesPerRow) * 1.02) + 1024;
+    if (capacity > this.#userIds.length) this.#resizeTo(capacity);
   }
 
   /**
@@ -111,28 +136,32 @@ export class RatingsParser {
     }
     if (this.#rows === this.#userIds.length) this.#grow();
     // Find the field boundaries first, so a wrong separator is reported as such, not as a bad number.
-    const bounds = this.#bounds;
+    const starts = this.#starts;
+    const ends = this.#ends;
+    const sep0 = this.#sep0;
+    const sep1 = this.#sep1;
+    const twoByte = this.#sepLength === 2;
     let field = 0;
-    bounds[0] = start;
+    starts[0] = start;
     for (let i = start; i < end; i++) {
-      if (buf[i] !== this.#sep0 || (this.#sepLength === 2 && buf[i + 1] !== this.#sep1)) continue;
+      if (buf[i] !== sep0 || (twoByte && buf[i + 1] !== sep1)) continue;
+      if (field < ends.length) ends[field] = i;
       field++;
-      i += this.#sepLength - 1;
-      if (field < bounds.length) bounds[field] = i + 1;
+      if (twoByte) i++;
+      if (field < starts.length) starts[field] = i + 1;
     }
+    if (field < ends.length) ends[field] = end;
     field++;
     if (field !== this.#format.fields) this.#fieldCountError(buf, start, end, field);
-    bounds[field] = end + this.#sepLength;
-    const f = this.#format;
     const r = this.#rows;
-    const fieldEnd = (k: number) => bounds[k + 1]! - this.#sepLength;
-    this.#userIds[r] = this.#id(buf, bounds[f.user]!, fieldEnd(f.user), 'user id');
-    this.#itemIds[r] = this.#id(buf, bounds[f.item]!, fieldEnd(f.item), 'item id');
-    if (f.rating !== undefined)
-      this.#ratings![r] = this.#number(buf, bounds[f.rating]!, fieldEnd(f.rating), 'rating');
-    if (f.timestamp !== undefined) {
-      this.#timestamps![r] = this.#number(buf, bounds[f.timestamp]!, fieldEnd(f.timestamp), 'timestamp');
-    }
+    const u = this.#userField;
+    const it = this.#itemField;
+    this.#userIds[r] = this.#id(buf, starts[u]!, ends[u]!, 'user id');
+    this.#itemIds[r] = this.#id(buf, starts[it]!, ends[it]!, 'item id');
+    const rf = this.#ratingField;
+    if (rf >= 0) this.#ratings![r] = this.#number(buf, starts[rf]!, ends[rf]!, 'rating');
+    const tf = this.#timestampField;
+    if (tf >= 0) this.#timestamps![r] = this.#number(buf, starts[tf]!, ends[tf]!, 'timestamp');
     this.#rows++;
   }
 
@@ -174,7 +203,10 @@ export class RatingsParser {
   }
 
   #grow(): void {
-    const capacity = Math.ceil(this.#userIds.length * 1.5) + 16;
+    this.#resizeTo(Math.ceil(this.#userIds.length * 1.5) + 16);
+  }
+
+  #resizeTo(capacity: number): void {
     this.#userIds = resize(this.#userIds, capacity);
     this.#itemIds = resize(this.#itemIds, capacity);
     this.#ratings = this.#ratings && resize(this.#ratings, capacity);

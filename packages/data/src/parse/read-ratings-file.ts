@@ -3,8 +3,6 @@ import type { RatingsFormat } from './ratings-format.js';
 import { RatingsParser, type RawRatings } from './ratings-parser.js';
 
 const CHUNK_BYTES = 4 << 20;
-// MovieLens lines average 20 to 28 bytes; a low guess only costs one extra growth step.
-const BYTES_PER_ROW_GUESS = 24;
 
 /**
  * Reads a ratings file in 4 MiB chunks through {@link RatingsParser}: memory stays near the size of the
@@ -15,7 +13,7 @@ export async function readRatingsFile(path: string, format: RatingsFormat): Prom
   const handle = await open(path, 'r');
   try {
     const { size } = await handle.stat();
-    const parser = new RatingsParser(format, path, size / BYTES_PER_ROW_GUESS);
+    const parser = new RatingsParser(format, path, size);
     const buffer = new Uint8Array(CHUNK_BYTES);
     for (;;) {
       const { bytesRead } = await handle.read(buffer, 0, CHUNK_BYTES, null);
@@ -30,7 +28,7 @@ export async function readRatingsFile(path: string, format: RatingsFormat): Prom
 
 /** Parses ratings already in memory (e.g. the decompressed embedded dataset). */
 export function parseRatingsBytes(bytes: Uint8Array, format: RatingsFormat, name: string): RawRatings {
-  const parser = new RatingsParser(format, name, bytes.length / BYTES_PER_ROW_GUESS);
-  parser.push(bytes);
+  const parser = new RatingsParser(format, name, bytes.length);
+  for (let i = 0; i < bytes.length; i += CHUNK_BYTES) parser.push(bytes.subarray(i, i + CHUNK_BYTES));
   return parser.end();
 }
