@@ -1,3 +1,4 @@
+import type { EmbeddingTable, TableOptions } from './embedding-table.js';
 import type { RegistryEntry } from './registry.js';
 
 /** Whether a backend can run here, and why not when it cannot. */
@@ -15,9 +16,13 @@ export interface DeviceInfo {
   readonly details: Readonly<Record<string, string | number | boolean>>;
 }
 
-/** A running backend: owns tables and kernels on one device. Later issues extend it with table operations. */
+/** A running backend: owns tables and kernels on one device, and runs the model's dense part in TensorFlow.js. */
 export interface BackendAdapter {
   readonly name: string;
+  /** The TensorFlow.js backend the dense part runs on (asserted active when the adapter is created). */
+  readonly tfBackend: string;
+  /** Creates a table of `options.rows` x `options.dim`, initialised with `init` (length rows * dim) or zeros. */
+  createTable(options: TableOptions, init?: Float32Array): EmbeddingTable;
   /** Device facts for reports. */
   deviceInfo(): DeviceInfo;
   /** Releases device resources. */

@@ -1,3 +1,4 @@
+import type { TableFormulation } from './embedding-table.js';
 import type { RegistryEntry } from './registry.js';
 
 /** How the rows an id maps to are combined into its embedding. */
@@ -31,6 +32,8 @@ export interface EmbeddingStrategy {
   readonly combine: CombineMode;
   /** A row that is always zero and never updated (the padding row), or null. */
   readonly paddingRow: number | null;
+  /** How the table computes lookups for this strategy (`multi-hot-matmul` for the paper's binary vectors). */
+  readonly formulation: TableFormulation;
   /**
    * Rows of B ids, validating every id against [0, N).
    * @returns [B x k] Int32Array of rows in [0, tableRows).

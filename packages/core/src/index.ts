@@ -6,6 +6,19 @@ export type {
   EmbeddingStrategyOptions,
 } from './embedding-strategy.js';
 export {
+  type AdagradConfig,
+  type AdamConfig,
+  type EmbeddingTable,
+  OPTIMIZER_KINDS,
+  type OptimizerConfig,
+  type RowwiseAdagradConfig,
+  type SgdConfig,
+  type TableFormulation,
+  type TableMemory,
+  type TableOptions,
+  type UpdateMode,
+} from './embedding-table.js';
+export {
   AlreadyRegisteredError,
   BackendUnavailableError,
   BloomError,

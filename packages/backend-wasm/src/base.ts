@@ -1,0 +1,76 @@
+import { cpus } from 'node:os';
+import type {
+  BackendAdapter,
+  BackendDefinition,
+  DeviceInfo,
+  EmbeddingTable,
+  TableOptions,
+} from '@bloom/core';
+import { BackendUnavailableError } from '@bloom/core';
+import { createTypedArrayTable } from '@bloom/embeddings';
+import * as tf from '@tensorflow/tfjs';
+// Registers TensorFlow.js's 'wasm' backend (its .wasm binaries load from the package itself in Node).
+import '@tensorflow/tfjs-backend-wasm';
+
+/** Registered name of the wasm backend. */
+export const WASM = 'wasm';
+
+/** The wasm adapter: TensorFlow.js's WebAssembly backend for the dense part, typed-array tables for the embeddings. */
+class WasmAdapter implements BackendAdapter {
+  readonly name = WASM;
+  readonly tfBackend = 'wasm';
+
+  constructor(private readonly features: { simd: boolean; threads: boolean }) {}
+
+  createTable(options: TableOptions, init?: Float32Array): EmbeddingTable {
+    return createTypedArrayTable(options, init);
+  }
+
+  deviceInfo(): DeviceInfo {
+    const cores = cpus();
+    return {
+      backend: WASM,
+      device: `${cores[0]?.model.trim() ?? 'CPU'} (WebAssembly${this.features.simd ? ' SIMD' : ''}, ${this.features.threads ? 'threads' : '1 thread'})`,
+      details: {
+        tfjs: tf.version_core,
+        simd: this.features.simd,
+        threads: this.features.threads,
+        tables: 'typed arrays',
+      },
+    };
+  }
+
+  async dispose(): Promise<void> {}
+}
+
+/** Registry entry of the wasm backend: available wherever WebAssembly is; preferred over cpu. */
+export const wasmBackend: BackendDefinition = {
+  name: WASM,
+  priority: 20,
+  async availability() {
+    return typeof (globalThis as { WebAssembly?: unknown }).WebAssembly === 'object'
+      ? { available: true }
+      : { available: false, reason: 'this runtime has no WebAssembly' };
+  },
+  async create() {
+    tf.env().set('PROD', true);
+    let activated = false;
+    try {
+      activated = await tf.setBackend('wasm');
+    } catch (cause) {
+      throw new BackendUnavailableError(
+        WASM,
+        `TensorFlow.js's wasm backend failed to start: ${String(cause)}`,
+      );
+    }
+    if (!activated || tf.getBackend() !== 'wasm') {
+      throw new BackendUnavailableError(
+        WASM,
+        `TensorFlow.js could not activate its wasm backend (active: ${tf.getBackend()})`,
+      );
+    }
+    const simd = Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'));
+    const threads = Boolean(await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT'));
+    return new WasmAdapter({ simd, threads });
+  },
+};

@@ -1,0 +1,8 @@
+export { type ConformanceOptions, describeBackendConformance } from './backend-suite.js';
+export {
+  maxError,
+  type ReferenceState,
+  referenceGradient,
+  referenceLookup,
+  referenceStep,
+} from './reference.js';

@@ -1,0 +1,119 @@
+import type { CombineMode } from './embedding-strategy.js';
+
+/** SGD: w -= lr * (g + weightDecay * w). */
+export interface SgdConfig {
+  readonly kind: 'sgd';
+  readonly lr: number;
+  readonly weightDecay?: number;
+}
+
+/** Element-wise Adagrad (as torch.optim.Adagrad): G += g^2; w -= lr * g / (sqrt(G) + eps). */
+export interface AdagradConfig {
+  readonly kind: 'adagrad';
+  readonly lr: number;
+  /** Initial value of the accumulator. Default 0. */
+  readonly initialAccumulator?: number;
+  /** Default 1e-10 (torch's). */
+  readonly eps?: number;
+  readonly weightDecay?: number;
+}
+
+/** Row-wise Adagrad (as FBGEMM/TorchRec): one accumulator per row, G += mean(g^2 over the row). */
+export interface RowwiseAdagradConfig {
+  readonly kind: 'rowwise-adagrad';
+  readonly lr: number;
+  /** Default 1e-10. */
+  readonly eps?: number;
+  readonly weightDecay?: number;
+}
+
+/**
+ * Adam (as torch.optim.Adam and tf.train.adam, with L2 weight decay added to the gradient as Spotlight uses it).
+ * In the sparse update mode it is lazy Adam (as TensorFlow's LazyAdam and torch's SparseAdam): only touched rows
+ * update their moments and weights; bias correction uses the global step count.
+ */
+export interface AdamConfig {
+  readonly kind: 'adam';
+  readonly lr: number;
+  /** Default 0.9. */
+  readonly beta1?: number;
+  /** Default 0.999. */
+  readonly beta2?: number;
+  /** Default 1e-8. */
+  readonly eps?: number;
+  readonly weightDecay?: number;
+}
+
+/** An optimizer for table rows: plain serializable data. */
+export type OptimizerConfig = SgdConfig | AdagradConfig | RowwiseAdagradConfig | AdamConfig;
+
+/** The optimizer kinds, for validation and listings. */
+export const OPTIMIZER_KINDS = ['sgd', 'adagrad', 'rowwise-adagrad', 'adam'] as const;
+
+/**
+ * `sparse`: only rows touched by the batch are updated (duplicates summed first): cost independent of N.
+ * `dense`: stock TensorFlow.js behaviour, for comparisons: a dense [N, d] gradient and every row updated each step
+ * (Adam moments decay everywhere).
+ */
+export type UpdateMode = 'sparse' | 'dense';
+
+/**
+ * How a table computes a lookup. `gather`: the k rows of each id are gathered and combined (cost O(B k d)).
+ * `multi-hot-matmul`: the paper's binary-vector formulation, a [B, m] multi-hot matrix times the [m, d] table as
+ * a real matrix product with a dense gradient (cost O(B m d)); same results as `gather` with `sum`.
+ */
+export type TableFormulation = 'gather' | 'multi-hot-matmul';
+
+/** Options of a table. */
+export interface TableOptions {
+  /** Number of rows (m). */
+  readonly rows: number;
+  /** Row width (d). */
+  readonly dim: number;
+  readonly optimizer: OptimizerConfig;
+  /** Default `sparse`. */
+  readonly updateMode?: UpdateMode;
+  /** A row kept at zero and never updated (the padding row), or null. */
+  readonly frozenRow?: number | null;
+  /** Default `gather`. */
+  readonly formulation?: TableFormulation;
+}
+
+/** Bytes held by a table, for memory reports. */
+export interface TableMemory {
+  readonly weightBytes: number;
+  /** Optimizer state, allocated lazily on the first update. */
+  readonly optimizerStateBytes: number;
+  /** Scratch buffers for the backward pass. */
+  readonly scratchBytes: number;
+}
+
+/**
+ * An embedding table owned by a backend: weights and optimizer state live on the adapter's device and are
+ * updated in place. Row indices come from an {@link EmbeddingStrategy}; a batch is B ids x k rows, row-major.
+ */
+export interface EmbeddingTable {
+  readonly rows: number;
+  readonly dim: number;
+  readonly options: TableOptions;
+  /**
+   * Fused lookup and combine: `out[b] = combine_j W[rows[b * k + j]]`, [B, d].
+   * @throws IdRangeError when a row index is outside [0, rows).
+   */
+  lookup(rows: Int32Array, k: number, combine: CombineMode, out?: Float32Array): Float32Array;
+  /**
+   * Fused backward and optimizer step. `grads` is dLoss/d(out) of {@link lookup}, [B, d]. Each row receives its
+   * share (all of it for sum, 1/k for mean), duplicates are summed, then the optimizer updates the rows in place
+   * (all rows in the dense mode). The frozen row is never updated.
+   */
+  applyGradients(rows: Int32Array, k: number, combine: CombineMode, grads: Float32Array): void;
+  /** A copy of the weights, [rows, d]. */
+  read(): Promise<Float32Array>;
+  /** Replaces the weights (length rows * d), e.g. from a checkpoint. */
+  write(weights: Float32Array): Promise<void>;
+  /** The optimizer state as named arrays (for checkpoints); empty before the first update. */
+  readState(): Promise<Record<string, Float32Array>>;
+  writeState(state: Record<string, Float32Array>): Promise<void>;
+  memory(): TableMemory;
+  dispose(): void;
+}

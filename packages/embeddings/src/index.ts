@@ -1,0 +1,22 @@
+import { registerBuiltinStrategies } from './strategies/register.js';
+
+export { initialWeights } from './initial-weights.js';
+export { adagrad } from './optimizers/adagrad.js';
+export { adam } from './optimizers/adam.js';
+export { createRowOptimizer } from './optimizers/create-optimizer.js';
+export type { RowOptimizer, RowUpdate } from './optimizers/row-optimizer.js';
+export { rowwiseAdagrad } from './optimizers/rowwise-adagrad.js';
+export { sgd } from './optimizers/sgd.js';
+export { SparseEmbedding, type SparseEmbeddingOptions } from './sparse-embedding.js';
+export { type DenseParameters, type StepLookup, sparseStep } from './sparse-step.js';
+export { BINARY, binary } from './strategies/binary.js';
+export { BLOOM, type BloomOptions, bloom, createBloomStrategy } from './strategies/bloom.js';
+export { createDenseStrategy, DENSE, type DenseOptions, dense } from './strategies/dense.js';
+export { builtinStrategies, registerBuiltinStrategies } from './strategies/register.js';
+export { createTypedArrayTable } from './tables/create-table.js';
+export { GatherTable } from './tables/gather-table.js';
+export { MultiHotMatmulTable } from './tables/multi-hot-matmul-table.js';
+export { TypedArrayTable } from './tables/typed-array-table.js';
+
+// Importing the package makes dense, bloom and binary available by name.
+registerBuiltinStrategies();

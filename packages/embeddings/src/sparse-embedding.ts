@@ -1,0 +1,85 @@
+import type {
+  BackendAdapter,
+  EmbeddingStrategy,
+  EmbeddingTable,
+  OptimizerConfig,
+  TableMemory,
+  UpdateMode,
+} from '@bloom/core';
+import * as tf from '@tensorflow/tfjs';
+import { initialWeights } from './initial-weights.js';
+
+/** Options of {@link SparseEmbedding.create}. */
+export interface SparseEmbeddingOptions {
+  readonly strategy: EmbeddingStrategy;
+  readonly adapter: BackendAdapter;
+  readonly optimizer: OptimizerConfig;
+  /** Default `sparse`. */
+  readonly updateMode?: UpdateMode;
+  /** Seed of the initial weights (Spotlight's normal(0, 1/d)). Default 0. Ignored when `init` is given. */
+  readonly seed?: number;
+  /** Initial weights, [tableRows, d]. */
+  readonly init?: Float32Array;
+}
+
+/**
+ * An embedding layer whose table lives in the backend adapter, outside TensorFlow.js's autodiff: the lookup
+ * is a plain [B, d] tensor for the model's dense part, and the gradient with respect to it comes back through
+ * {@link applyGradients}, which updates only the touched rows in place.
+ *
+ * @example
+ * const items = SparseEmbedding.create({ strategy, adapter, optimizer: { kind: 'adam', lr: 1e-2 } });
+ * const rows = items.rowsFor(ids);       // validated, [B, k]
+ * const vectors = items.lookup(rows);    // tf.Tensor2D [B, d]
+ * // ... loss, tf.grads with respect to `vectors` ...
+ * await items.applyGradients(rows, grad);
+ */
+export class SparseEmbedding {
+  private constructor(
+    readonly strategy: EmbeddingStrategy,
+    readonly table: EmbeddingTable,
+  ) {}
+
+  /** Creates the table on `options.adapter`, initialised as Spotlight does unless `init` is given. */
+  static create(options: SparseEmbeddingOptions): SparseEmbedding {
+    const { strategy } = options;
+    const table = options.adapter.createTable(
+      {
+        rows: strategy.tableRows,
+        dim: strategy.dim,
+        optimizer: options.optimizer,
+        updateMode: options.updateMode ?? 'sparse',
+        frozenRow: strategy.paddingRow,
+        formulation: strategy.formulation,
+      },
+      options.init ?? initialWeights(strategy, options.seed ?? 0),
+    );
+    return new SparseEmbedding(strategy, table);
+  }
+
+  /** Validated table rows of B ids: [B, k]. */
+  rowsFor(ids: Int32Array): Int32Array {
+    return this.strategy.rowsFor(ids);
+  }
+
+  /** The combined embeddings of the rows' ids as a [B, d] tensor (not a variable). */
+  lookup(rows: Int32Array): tf.Tensor2D {
+    const k = this.strategy.rowsPerId;
+    const values = this.table.lookup(rows, k, this.strategy.combine);
+    return tf.tensor2d(values, [rows.length / k, this.strategy.dim], 'float32');
+  }
+
+  /** Applies dLoss/d(lookup) ([B, d]) to the table: summed per row, then the optimizer step in place. */
+  async applyGradients(rows: Int32Array, grads: tf.Tensor): Promise<void> {
+    const values = (await grads.data()) as Float32Array;
+    this.table.applyGradients(rows, this.strategy.rowsPerId, this.strategy.combine, values);
+  }
+
+  memory(): TableMemory {
+    return this.table.memory();
+  }
+
+  dispose(): void {
+    this.table.dispose();
+  }
+}

@@ -1,0 +1,91 @@
+import {
+  type CombineMode,
+  ConfigError,
+  type EmbeddingStrategy,
+  type EmbeddingStrategyDefinition,
+  type EmbeddingStrategyOptions,
+  INT32_MAX,
+  requireInteger,
+  requireOneOf,
+  type TableFormulation,
+} from '@bloom/core';
+import { createHashFamily } from '@bloom/hashers';
+import { validateIds } from './validate-ids.js';
+
+/** Registered name of the bloom strategy. */
+export const BLOOM = 'bloom';
+
+/** Options of the bloom strategy, with Spotlight's `BloomEmbedding` defaults. */
+export interface BloomOptions extends EmbeddingStrategyOptions {
+  /** Table rows m = floor(compressionRatio * N); ratios above 1 are allowed. Default 0.2. */
+  readonly compressionRatio?: number;
+  /** k, hash functions per id. Default 4. */
+  readonly numHashes?: number;
+  /** A registered hasher. Default `murmur3` (Spotlight's). */
+  readonly hasher?: string;
+  /** One seed per hash function. Default: Spotlight's primes. */
+  readonly seeds?: readonly number[];
+  /** The padding id, which maps to row 0 for every hash and stays zero; null for none. Default 0 (Spotlight's). */
+  readonly paddingIdx?: number | null;
+  /** Hash real ids into rows 1..m-1 only, so none shares the dead padding row. Default false (Spotlight). */
+  readonly reservePaddingRow?: boolean;
+  /** How the k rows combine. Default `sum` (Spotlight's code; its README says averaged). */
+  readonly combine?: CombineMode;
+}
+
+/**
+ * Bloom embeddings (Serra & Karatzoglou 2017; Spotlight's BloomEmbedding): each id is hashed by k hash
+ * functions into m = floor(ratio * N) rows, which are summed (or averaged).
+ */
+export function createBloomStrategy(
+  options: BloomOptions,
+  formulation: TableFormulation = 'gather',
+): EmbeddingStrategy {
+  const numEmbeddings = requireInteger('numEmbeddings', options.numEmbeddings, 1, INT32_MAX);
+  const dim = requireInteger('dim', options.dim, 1, 1 << 16);
+  const ratio = options.compressionRatio ?? 0.2;
+  if (typeof ratio !== 'number' || !(ratio > 0) || !Number.isFinite(ratio)) {
+    throw new ConfigError('compressionRatio', 'a finite number > 0', ratio);
+  }
+  const buckets = Math.floor(ratio * numEmbeddings);
+  if (buckets < 1 || buckets > INT32_MAX) {
+    throw new ConfigError(
+      'compressionRatio',
+      `a ratio giving between 1 and ${INT32_MAX} rows for ${numEmbeddings} ids (floor(ratio * N))`,
+      ratio,
+    );
+  }
+  const paddingIdx = options.paddingIdx === undefined ? 0 : options.paddingIdx;
+  if (paddingIdx !== null) requireInteger('paddingIdx', paddingIdx, 0, numEmbeddings - 1);
+  const combine = requireOneOf('combine', options.combine ?? 'sum', ['sum', 'mean'] as const);
+  const family = createHashFamily({
+    hasher: options.hasher ?? 'murmur3',
+    numHashes: options.numHashes ?? 4,
+    buckets,
+    seeds: options.seeds,
+    paddingIdx,
+    reservePaddingRow: options.reservePaddingRow ?? false,
+  });
+  const k = family.numHashes;
+  return {
+    name: formulation === 'gather' ? BLOOM : 'binary',
+    numEmbeddings,
+    dim,
+    tableRows: buckets,
+    rowsPerId: k,
+    combine,
+    paddingRow: paddingIdx === null ? null : 0,
+    formulation,
+    rowsFor(ids, out = new Int32Array(ids.length * k)) {
+      validateIds(ids, numEmbeddings);
+      return family.indices(ids, out);
+    },
+  };
+}
+
+/** Registry entry of the bloom strategy. */
+export const bloom: EmbeddingStrategyDefinition<BloomOptions> = {
+  name: BLOOM,
+  description: 'k hashed rows per id in floor(ratio * N) rows, summed or averaged (Spotlight BloomEmbedding)',
+  create: (options) => createBloomStrategy(options),
+};

@@ -1,0 +1,84 @@
+import { readFileSync } from 'node:fs';
+import { ConfigError, embeddingStrategies, IdRangeError } from '@bloom/core';
+import { describe, expect, it } from 'vitest';
+import '../index.js';
+import { binary } from './binary.js';
+import { createBloomStrategy } from './bloom.js';
+import { createDenseStrategy } from './dense.js';
+
+const vectors = JSON.parse(
+  readFileSync(new URL('../../../../../shared/reference/hash-vectors.json', import.meta.url), 'utf8'),
+) as { ids: number[]; buckets_m200_first4_seeds_no_padding: number[][] };
+
+describe('embedding strategies', () => {
+  it('registers dense, bloom and binary by name', () => {
+    expect(embeddingStrategies.list()).toEqual(expect.arrayContaining(['binary', 'bloom', 'dense']));
+    const s = embeddingStrategies.get('bloom').create({ numEmbeddings: 1000, dim: 32 });
+    expect([s.tableRows, s.rowsPerId, s.combine, s.paddingRow]).toEqual([200, 4, 'sum', 0]);
+  });
+
+  it("bloom rows are Spotlight's BloomEmbedding buckets (m = 200, no padding)", () => {
+    const strategy = createBloomStrategy({
+      numEmbeddings: 2 ** 31 - 1,
+      dim: 8,
+      compressionRatio: 200 / (2 ** 31 - 1),
+      paddingIdx: null,
+    });
+    expect(strategy.tableRows).toBe(200);
+    // Every shared vector id but 2^31 - 1, which no id space of int32 size [0, N) contains.
+    const ids = Int32Array.from(vectors.ids.slice(0, -1));
+    const rows = strategy.rowsFor(ids);
+    for (let i = 0; i < ids.length; i++) {
+      for (let j = 0; j < 4; j++)
+        expect(rows[i * 4 + j]).toBe(vectors.buckets_m200_first4_seeds_no_padding[j]![i]);
+    }
+  });
+
+  it('sends the padding id to row 0 for every hash, and ratios above 1 are allowed', () => {
+    const strategy = createBloomStrategy({ numEmbeddings: 100, dim: 4, compressionRatio: 1.5 });
+    expect(strategy.tableRows).toBe(150);
+    expect(Array.from(strategy.rowsFor(Int32Array.of(0)))).toEqual([0, 0, 0, 0]);
+    const reserved = createBloomStrategy({ numEmbeddings: 100, dim: 4, reservePaddingRow: true });
+    const rows = reserved.rowsFor(Int32Array.from({ length: 99 }, (_, i) => i + 1));
+    expect(rows.every((r) => r >= 1 && r < 20)).toBe(true);
+  });
+
+  it('dense maps ids to themselves and binary shares bloom rows with the matmul formulation', () => {
+    const d = createDenseStrategy({ numEmbeddings: 10, dim: 3 });
+    expect(Array.from(d.rowsFor(Int32Array.of(9, 0, 9)))).toEqual([9, 0, 9]);
+    expect([d.paddingRow, d.formulation, d.tableRows]).toEqual([null, 'gather', 10]);
+    const b = binary.create({ numEmbeddings: 1000, dim: 8 });
+    const g = createBloomStrategy({ numEmbeddings: 1000, dim: 8 });
+    expect(b.formulation).toBe('multi-hot-matmul');
+    expect(Array.from(b.rowsFor(Int32Array.of(5, 6)))).toEqual(Array.from(g.rowsFor(Int32Array.of(5, 6))));
+  });
+
+  it('rejects ids outside [0, N) with their position', () => {
+    const s = createBloomStrategy({ numEmbeddings: 50, dim: 4 });
+    expect(() => s.rowsFor(Int32Array.of(1, 2, 50))).toThrow(IdRangeError);
+    expect(() => s.rowsFor(Int32Array.of(-3))).toThrow(
+      /Id -3 at position 0 is out of range: expected an id in \[0, 49\]/,
+    );
+    expect(() => createDenseStrategy({ numEmbeddings: 5, dim: 2 }).rowsFor(Int32Array.of(5))).toThrow(
+      IdRangeError,
+    );
+  });
+
+  it('names the bad option and its allowed range', () => {
+    expect(() => createBloomStrategy({ numEmbeddings: 10, dim: 4, compressionRatio: 0.01 })).toThrow(
+      /compressionRatio: expected a ratio giving between 1 and/,
+    );
+    expect(() => createBloomStrategy({ numEmbeddings: 10, dim: 4, compressionRatio: -1 })).toThrow(
+      ConfigError,
+    );
+    expect(() => createBloomStrategy({ numEmbeddings: 10, dim: 0 })).toThrow(
+      /dim: expected an integer in \[1, 65536\]/,
+    );
+    expect(() => createBloomStrategy({ numEmbeddings: 100, dim: 4, numHashes: 25 })).toThrow(/24/);
+    expect(() => createBloomStrategy({ numEmbeddings: 100, dim: 4, combine: 'max' as 'sum' })).toThrow(
+      /combine: expected one of sum, mean/,
+    );
+    expect(() => binary.create({ numEmbeddings: 100, dim: 4, combine: 'mean' })).toThrow(/combine/);
+    expect(() => createDenseStrategy({ numEmbeddings: 10, dim: 4, paddingIdx: 10 })).toThrow(/paddingIdx/);
+  });
+});

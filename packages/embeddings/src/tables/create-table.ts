@@ -1,0 +1,27 @@
+import type { EmbeddingTable, TableFormulation, TableOptions } from '@bloom/core';
+import { requireOneOf } from '@bloom/core';
+import { GatherTable } from './gather-table.js';
+import { MultiHotMatmulTable } from './multi-hot-matmul-table.js';
+
+const tableKinds: Record<
+  TableFormulation,
+  new (
+    options: TableOptions,
+    init?: Float32Array,
+  ) => EmbeddingTable
+> = {
+  gather: GatherTable,
+  'multi-hot-matmul': MultiHotMatmulTable,
+};
+
+/**
+ * A table over typed arrays (the cpu and wasm adapters' tables), of the kind its formulation asks for.
+ * @param init - Initial weights, [rows, d]; zeros when omitted.
+ */
+export function createTypedArrayTable(options: TableOptions, init?: Float32Array): EmbeddingTable {
+  const formulation = requireOneOf('formulation', options.formulation ?? 'gather', [
+    'gather',
+    'multi-hot-matmul',
+  ] as const);
+  return new tableKinds[formulation](options, init);
+}
