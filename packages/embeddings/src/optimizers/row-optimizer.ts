@@ -1,13 +1,13 @@
 /**
- * An optimizer over table rows, written over typed arrays. `update` visits n rows: `rows[i]` (or row i when
- * `rows` is null, the dense mode) gets gradient `grads[i * d .. (i + 1) * d)`. State arrays are indexed like the
- * weights ([rows, d], or [rows] for per-row state) and allocated by the table on first use.
+ * An optimizer over table rows, written over typed arrays. The table keeps each row's weights and optimizer
+ * state side by side (`[w (d) | state (stateWidth)]`, `stride` floats per row), so an update of a row touches one
+ * region of memory instead of three: on tables far larger than the caches that is most of the cost of a step.
+ * `update` visits i in [start, end): row `rows[i]` (or row i when `rows` is null, the dense mode) with gradient
+ * `grads[i * d .. (i + 1) * d)`.
  */
 export interface RowOptimizer {
-  /** Names of the state arrays, for checkpoints. */
-  readonly stateNames: readonly string[];
-  /** Floats per table row of each state array. */
-  stateWidths(dim: number): readonly number[];
+  /** Named state blocks in row order, with their width in floats for a row of width d (for checkpoints). */
+  stateLayout(dim: number): readonly { readonly name: string; readonly width: number }[];
   /** Initial value of the state (Adagrad's initial accumulator; 0 otherwise). */
   readonly stateInit: number;
   update(update: RowUpdate): void;
@@ -15,16 +15,23 @@ export interface RowOptimizer {
 
 /** One optimizer step's operands. */
 export interface RowUpdate {
-  readonly weights: Float32Array;
-  readonly state: readonly Float32Array[];
-  /** Table rows to update, or null for rows 0..n-1. */
+  /** Rows of `stride` floats: weights first, then the state blocks of {@link RowOptimizer.stateLayout}. */
+  readonly data: Float32Array;
+  readonly stride: number;
+  /** Table rows to update, or null for row i itself. */
   readonly rows: Int32Array | null;
-  readonly n: number;
-  /** [n, d] gradients, one row per updated row. */
+  readonly start: number;
+  readonly end: number;
+  /** Gradients, one row of d per entry of `rows` (or per table row). */
   readonly grads: Float32Array;
   readonly dim: number;
   /** 1 for the first step. */
   readonly step: number;
   /** A row to leave untouched (padding), or -1. */
   readonly frozenRow: number;
+}
+
+/** Total state floats per row. */
+export function stateWidth(optimizer: RowOptimizer, dim: number): number {
+  return optimizer.stateLayout(dim).reduce((sum, block) => sum + block.width, 0);
 }

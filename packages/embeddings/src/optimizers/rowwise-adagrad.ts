@@ -10,25 +10,23 @@ export function rowwiseAdagrad(config: RowwiseAdagradConfig): RowOptimizer {
   const eps = config.eps ?? 1e-10;
   const wd = config.weightDecay ?? 0;
   return {
-    stateNames: ['accumulator'],
-    stateWidths: () => [1],
+    stateLayout: () => [{ name: 'accumulator', width: 1 }],
     stateInit: 0,
-    update({ weights, state, rows, n, grads, dim, frozenRow }: RowUpdate) {
-      const acc = state[0]!;
-      for (let i = 0; i < n; i++) {
+    update({ data, stride, rows, start, end, grads, dim, frozenRow }: RowUpdate) {
+      for (let i = start; i < end; i++) {
         const row = rows === null ? i : rows[i]!;
         if (row === frozenRow) continue;
-        const w = row * dim;
+        const w = row * stride;
         const g = i * dim;
         let squares = 0;
         for (let c = 0; c < dim; c++) {
-          const grad = grads[g + c]! + wd * weights[w + c]!;
+          const grad = grads[g + c]! + wd * data[w + c]!;
           squares += grad * grad;
         }
-        const sum = acc[row]! + squares / dim;
-        acc[row] = sum;
+        const sum = data[w + dim]! + squares / dim;
+        data[w + dim] = sum;
         const scale = lr / (Math.sqrt(sum) + eps);
-        for (let c = 0; c < dim; c++) weights[w + c]! -= scale * (grads[g + c]! + wd * weights[w + c]!);
+        for (let c = 0; c < dim; c++) data[w + c]! -= scale * (grads[g + c]! + wd * data[w + c]!);
       }
     },
   };

@@ -6,16 +6,15 @@ export function sgd(config: SgdConfig): RowOptimizer {
   const lr = config.lr;
   const wd = config.weightDecay ?? 0;
   return {
-    stateNames: [],
-    stateWidths: () => [],
+    stateLayout: () => [],
     stateInit: 0,
-    update({ weights, rows, n, grads, dim, frozenRow }: RowUpdate) {
-      for (let i = 0; i < n; i++) {
+    update({ data, stride, rows, start, end, grads, dim, frozenRow }: RowUpdate) {
+      for (let i = start; i < end; i++) {
         const row = rows === null ? i : rows[i]!;
         if (row === frozenRow) continue;
-        const w = row * dim;
+        const w = row * stride;
         const g = i * dim;
-        for (let c = 0; c < dim; c++) weights[w + c]! -= lr * (grads[g + c]! + wd * weights[w + c]!);
+        for (let c = 0; c < dim; c++) data[w + c]! -= lr * (grads[g + c]! + wd * data[w + c]!);
       }
     },
   };

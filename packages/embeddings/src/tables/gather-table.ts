@@ -1,15 +1,17 @@
 import type { CombineMode, TableOptions } from '@bloom/core';
+import { RowSlots } from './row-slots.js';
+import { TOUCH_BLOCK, touchRows } from './touch-rows.js';
 import { TypedArrayTable } from './typed-array-table.js';
 import { checkBatch, checkLength } from './validate-rows.js';
 
 /**
  * The sparse engine's table: lookups gather and combine k rows per id in one pass, and the backward pass sums the
- * gradient of duplicate rows into a compact [U, d] buffer (U unique rows) before the optimizer updates just
- * those rows in place. Step cost is O(B k d), independent of the number of rows.
+ * gradient of duplicate rows into a compact [U, d] buffer (U distinct rows, found with a batch-sized hash table)
+ * before the optimizer updates just those rows in place. Step cost is O(B k d), independent of the number of rows.
  */
 export class GatherTable extends TypedArrayTable {
-  #slotOf: Int32Array | undefined;
-  #unique = new Int32Array(0);
+  readonly #slots = new RowSlots();
+  #offsets = new Int32Array(0);
   #summed = new Float32Array(0);
 
   constructor(options: TableOptions, init?: Float32Array) {
@@ -21,17 +23,22 @@ export class GatherTable extends TypedArrayTable {
     const d = this.dim;
     const result = out ?? new Float32Array(batch * d);
     checkLength('out', result, batch * d);
-    const w = this.weights;
+    const data = this.data;
+    const stride = this.stride;
     const scale = combine === 'mean' ? 1 / k : 1;
+    if (this.#offsets.length < k) this.#offsets = new Int32Array(k);
+    const offsets = this.#offsets;
     for (let b = 0; b < batch; b++) {
       const o = b * d;
-      const first = rows[b * k]! * d;
-      for (let c = 0; c < d; c++) result[o + c] = w[first + c]!;
-      for (let j = 1; j < k; j++) {
-        const r = rows[b * k + j]! * d;
-        for (let c = 0; c < d; c++) result[o + c]! += w[r + c]!;
+      if (b % TOUCH_BLOCK === 0)
+        touchRows(data, rows, b * k, Math.min(batch, b + TOUCH_BLOCK) * k, stride, d);
+      for (let j = 0; j < k; j++) offsets[j] = rows[b * k + j]! * stride;
+      // The k rows are read side by side (j innermost), so their cache misses overlap instead of queueing.
+      for (let c = 0; c < d; c++) {
+        let sum = 0;
+        for (let j = 0; j < k; j++) sum += data[offsets[j]! + c]!;
+        result[o + c] = sum * scale;
       }
-      if (scale !== 1) for (let c = 0; c < d; c++) result[o + c]! *= scale;
     }
     return result;
   }
@@ -42,34 +49,22 @@ export class GatherTable extends TypedArrayTable {
     checkLength('grads', grads, batch * d);
     const share = combine === 'mean' ? 1 / k : 1;
     const n = rows.length;
-    this.#slotOf ??= new Int32Array(this.rows).fill(-1);
-    if (this.#unique.length < n) {
-      this.#unique = new Int32Array(n);
-      this.#summed = new Float32Array(n * d);
-    }
-    const slotOf = this.#slotOf;
-    const unique = this.#unique;
+    const slots = this.#slots;
+    slots.reset(n);
+    if (this.#summed.length < n * d) this.#summed = new Float32Array(n * d);
     const summed = this.#summed;
-    let count = 0;
     for (let i = 0; i < n; i++) {
       const row = rows[i]!;
       if (row === this.frozenRow) continue;
-      let slot = slotOf[row]!;
-      if (slot < 0) {
-        slot = count++;
-        slotOf[row] = slot;
-        unique[slot] = row;
-        summed.fill(0, slot * d, (slot + 1) * d);
-      }
-      const s = slot * d;
+      const s = slots.slotOf(row) * d;
       const g = ((i / k) | 0) * d;
-      for (let c = 0; c < d; c++) summed[s + c]! += share * grads[g + c]!;
+      if (slots.isNew) for (let c = 0; c < d; c++) summed[s + c] = share * grads[g + c]!;
+      else for (let c = 0; c < d; c++) summed[s + c]! += share * grads[g + c]!;
     }
-    for (let s = 0; s < count; s++) slotOf[unique[s]!] = -1;
-    this.updateRows(unique, count, summed);
+    this.updateRows(slots.rows, slots.count, summed);
   }
 
   protected scratchBytes(): number {
-    return (this.#slotOf?.byteLength ?? 0) + this.#unique.byteLength + this.#summed.byteLength;
+    return this.#slots.byteLength + this.#summed.byteLength + this.#offsets.byteLength;
   }
 }

@@ -25,12 +25,13 @@ export class MultiHotMatmulTable extends TypedArrayTable {
     const result = out ?? new Float32Array(batch * d);
     checkLength('out', result, batch * d);
     result.fill(0);
-    const w = this.weights;
+    const w = this.data;
+    const stride = this.stride;
     for (let b = 0; b < batch; b++) {
       const o = b * d;
       for (let r = 0; r < m; r++) {
         const coefficient = x[b * m + r]!;
-        const wr = r * d;
+        const wr = r * stride;
         for (let c = 0; c < d; c++) result[o + c]! += coefficient * w[wr + c]!;
       }
     }

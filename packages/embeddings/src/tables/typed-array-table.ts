@@ -8,21 +8,25 @@ import {
   type TableOptions,
 } from '@bloom/core';
 import { createRowOptimizer } from '../optimizers/create-optimizer.js';
-import type { RowOptimizer } from '../optimizers/row-optimizer.js';
+import { type RowOptimizer, stateWidth } from '../optimizers/row-optimizer.js';
+import { TOUCH_BLOCK, touchRows } from './touch-rows.js';
 import { checkLength } from './validate-rows.js';
 
 /**
- * What every typed-array table shares: weights in one Float32Array ([rows, d]), optimizer state allocated on the
- * first update, the step count, and the sparse and dense update paths. Subclasses provide lookup and backward.
+ * What every typed-array table shares. Rows live in one Float32Array, `stride` floats apart: the weights
+ * ([0, d)) and, once the first update has allocated it, the optimizer state beside them, so that updating a row
+ * touches one region of memory. Also the step count, and the sparse and dense update paths. Subclasses provide
+ * lookup and backward.
  */
 export abstract class TypedArrayTable implements EmbeddingTable {
   readonly rows: number;
   readonly dim: number;
   readonly options: TableOptions;
-  protected weights: Float32Array;
+  /** Rows of `stride` floats: weights, then optimizer state. */
+  protected data: Float32Array;
+  protected stride: number;
   protected readonly frozenRow: number;
   readonly #optimizer: RowOptimizer;
-  #state: Float32Array[] | undefined;
   #step = 0;
   #denseGrads: Float32Array | undefined;
 
@@ -41,12 +45,13 @@ export abstract class TypedArrayTable implements EmbeddingTable {
     this.frozenRow = frozen ?? -1;
     this.options = options;
     this.#optimizer = createRowOptimizer(options.optimizer);
-    this.weights = new Float32Array(this.rows * this.dim);
+    this.stride = this.dim;
+    this.data = new Float32Array(this.rows * this.dim);
     if (init !== undefined) {
       checkLength('init', init, this.rows * this.dim);
-      this.weights.set(init);
+      this.data.set(init);
     }
-    if (this.frozenRow >= 0) this.weights.fill(0, this.frozenRow * this.dim, (this.frozenRow + 1) * this.dim);
+    if (this.frozenRow >= 0) this.data.fill(0, this.frozenRow * this.dim, (this.frozenRow + 1) * this.dim);
   }
 
   abstract lookup(rows: Int32Array, k: number, combine: CombineMode, out?: Float32Array): Float32Array;
@@ -54,40 +59,21 @@ export abstract class TypedArrayTable implements EmbeddingTable {
 
   /** Updates `n` listed rows with their summed gradients ([n, d]); in the dense mode, every row. */
   protected updateRows(rows: Int32Array, n: number, grads: Float32Array): void {
-    this.#step++;
-    const state = this.#stateArrays();
-    const common = {
-      weights: this.weights,
-      state,
-      dim: this.dim,
-      step: this.#step,
-      frozenRow: this.frozenRow,
-    };
     if (this.options.updateMode === 'dense') {
       // Stock TensorFlow.js: scatter into a dense [N, d] gradient, then update every row.
       const dense = this.denseGradientBuffer();
       for (let i = 0; i < n; i++)
         dense.set(grads.subarray(i * this.dim, (i + 1) * this.dim), rows[i]! * this.dim);
-      this.#optimizer.update({ ...common, rows: null, n: this.rows, grads: dense });
+      this.updateAllRows(dense);
       dense.fill(0);
     } else {
-      this.#optimizer.update({ ...common, rows, n, grads });
+      this.#update(rows, n, grads);
     }
   }
 
   /** Updates every row with a full [rows, d] gradient (the dense formulations). */
   protected updateAllRows(grads: Float32Array): void {
-    this.#step++;
-    this.#optimizer.update({
-      weights: this.weights,
-      state: this.#stateArrays(),
-      rows: null,
-      n: this.rows,
-      grads,
-      dim: this.dim,
-      step: this.#step,
-      frozenRow: this.frozenRow,
-    });
+    this.#update(null, this.rows, grads);
   }
 
   /** A zeroed [rows, d] buffer for dense gradients, allocated once. */
@@ -97,39 +83,43 @@ export abstract class TypedArrayTable implements EmbeddingTable {
   }
 
   async read(): Promise<Float32Array> {
-    return this.weights.slice();
+    return this.#column(0, this.dim);
   }
 
   async write(weights: Float32Array): Promise<void> {
     checkLength('weights', weights, this.rows * this.dim);
-    this.weights.set(weights);
+    this.#setColumn(0, this.dim, weights);
   }
 
   async readState(): Promise<Record<string, Float32Array>> {
-    if (this.#state === undefined) return {};
+    if (this.stride === this.dim) return {};
     const out: Record<string, Float32Array> = { step: Float32Array.of(this.#step) };
-    this.#optimizer.stateNames.forEach((name, i) => {
-      out[name] = this.#state![i]!.slice();
-    });
+    let offset = this.dim;
+    for (const { name, width } of this.#optimizer.stateLayout(this.dim)) {
+      out[name] = this.#column(offset, width);
+      offset += width;
+    }
     return out;
   }
 
   async writeState(state: Record<string, Float32Array>): Promise<void> {
-    const arrays = this.#stateArrays();
-    this.#optimizer.stateNames.forEach((name, i) => {
+    this.#allocateState();
+    let offset = this.dim;
+    for (const { name, width } of this.#optimizer.stateLayout(this.dim)) {
       const value = state[name];
       if (value === undefined) throw new ConfigError(`state.${name}`, 'a Float32Array', value);
-      checkLength(`state.${name}`, value, arrays[i]!.length);
-      arrays[i]!.set(value);
-    });
+      checkLength(`state.${name}`, value, this.rows * width);
+      this.#setColumn(offset, width, value);
+      offset += width;
+    }
     this.#step = state.step?.[0] ?? 0;
   }
 
   memory(): TableMemory {
-    const stateBytes = (this.#state ?? []).reduce((sum, a) => sum + a.byteLength, 0);
+    const weightBytes = this.rows * this.dim * 4;
     return {
-      weightBytes: this.weights.byteLength,
-      optimizerStateBytes: stateBytes,
+      weightBytes,
+      optimizerStateBytes: this.data.byteLength - weightBytes,
       scratchBytes: (this.#denseGrads?.byteLength ?? 0) + this.scratchBytes(),
     };
   }
@@ -138,18 +128,57 @@ export abstract class TypedArrayTable implements EmbeddingTable {
   protected abstract scratchBytes(): number;
 
   dispose(): void {
-    this.weights = new Float32Array(0);
-    this.#state = undefined;
+    this.data = new Float32Array(0);
     this.#denseGrads = undefined;
   }
 
-  #stateArrays(): Float32Array[] {
-    if (this.#state === undefined) {
-      const init = this.#optimizer.stateInit;
-      this.#state = this.#optimizer
-        .stateWidths(this.dim)
-        .map((w) => new Float32Array(this.rows * w).fill(init));
+  #update(rows: Int32Array | null, n: number, grads: Float32Array): void {
+    this.#allocateState();
+    this.#step++;
+    const update = {
+      data: this.data,
+      stride: this.stride,
+      rows,
+      grads,
+      dim: this.dim,
+      step: this.#step,
+      frozenRow: this.frozenRow,
+    };
+    if (rows === null) {
+      this.#optimizer.update({ ...update, start: 0, end: n });
+      return;
     }
-    return this.#state;
+    for (let start = 0; start < n; start += TOUCH_BLOCK) {
+      const end = Math.min(n, start + TOUCH_BLOCK);
+      touchRows(this.data, rows, start, end, this.stride, this.stride);
+      this.#optimizer.update({ ...update, start, end });
+    }
+  }
+
+  // State is allocated on the first update (a table only looked up never pays for it), by widening every row.
+  #allocateState(): void {
+    const extra = stateWidth(this.#optimizer, this.dim);
+    if (extra === 0 || this.stride !== this.dim) return;
+    const stride = this.dim + extra;
+    const data = new Float32Array(this.rows * stride);
+    if (this.#optimizer.stateInit !== 0) data.fill(this.#optimizer.stateInit);
+    for (let r = 0; r < this.rows; r++)
+      data.set(this.data.subarray(r * this.dim, (r + 1) * this.dim), r * stride);
+    this.data = data;
+    this.stride = stride;
+  }
+
+  #column(offset: number, width: number): Float32Array {
+    const out = new Float32Array(this.rows * width);
+    for (let r = 0; r < this.rows; r++) {
+      const from = r * this.stride + offset;
+      out.set(this.data.subarray(from, from + width), r * width);
+    }
+    return out;
+  }
+
+  #setColumn(offset: number, width: number, values: Float32Array): void {
+    for (let r = 0; r < this.rows; r++)
+      this.data.set(values.subarray(r * width, (r + 1) * width), r * this.stride + offset);
   }
 }
