@@ -55,6 +55,56 @@ const seqs = toSequence(data, { maxLength: 5 });
 const loaded: Promise<LoadedDataset> = loadDataset('ml-100k', { download: false });
 export { seqs, loaded };`,
   },
+  '@bloom/embeddings': {
+    js: `import { embeddingStrategies } from '@bloom/core';
+import { createTypedArrayTable } from '@bloom/embeddings';
+const strategy = embeddingStrategies.get('bloom').create({ numEmbeddings: 1000, dim: 4 });
+const rows = strategy.rowsFor(Int32Array.of(1));
+if (rows.join() !== '1,32,82,14') throw new Error('bloom rows differ from Spotlight');
+const table = createTypedArrayTable({ rows: 200, dim: 4, optimizer: { kind: 'sgd', lr: 1 } });
+table.applyGradients(rows, 4, 'sum', Float32Array.of(1, 1, 1, 1));
+if ((await table.read())[32 * 4] !== -1) throw new Error('sparse update misbehaves');`,
+    ts: `import { createBloomStrategy, SparseEmbedding, type BloomOptions } from '@bloom/embeddings';
+import type { EmbeddingStrategy } from '@bloom/core';
+const options: BloomOptions = { numEmbeddings: 100, dim: 8, compressionRatio: 0.5 };
+const strategy: EmbeddingStrategy = createBloomStrategy(options);
+export { strategy, SparseEmbedding };`,
+  },
+  '@bloom/backend-cpu': {
+    js: `import { backends } from '@bloom/core';
+import '@bloom/backend-cpu';
+import * as tf from '@tensorflow/tfjs';
+const adapter = await backends.get('cpu').create();
+if (tf.getBackend() !== 'cpu' || adapter.deviceInfo().backend !== 'cpu') throw new Error('cpu adapter misbehaves');
+const t = adapter.createTable({ rows: 10, dim: 2, optimizer: { kind: 'adam', lr: 0.1 } });
+t.applyGradients(Int32Array.of(3), 1, 'sum', Float32Array.of(1, -1));
+if (t.memory().optimizerStateBytes !== 160) throw new Error('optimizer state not counted');`,
+    ts: `import { cpuBackend } from '@bloom/backend-cpu';
+import type { BackendDefinition } from '@bloom/core';
+const b: BackendDefinition = cpuBackend;
+export { b };`,
+  },
+  '@bloom/backend-wasm': {
+    js: `import { backends } from '@bloom/core';
+import '@bloom/backend-wasm';
+import * as tf from '@tensorflow/tfjs';
+const adapter = await backends.get('wasm').create();
+if (tf.getBackend() !== 'wasm') throw new Error('wasm backend not active');
+const x = tf.tensor1d([1, 2, 3]).square().sum();
+if ((await x.data())[0] !== 14) throw new Error('tfjs wasm misbehaves');`,
+    ts: `import { wasmBackend } from '@bloom/backend-wasm';
+import type { BackendDefinition } from '@bloom/core';
+const b: BackendDefinition = wasmBackend;
+export { b };`,
+  },
+  '@bloom/conformance': {
+    js: `import { referenceLookup, maxError } from '@bloom/conformance';
+const out = referenceLookup(Float32Array.of(1, 2, 3, 4), Int32Array.of(0, 1), 2, 'sum', 2);
+if (maxError(out, [4, 6]) !== 0) throw new Error('reference misbehaves');`,
+    ts: `import { describeBackendConformance, type ConformanceOptions } from '@bloom/conformance';
+const options: Partial<ConformanceOptions> = { name: 'x' };
+export { describeBackendConformance, options };`,
+  },
   '@bloom/cli': {
     js: `import { run } from '@bloom/cli';
 let out = '';

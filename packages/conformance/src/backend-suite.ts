@@ -6,7 +6,13 @@ import type {
   UpdateMode,
 } from '@bloom/core';
 import { ConfigError, IdRangeError, Rng } from '@bloom/core';
-import { createBloomStrategy, createDenseStrategy, SparseEmbedding, sparseStep } from '@bloom/embeddings';
+import {
+  createBloomStrategy,
+  createDenseStrategy,
+  createQuotientRemainderStrategy,
+  SparseEmbedding,
+  sparseStep,
+} from '@bloom/embeddings';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -42,6 +48,12 @@ function strategies(): Record<string, EmbeddingStrategy> {
       compressionRatio: 0.5,
       numHashes: 2,
       hasher: 'xxhash32',
+      combine: 'mean',
+    }),
+    'quotient-remainder mean': createQuotientRemainderStrategy({
+      numEmbeddings: N,
+      dim: D,
+      compressionRatio: 0.2,
       combine: 'mean',
     }),
     'binary k=4': createBloomStrategy(

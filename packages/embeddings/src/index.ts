@@ -12,11 +12,17 @@ export { type DenseParameters, type StepLookup, sparseStep } from './sparse-step
 export { BINARY, binary } from './strategies/binary.js';
 export { BLOOM, type BloomOptions, bloom, createBloomStrategy } from './strategies/bloom.js';
 export { createDenseStrategy, DENSE, type DenseOptions, dense } from './strategies/dense.js';
+export {
+  createQuotientRemainderStrategy,
+  QUOTIENT_REMAINDER,
+  type QuotientRemainderOptions,
+  quotientRemainder,
+} from './strategies/quotient-remainder.js';
 export { builtinStrategies, registerBuiltinStrategies } from './strategies/register.js';
 export { createTypedArrayTable } from './tables/create-table.js';
 export { GatherTable } from './tables/gather-table.js';
 export { MultiHotMatmulTable } from './tables/multi-hot-matmul-table.js';
 export { TypedArrayTable } from './tables/typed-array-table.js';
 
-// Importing the package makes dense, bloom and binary available by name.
+// Importing the package makes dense, bloom, binary and quotient-remainder available by name.
 registerBuiltinStrategies();

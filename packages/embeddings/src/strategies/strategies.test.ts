@@ -5,6 +5,7 @@ import '../index.js';
 import { binary } from './binary.js';
 import { createBloomStrategy } from './bloom.js';
 import { createDenseStrategy } from './dense.js';
+import { createQuotientRemainderStrategy } from './quotient-remainder.js';
 
 const vectors = JSON.parse(
   readFileSync(new URL('../../../../../shared/reference/hash-vectors.json', import.meta.url), 'utf8'),
@@ -12,7 +13,9 @@ const vectors = JSON.parse(
 
 describe('embedding strategies', () => {
   it('registers dense, bloom and binary by name', () => {
-    expect(embeddingStrategies.list()).toEqual(expect.arrayContaining(['binary', 'bloom', 'dense']));
+    expect(embeddingStrategies.list()).toEqual(
+      expect.arrayContaining(['binary', 'bloom', 'dense', 'quotient-remainder']),
+    );
     const s = embeddingStrategies.get('bloom').create({ numEmbeddings: 1000, dim: 32 });
     expect([s.tableRows, s.rowsPerId, s.combine, s.paddingRow]).toEqual([200, 4, 'sum', 0]);
   });
@@ -51,6 +54,24 @@ describe('embedding strategies', () => {
     const g = createBloomStrategy({ numEmbeddings: 1000, dim: 8 });
     expect(b.formulation).toBe('multi-hot-matmul');
     expect(Array.from(b.rowsFor(Int32Array.of(5, 6)))).toEqual(Array.from(g.rowsFor(Int32Array.of(5, 6))));
+  });
+
+  it('quotient-remainder gives every id a distinct pair of rows in m + ceil(N/m) rows', () => {
+    const s = createQuotientRemainderStrategy({ numEmbeddings: 1000, dim: 4, compressionRatio: 0.05 });
+    expect(s.tableRows).toBe(50 + 20);
+    const ids = Int32Array.from({ length: 1000 }, (_, i) => i);
+    const rows = s.rowsFor(ids);
+    const pairs = new Set<string>();
+    for (let i = 0; i < 1000; i++) {
+      expect(rows[2 * i]).toBe(i % 50);
+      expect(rows[2 * i + 1]).toBe(50 + Math.floor(i / 50));
+      pairs.add(`${rows[2 * i]},${rows[2 * i + 1]}`);
+    }
+    expect(pairs.size).toBe(1000);
+    expect(() => s.rowsFor(Int32Array.of(1000))).toThrow(IdRangeError);
+    expect(() =>
+      createQuotientRemainderStrategy({ numEmbeddings: 10, dim: 4, compressionRatio: 0.01 }),
+    ).toThrow(/compressionRatio/);
   });
 
   it('rejects ids outside [0, N) with their position', () => {
