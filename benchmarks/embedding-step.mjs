@@ -43,7 +43,7 @@ for (const backend of ['cpu', 'wasm'])
   for (const dim of dims)
     for (const n of sizes)
       for (const v of variants)
-        for (const r of runsOf(v)) cells.push({ backend, dim, n, ...v, ...r, batch: BATCH, budgetMs: 2000 });
+        for (const r of runsOf(v)) cells.push({ backend, dim, n, ...v, ...r, batch: BATCH, budgetMs: 1000 });
 // The flatness target compares N=small and N=large in one process, stepping both tables alternately.
 const pairN = [sizes[0], sizes.at(-1)];
 for (const backend of ['cpu', 'wasm'])
@@ -59,7 +59,7 @@ for (const backend of ['cpu', 'wasm'])
           mode: 'sparse',
           ids,
           batch: BATCH,
-          budgetMs: 4000,
+          budgetMs: 3000,
         });
 
 const key = (c) =>

@@ -116,6 +116,7 @@ export abstract class TypedArrayTable implements EmbeddingTable {
   }
 
   memory(): TableMemory {
+    if (this.data.length === 0) return { weightBytes: 0, optimizerStateBytes: 0, scratchBytes: 0 }; // disposed
     const weightBytes = this.rows * this.dim * 4;
     return {
       weightBytes,
