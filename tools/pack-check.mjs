@@ -160,6 +160,9 @@ try {
       join(project, 'tsconfig.json'),
       JSON.stringify({
         compilerOptions: {
+          // TensorFlow.js's own declarations do not compile without skipLibCheck (tfjs-core's hash_util.d.ts
+          // uses an undeclared 'Long'; tfjs-layers' LayersModel mismatches InferenceModel), so its users need it.
+          skipLibCheck: dependencyClosure(manifest.name).has('@bloom/embeddings'),
           module: 'nodenext',
           moduleResolution: 'nodenext',
           target: 'es2022',

@@ -9,8 +9,6 @@ import type {
 import { BackendUnavailableError } from '@bloom/core';
 import { createTypedArrayTable } from '@bloom/embeddings';
 import * as tf from '@tensorflow/tfjs';
-// Registers TensorFlow.js's 'wasm' backend (its .wasm binaries load from the package itself in Node).
-import '@tensorflow/tfjs-backend-wasm';
 
 /** Registered name of the wasm backend. */
 export const WASM = 'wasm';
@@ -56,6 +54,8 @@ export const wasmBackend: BackendDefinition = {
     tf.env().set('PROD', true);
     let activated = false;
     try {
+      // Registers TensorFlow.js's 'wasm' backend on first use (in Node its .wasm binaries load from the package).
+      await import('@tensorflow/tfjs-backend-wasm');
       activated = await tf.setBackend('wasm');
     } catch (cause) {
       throw new BackendUnavailableError(
