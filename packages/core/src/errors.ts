@@ -11,7 +11,8 @@ export type BloomErrorCode =
   | 'BLOOM_ID_RANGE'
   | 'BLOOM_DATA'
   | 'BLOOM_BACKEND_UNAVAILABLE'
-  | 'BLOOM_NOT_IMPLEMENTED';
+  | 'BLOOM_NOT_IMPLEMENTED'
+  | 'BLOOM_TRAINING';
 
 /** Base class of every error Bloom throws on purpose. */
 export class BloomError extends Error {
@@ -114,6 +115,13 @@ export class NotImplementedError extends BloomError {
     readonly implementation: string,
   ) {
     super('BLOOM_NOT_IMPLEMENTED', `'${operation}' is not implemented by '${implementation}'`);
+  }
+}
+
+/** Training cannot go on: a degenerate (NaN, infinite or zero) loss, as Spotlight also refuses. */
+export class TrainingError extends BloomError {
+  constructor(message: string) {
+    super('BLOOM_TRAINING', message);
   }
 }
 

@@ -29,6 +29,7 @@ export {
   IdRangeError,
   NotImplementedError,
   NotRegisteredError,
+  TrainingError,
 } from './errors.js';
 export type { HashFamily, HashFamilyConfig, PaddingOptions } from './hash-family.js';
 export type { Hasher, HasherDefinition } from './hasher.js';

@@ -1,0 +1,65 @@
+import { cpuBackend } from '@bloom/backend-cpu';
+import type { BackendAdapter } from '@bloom/core';
+import { type Interactions, loadDataset, randomTrainTestSplit } from '@bloom/data';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { mrrScore } from '../evaluation/mrr.js';
+import { precisionRecallAtK } from '../evaluation/precision-recall.js';
+import { SHARED_DATA } from '../test-support.js';
+import { ImplicitFactorizationModel } from './implicit-factorization.js';
+
+let adapter: BackendAdapter;
+let train: Interactions;
+let test: Interactions;
+beforeAll(async () => {
+  adapter = await cpuBackend.create();
+  const { interactions } = await loadDataset('ml-100k', { dataDir: SHARED_DATA, download: false });
+  ({ train, test } = randomTrainTestSplit(interactions, { testFraction: 0.2, seed: 42 }));
+});
+
+describe('ImplicitFactorizationModel on ML-100K', () => {
+  // Spotlight's own acceptance test (tests/factorization/test_implicit.py): BPR, k = 2, dim 32, 10 epochs,
+  // batch 1024, lr 1e-2, l2 1e-6, random split seed 42; MRR floors with its 0.005 tolerance.
+  const floors: [number, number][] = [
+    [0.5, 0.03],
+    [1.0, 0.04],
+    [1.5, 0.045],
+    [2.0, 0.045],
+  ];
+  for (const [ratio, floor] of floors) {
+    it(`BPR with bloom items at ratio ${ratio} reaches Spotlight's MRR floor ${floor}`, async () => {
+      const model = ImplicitFactorizationModel.create(
+        {
+          numUsers: train.numUsers,
+          numItems: train.numItems,
+          dim: 32,
+          loss: 'bpr',
+          items: { strategy: 'bloom', options: { compressionRatio: ratio, numHashes: 2 } },
+          optimizer: { kind: 'adam', lr: 1e-2, weightDecay: 1e-6 },
+          seed: 1,
+        },
+        adapter,
+      );
+      await model.fit(train, { epochs: 10, batchSize: 1024 });
+      const { mrr } = mrrScore(model.net, test, train);
+      expect(mrr).toBeGreaterThan(floor - 0.005);
+      model.dispose();
+    });
+  }
+
+  it('every loss trains (pointwise, hinge, adaptive hinge) and beats a random ranking by far', async () => {
+    for (const loss of ['pointwise', 'hinge', 'adaptive-hinge'] as const) {
+      const model = ImplicitFactorizationModel.create(
+        { numUsers: train.numUsers, numItems: train.numItems, loss, seed: 2 },
+        adapter,
+      );
+      const reports = await model.fit(train, { epochs: 3, batchSize: 1024 });
+      expect(reports[2]!.loss).toBeLessThan(reports[0]!.loss);
+      const { mrr } = mrrScore(model.net, test, train);
+      expect(mrr).toBeGreaterThan(0.02); // random ranking: about 0.004
+      const { precision, recall } = precisionRecallAtK(model.net, test, train, 10);
+      expect(precision).toBeGreaterThan(0.05);
+      expect(recall).toBeGreaterThan(0.01);
+      model.dispose();
+    }
+  });
+});

@@ -1,0 +1,13 @@
+export { mrrScore } from './evaluation/mrr.js';
+export { precisionRecallAtK } from './evaluation/precision-recall.js';
+export type { RankingOptions, RankingScorer } from './evaluation/ranking-scorer.js';
+export { rmseScore } from './evaluation/rmse.js';
+export { BilinearNet } from './factorization/bilinear-net.js';
+export type { EmbeddingSpec, FactorizationConfig } from './factorization/factorization-config.js';
+export {
+  type ImplicitFactorizationConfig,
+  ImplicitFactorizationModel,
+} from './factorization/implicit-factorization.js';
+export { type ExplicitLossName, explicitLosses } from './losses/explicit-losses.js';
+export { type ImplicitLossName, implicitLosses } from './losses/implicit-losses.js';
+export type { BatchProgress, EpochReport, FitOptions } from './training-loop.js';

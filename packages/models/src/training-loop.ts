@@ -1,0 +1,71 @@
+import { type Rng, requireInteger, TrainingError } from '@bloom/core';
+
+/** Progress after each minibatch. */
+export interface BatchProgress {
+  readonly epoch: number;
+  readonly epochs: number;
+  readonly batch: number;
+  readonly batches: number;
+  /** Mean loss of the epoch so far. */
+  readonly loss: number;
+}
+
+/** Summary of one epoch. */
+export interface EpochReport {
+  readonly epoch: number;
+  /** Mean minibatch loss. */
+  readonly loss: number;
+  readonly seconds: number;
+}
+
+/** Options of `fit`, with Spotlight's defaults. */
+export interface FitOptions {
+  /** Default 10. */
+  readonly epochs?: number;
+  /** Default 256. */
+  readonly batchSize?: number;
+  readonly onBatch?: (progress: BatchProgress) => void;
+  readonly onEpoch?: (report: EpochReport) => void;
+  /** Stops training between minibatches; `fit` then rejects with the signal's reason. */
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * Runs epochs of minibatches over `rows` examples in an order shuffled each epoch by `rng`, calling `step` with
+ * the row numbers of each minibatch. Like Spotlight, a NaN, infinite or zero epoch loss stops training with an
+ * error. Yields to the event loop between minibatches so cancellation and progress output stay responsive.
+ */
+export async function runEpochs(
+  rows: number,
+  options: FitOptions,
+  rng: Rng,
+  step: (batch: Int32Array) => number,
+): Promise<EpochReport[]> {
+  const epochs = requireInteger('epochs', options.epochs ?? 10, 1, 1e6);
+  const batchSize = requireInteger('batchSize', options.batchSize ?? 256, 1, 1 << 24);
+  if (rows === 0) throw new TrainingError('no interactions to train on');
+  const order = Int32Array.from({ length: rows }, (_, i) => i);
+  const batches = Math.ceil(rows / batchSize);
+  const reports: EpochReport[] = [];
+  for (let epoch = 1; epoch <= epochs; epoch++) {
+    const start = performance.now();
+    rng.shuffle(order);
+    let total = 0;
+    for (let b = 0; b < batches; b++) {
+      options.signal?.throwIfAborted();
+      total += step(order.subarray(b * batchSize, Math.min(rows, (b + 1) * batchSize)));
+      options.onBatch?.({ epoch, epochs, batch: b + 1, batches, loss: total / (b + 1) });
+      if (b % 16 === 15) await new Promise((resolve) => setImmediate(resolve));
+    }
+    const loss = total / batches;
+    if (!Number.isFinite(loss) || loss === 0) {
+      throw new TrainingError(
+        `degenerate epoch loss ${loss} in epoch ${epoch}; lower the learning rate or check the data`,
+      );
+    }
+    const report = { epoch, loss, seconds: (performance.now() - start) / 1000 };
+    reports.push(report);
+    options.onEpoch?.(report);
+  }
+  return reports;
+}
