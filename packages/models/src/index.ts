@@ -1,8 +1,15 @@
+export { type CheckpointableModel, loadCheckpoint, saveCheckpoint } from './checkpoint/checkpoint.js';
+export { CHECKPOINT_VERSION, type CheckpointHeader } from './checkpoint/checkpoint-format.js';
 export { mrrScore } from './evaluation/mrr.js';
 export { precisionRecallAtK } from './evaluation/precision-recall.js';
 export type { RankingOptions, RankingScorer } from './evaluation/ranking-scorer.js';
 export { rmseScore } from './evaluation/rmse.js';
+export { type Recommendations, recommend, topKForUsers } from './evaluation/top-k.js';
 export { BilinearNet } from './factorization/bilinear-net.js';
+export {
+  type ExplicitFactorizationConfig,
+  ExplicitFactorizationModel,
+} from './factorization/explicit-factorization.js';
 export type { EmbeddingSpec, FactorizationConfig } from './factorization/factorization-config.js';
 export {
   type ImplicitFactorizationConfig,

@@ -1,0 +1,79 @@
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { cpuBackend } from '@bloom/backend-cpu';
+import { DataError } from '@bloom/core';
+import { generateSequential } from '@bloom/data';
+import { describe, expect, it } from 'vitest';
+import { ImplicitFactorizationModel } from '../factorization/implicit-factorization.js';
+import { loadCheckpoint, saveCheckpoint } from './checkpoint.js';
+
+describe('checkpoints', () => {
+  it('a reloaded model predicts exactly what the saved one did, and trains on identically', async () => {
+    const adapter = await cpuBackend.create();
+    const data = generateSequential({ numUsers: 50, numItems: 80, numInteractions: 2000, seed: 3 });
+    const model = ImplicitFactorizationModel.create(
+      {
+        numUsers: 50,
+        numItems: 80,
+        dim: 8,
+        loss: 'bpr',
+        items: { strategy: 'bloom', options: { compressionRatio: 0.5, numHashes: 3, hasher: 'xxhash64' } },
+        optimizer: { kind: 'adam', lr: 0.05 },
+      },
+      adapter,
+    );
+    await model.fit(data, { epochs: 2, batchSize: 128 });
+    const dir = mkdtempSync(join(tmpdir(), 'bloom-ckpt-'));
+    const path = join(dir, 'model.bloom');
+    await saveCheckpoint(model, path);
+    expect(readdirSync(dir)).toEqual(['model.bloom']); // the temporary file was renamed away
+    const loaded = await loadCheckpoint(path, adapter);
+    expect(loaded.config).toEqual(model.config);
+    expect(Array.from((loaded as ImplicitFactorizationModel).predict(7))).toEqual(
+      Array.from(model.predict(7)),
+    );
+    // Optimizer state came back too: one more identical step on both gives identical weights.
+    const again = await loadCheckpoint(path, adapter);
+    for (const m of [loaded, again])
+      await (m as ImplicitFactorizationModel).fit(data.slice(0, 100), { epochs: 1, batchSize: 100 });
+    expect(Array.from(await again.net.items.table.read())).toEqual(
+      Array.from(await loaded.net.items.table.read()),
+    );
+  });
+
+  it('refuses files that are not checkpoints, other versions and corrupted ones, naming the file', async () => {
+    const adapter = await cpuBackend.create();
+    const model = ImplicitFactorizationModel.create({ numUsers: 3, numItems: 3, dim: 2 }, adapter);
+    const dir = mkdtempSync(join(tmpdir(), 'bloom-ckpt-'));
+    const good = join(dir, 'good.bloom');
+    await saveCheckpoint(model, good);
+    const bytes = readFileSync(good);
+
+    const notOne = join(dir, 'not.bloom');
+    writeFileSync(notOne, 'hello');
+    await expect(loadCheckpoint(notOne, adapter)).rejects.toThrow(/not\.bloom: not a Bloom checkpoint/);
+
+    const corrupt = join(dir, 'corrupt.bloom');
+    const flipped = Buffer.from(bytes);
+    flipped[flipped.length - 1] = flipped[flipped.length - 1]! ^ 0x55;
+    writeFileSync(corrupt, flipped);
+    await expect(loadCheckpoint(corrupt, adapter)).rejects.toThrow(DataError);
+    await expect(loadCheckpoint(corrupt, adapter)).rejects.toThrow(
+      /corrupted checkpoint: the weights do not match their checksum/,
+    );
+
+    const truncated = join(dir, 'truncated.bloom');
+    writeFileSync(truncated, bytes.subarray(0, bytes.length - 8));
+    await expect(loadCheckpoint(truncated, adapter)).rejects.toThrow(/corrupted/);
+
+    const future = join(dir, 'future.bloom');
+    writeFileSync(
+      future,
+      Buffer.from(bytes.toString('latin1').replace('"version":1', '"version":9'), 'latin1'),
+    );
+    await expect(loadCheckpoint(future, adapter)).rejects.toThrow(
+      /version 9 is not supported; this Bloom reads version 1/,
+    );
+  });
+});
