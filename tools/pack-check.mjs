@@ -105,6 +105,20 @@ if (maxError(out, [4, 6]) !== 0) throw new Error('reference misbehaves');`,
 const options: Partial<ConformanceOptions> = { name: 'x' };
 export { describeBackendConformance, options };`,
   },
+  '@bloom/models': {
+    js: `import { backends } from '@bloom/core';
+import '@bloom/backend-cpu';
+import { Interactions } from '@bloom/data';
+import { ImplicitFactorizationModel, recommend } from '@bloom/models';
+const adapter = await backends.get('cpu').create();
+const data = new Interactions({ userIds: [1, 1, 2, 2, 3], itemIds: [1, 2, 2, 3, 1] });
+const model = ImplicitFactorizationModel.create({ numUsers: 4, numItems: 4, dim: 4, loss: 'bpr' }, adapter);
+await model.fit(data, { epochs: 2, batchSize: 2 });
+if (recommend(model.net, 1, 2, { seen: data }).items.length !== 2) throw new Error('models misbehave');`,
+    ts: `import { ImplicitFactorizationModel, type FactorizationConfig, mrrScore } from '@bloom/models';
+const config: FactorizationConfig = { numUsers: 10, numItems: 10 };
+export { ImplicitFactorizationModel, config, mrrScore };`,
+  },
   '@bloom/cli': {
     js: `import { run } from '@bloom/cli';
 let out = '';

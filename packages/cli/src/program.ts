@@ -4,6 +4,7 @@ import { Command, CommanderError } from 'commander';
 import { registerDatasetsCommand } from './commands/datasets.js';
 import { registerHashCommand } from './commands/hash.js';
 import { registerQualityCommand } from './commands/quality.js';
+import { registerTrainCommand } from './commands/train.js';
 import { type CliIo, processIo } from './io.js';
 
 /** Exit code for bad arguments or configuration (as commander and most Unix tools use for usage errors). */
@@ -31,6 +32,7 @@ export function createProgram(io: CliIo = processIo): Command {
   registerHashCommand(program, io);
   registerQualityCommand(program, io);
   registerDatasetsCommand(program, io);
+  registerTrainCommand(program, io);
   for (const command of program.commands)
     command.exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err });
   return program;

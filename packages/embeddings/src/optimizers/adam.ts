@@ -19,8 +19,9 @@ export function adam(config: AdamConfig): RowOptimizer {
     ],
     stateInit: 0,
     update({ data, stride, rows, start, end, grads, dim, step, frozenRow }: RowUpdate) {
-      const c1 = 1 - b1 ** step;
-      const c2 = 1 - b2 ** step;
+      // lr * (m / c1) / (sqrt(v / c2) + eps), with the bias corrections folded into two constants.
+      const stepSize = lr / (1 - b1 ** step);
+      const invSqrtC2 = 1 / Math.sqrt(1 - b2 ** step);
       for (let i = start; i < end; i++) {
         const row = rows === null ? i : rows[i]!;
         if (row === frozenRow) continue;
@@ -34,7 +35,7 @@ export function adam(config: AdamConfig): RowOptimizer {
           const vi = b2 * data[v + c]! + (1 - b2) * grad * grad;
           data[m + c] = mi;
           data[v + c] = vi;
-          data[w + c]! -= (lr * (mi / c1)) / (Math.sqrt(vi / c2) + eps);
+          data[w + c]! -= (stepSize * mi) / (Math.sqrt(vi) * invSqrtC2 + eps);
         }
       }
     },

@@ -12,6 +12,9 @@ import { type RowOptimizer, stateWidth } from '../optimizers/row-optimizer.js';
 import { TOUCH_BLOCK, touchRows } from './touch-rows.js';
 import { checkLength } from './validate-rows.js';
 
+// Above this size a table no longer fits the caches of the machines measured (benchmarks/embedding-step.mjs).
+const LARGE_TABLE_BYTES = 8 * 2 ** 20;
+
 /**
  * What every typed-array table shares. Rows live in one Float32Array, `stride` floats apart: the weights
  * ([0, d)) and, once the first update has allocated it, the optimizer state beside them, so that updating a row
@@ -74,6 +77,11 @@ export abstract class TypedArrayTable implements EmbeddingTable {
   /** Updates every row with a full [rows, d] gradient (the dense formulations). */
   protected updateAllRows(grads: Float32Array): void {
     this.#update(null, this.rows, grads);
+  }
+
+  /** Whether the table outgrows the caches, so touching rows ahead pays (below, it is pure overhead). */
+  protected isLarge(): boolean {
+    return this.data.byteLength > LARGE_TABLE_BYTES;
   }
 
   /** A zeroed [rows, d] buffer for dense gradients, allocated once. */
@@ -146,6 +154,10 @@ export abstract class TypedArrayTable implements EmbeddingTable {
       frozenRow: this.frozenRow,
     };
     if (rows === null) {
+      this.#optimizer.update({ ...update, start: 0, end: n });
+      return;
+    }
+    if (!this.isLarge()) {
       this.#optimizer.update({ ...update, start: 0, end: n });
       return;
     }

@@ -78,10 +78,36 @@ export class ImplicitFactorizationModel {
     const loss = implicitLosses[lossName];
     const net = this.net;
     const d = net.dim;
+    // Scratch reused from step to step (resized when a batch is larger), so steps allocate little.
+    let size = -1;
+    let users = new Int32Array(0);
+    let items = new Int32Array(0);
+    let pos = new Float32Array(0);
+    let neg = new Float32Array(0);
+    let dPos = new Float32Array(0);
+    let dNeg = new Float32Array(0);
+    let dU = new Float32Array(0);
+    let dI = new Float32Array(0);
+    let dBu = new Float32Array(0);
+    let dBi = new Float32Array(0);
     return (batch) => {
       const b = batch.length;
-      const users = new Int32Array(b);
-      const items = new Int32Array(b * (1 + n)); // positives, then n negatives per positive
+      if (b !== size) {
+        size = b;
+        users = new Int32Array(b);
+        items = new Int32Array(b * (1 + n)); // positives, then n negatives per positive
+        pos = new Float32Array(b);
+        neg = new Float32Array(b * n);
+        dPos = new Float32Array(b);
+        dNeg = new Float32Array(b * n);
+        dU = new Float32Array(b * d);
+        dI = new Float32Array(items.length * d);
+        dBu = new Float32Array(b);
+        dBi = new Float32Array(items.length);
+      } else {
+        dU.fill(0);
+        dI.fill(0);
+      }
       for (let i = 0; i < b; i++) {
         users[i] = data.userIds[batch[i]!]!;
         items[i] = data.itemIds[batch[i]!]!;
@@ -91,8 +117,6 @@ export class ImplicitFactorizationModel {
       const it = BilinearNet.vectors(net.items, items);
       const bu = BilinearNet.vectors(net.userBias, users);
       const bi = BilinearNet.vectors(net.itemBias, items);
-      const pos = new Float32Array(b);
-      const neg = new Float32Array(b * n);
       for (let i = 0; i < b; i++) {
         pos[i] = dot(u.values, i, it.values, i, d) + bu.values[i]! + bi.values[i]!;
         for (let j = 0; j < n; j++) {
@@ -100,14 +124,8 @@ export class ImplicitFactorizationModel {
           neg[i * n + j] = dot(u.values, i, it.values, k, d) + bu.values[i]! + bi.values[k]!;
         }
       }
-      const dPos = new Float32Array(b);
-      const dNeg = new Float32Array(b * n);
       const value = loss(pos, neg, n, dPos, dNeg);
       // Backward: dU = dpos P + sum_j dneg_j N_j; dP = dpos U; dN_j = dneg_j U; biases get the score gradients.
-      const dU = new Float32Array(b * d);
-      const dI = new Float32Array(items.length * d);
-      const dBu = new Float32Array(b);
-      const dBi = new Float32Array(items.length);
       for (let i = 0; i < b; i++) {
         axpy(dPos[i]!, it.values, i, dU, i, d);
         axpy(dPos[i]!, u.values, i, dI, i, d);

@@ -1,0 +1,98 @@
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { EXIT_USAGE } from '../program.js';
+import { bloom } from '../test-support.js';
+
+const SHARED_DATA = fileURLToPath(new URL('../../../../../shared/data', import.meta.url));
+
+describe('bloom train', () => {
+  const dataDir = process.env.BLOOM_DATA_DIR;
+  afterAll(() => {
+    if (dataDir === undefined) delete process.env.BLOOM_DATA_DIR;
+    else process.env.BLOOM_DATA_DIR = dataDir;
+  });
+  it('trains BPR factorization with bloom items and ends with the contract JSON line', async () => {
+    process.env.BLOOM_DATA_DIR = SHARED_DATA;
+    const { code, json, err } = await bloom(
+      'train',
+      '--dataset',
+      'ml-100k',
+      '--embedding',
+      'bloom',
+      '--compression',
+      '0.5',
+      '--hashes',
+      '2',
+      '--loss',
+      'bpr',
+      '--epochs',
+      '3',
+      '--batch-size',
+      '1024',
+      '--backend',
+      'cpu',
+      '--no-progress',
+      '--json',
+    );
+    expect(err).toMatch(/epoch 3: loss/);
+    expect(code).toBe(0);
+    const result = json as Record<string, unknown>;
+    expect(Object.keys(result)).toEqual([
+      'seconds_per_epoch',
+      'epochs',
+      'mrr',
+      'precision_at_10',
+      'recall_at_10',
+      'rmse',
+      'table_rows',
+      'parameters',
+      'peak_rss_bytes',
+      'backend',
+      'device',
+    ]);
+    expect(result).toMatchObject({ epochs: 3, rmse: null, table_rows: 841, backend: 'cpu' });
+    expect(result.mrr as number).toBeGreaterThan(0.02);
+    // users 944 x 32 + items 841 x 32 + both bias tables
+    expect(result.parameters).toBe(944 * 32 + 841 * 32 + 944 + 1683);
+  });
+
+  it('reports RMSE for explicit losses, with inflated item tables', async () => {
+    const { code, json } = await bloom(
+      'train',
+      '--dataset',
+      'ml-latest-small',
+      '--loss',
+      'regression',
+      '--epochs',
+      '2',
+      '--batch-size',
+      '4096',
+      '--num-embeddings',
+      '100000',
+      '--backend',
+      'wasm',
+      '--no-progress',
+      '--json',
+    );
+    expect(code).toBe(0);
+    expect(json).toMatchObject({ epochs: 2, mrr: null, table_rows: 100000, backend: 'wasm' });
+    expect((json as { rmse: number }).rmse).toBeLessThan(2);
+  });
+
+  it('names bad options and their allowed values', async () => {
+    const loss = await bloom('train', '--loss', 'warp');
+    expect(loss.code).toBe(EXIT_USAGE);
+    expect(loss.err).toMatch(
+      /--loss.*Allowed choices are pointwise, bpr, hinge, adaptive-hinge, regression, poisson, logistic/,
+    );
+    const lr = await bloom('train', '--lr', '0');
+    expect(lr.code).toBe(EXIT_USAGE);
+    expect(lr.err).toMatch(/Invalid --lr: expected a finite number > 0/);
+    const backend = await bloom('train', '--backend', 'tpu', '--epochs', '1');
+    expect(backend.code).toBe(EXIT_USAGE);
+    expect(backend.err).toMatch(/Invalid --backend: expected one of cpu, wasm/);
+    const sequence = await bloom('train', '--model', 'sequence');
+    expect(sequence.code).toBe(1);
+    expect(sequence.err).toMatch(/not implemented/);
+  });
+});

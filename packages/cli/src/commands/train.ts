@@ -1,0 +1,245 @@
+import { ConfigError, NotImplementedError } from '@bloom/core';
+import {
+  generateSequential,
+  type Interactions,
+  loadDataset,
+  loadRatingsFile,
+  randomTrainTestSplit,
+} from '@bloom/data';
+import {
+  ExplicitFactorizationModel,
+  type ExplicitLossName,
+  explicitLosses,
+  ImplicitFactorizationModel,
+  type ImplicitLossName,
+  implicitLosses,
+  mrrScore,
+  precisionRecallAtK,
+  rmseScore,
+} from '@bloom/models';
+import cliProgress from 'cli-progress';
+import { type Command, Option } from 'commander';
+import { integerIn } from '../cli-options.js';
+import type { CliIo } from '../io.js';
+import { loadBackend } from '../load-backend.js';
+
+interface TrainOptions {
+  model: 'factorization' | 'sequence';
+  representation?: string;
+  embedding: string;
+  compression: number;
+  hashes: number;
+  hasher: string;
+  dim: number;
+  loss: string;
+  epochs: number;
+  batchSize: number;
+  lr: number;
+  l2: number;
+  seed: number;
+  backend: string;
+  dataset: string;
+  numEmbeddings?: number;
+  eval: boolean;
+  json?: boolean;
+  progress: boolean;
+}
+
+const IMPLICIT = Object.keys(implicitLosses);
+const EXPLICIT = Object.keys(explicitLosses);
+
+const positiveNumber = (option: string) => (value: string) => {
+  const n = Number(value);
+  if (!(n > 0) || !Number.isFinite(n)) throw new ConfigError(option, 'a finite number > 0', value);
+  return n;
+};
+const nonNegativeNumber = (option: string) => (value: string) => {
+  const n = Number(value);
+  if (!(n >= 0) || !Number.isFinite(n)) throw new ConfigError(option, 'a finite number >= 0', value);
+  return n;
+};
+
+/** `bloom train`: trains a model as DESIGN.md specifies and ends with the JSON result line. */
+export function registerTrainCommand(program: Command, io: CliIo): void {
+  program
+    .command('train')
+    .description('train a model on a dataset and report speed, accuracy and memory')
+    .addOption(
+      new Option('--model <model>', 'model family')
+        .choices(['factorization', 'sequence'])
+        .default('factorization'),
+    )
+    .addOption(
+      new Option('--representation <name>', 'sequence representation').choices([
+        'pooling',
+        'lstm',
+        'cnn',
+        'mixture',
+      ]),
+    )
+    .option(
+      '--embedding <strategy>',
+      'item embedding strategy: dense, bloom, binary, quotient-remainder or a plugin',
+      'dense',
+    )
+    .option(
+      '--compression <ratio>',
+      'table rows = floor(ratio * N) for bloom, binary and quotient-remainder',
+      positiveNumber('--compression'),
+      0.2,
+    )
+    .option('--hashes <k>', 'hash functions per id (bloom, binary)', integerIn(1, 24), 4)
+    .option('--hasher <name>', 'registered hasher (bloom, binary)', 'murmur3')
+    .option('--dim <d>', 'embedding width', integerIn(1, 65536), 32)
+    .addOption(
+      new Option(
+        '--loss <loss>',
+        'implicit: pointwise, bpr, hinge, adaptive-hinge; explicit: regression, poisson, logistic',
+      )
+        .choices([...IMPLICIT, ...EXPLICIT])
+        .default('bpr'),
+    )
+    .option('--epochs <n>', 'passes over the training data', integerIn(1, 100000), 10)
+    .option('--batch-size <n>', 'minibatch size', integerIn(1, 1 << 24), 256)
+    .option('--lr <x>', 'Adam learning rate', positiveNumber('--lr'), 1e-2)
+    .option('--l2 <x>', 'L2 penalty (Adam weight decay, as Spotlight)', nonNegativeNumber('--l2'), 0)
+    .option(
+      '--seed <s>',
+      'seed of the split, the weights, shuffling and negatives',
+      integerIn(0, 2 ** 32 - 1),
+      42,
+    )
+    .option(
+      '--backend <name>',
+      'registered backend (cpu, wasm, or one a plugin or package registers)',
+      'wasm',
+    )
+    .option(
+      '--dataset <name|path>',
+      'ml-100k, ml-1m, ml-10m, ml-20m, ml-latest-small, ml-latest, synthetic, or a ratings file',
+      'ml-latest-small',
+    )
+    .option(
+      '--num-embeddings <n>',
+      'declare the item table with N ids whatever the real count (speed experiments)',
+      integerIn(1, 2 ** 31 - 1),
+    )
+    .option('--no-eval', 'skip evaluation (metrics become null)')
+    .option('--no-progress', 'no progress bar')
+    .option('--json', 'print the result as one JSON object on the last line of stdout')
+    .action((options: TrainOptions) => train(options, io));
+}
+
+async function train(options: TrainOptions, io: CliIo): Promise<void> {
+  if (options.model === 'sequence') {
+    throw new NotImplementedError(
+      'bloom train --model sequence',
+      '@bloom/models (sequence models are not built yet)',
+    );
+  }
+  const adapter = await loadBackend(options.backend);
+  const data = await loadData(options);
+  const interactions =
+    options.numEmbeddings === undefined ? data : data.inflate({ numItems: options.numEmbeddings });
+  const { train, test } = randomTrainTestSplit(interactions, { testFraction: 0.2, seed: options.seed });
+  const explicit = EXPLICIT.includes(options.loss);
+  const items =
+    options.embedding === 'dense'
+      ? { strategy: 'dense' }
+      : {
+          strategy: options.embedding,
+          options: {
+            compressionRatio: options.compression,
+            numHashes: options.hashes,
+            hasher: options.hasher,
+          },
+        };
+  if (options.embedding === 'quotient-remainder') delete (items.options as Record<string, unknown>).numHashes;
+  const common = {
+    numUsers: interactions.numUsers,
+    numItems: interactions.numItems,
+    dim: options.dim,
+    items,
+    optimizer: { kind: 'adam' as const, lr: options.lr, weightDecay: options.l2 },
+    seed: options.seed,
+  };
+  const model = explicit
+    ? ExplicitFactorizationModel.create({ ...common, loss: options.loss as ExplicitLossName }, adapter)
+    : ImplicitFactorizationModel.create({ ...common, loss: options.loss as ImplicitLossName }, adapter);
+
+  const bar =
+    options.progress && !options.json && process.stderr.isTTY
+      ? new cliProgress.SingleBar(
+          { stream: process.stderr, format: 'epoch {epoch}/{epochs} [{bar}] {percentage}% | loss {loss}' },
+          cliProgress.Presets.shades_classic,
+        )
+      : undefined;
+  io.err(
+    `bloom train: ${options.loss} factorization, ${options.embedding} items, ${train.length} training interactions on ${adapter.deviceInfo().device}\n`,
+  );
+  const reports = await model.fit(train, {
+    epochs: options.epochs,
+    batchSize: options.batchSize,
+    onBatch:
+      bar &&
+      ((p) => {
+        if (p.batch === 1) bar.start(p.batches, 0, { epoch: p.epoch, epochs: p.epochs, loss: '-' });
+        bar.update(p.batch, { epoch: p.epoch, epochs: p.epochs, loss: p.loss.toFixed(4) });
+        if (p.batch === p.batches) bar.stop();
+      }),
+    onEpoch: bar
+      ? undefined
+      : (r) => io.err(`epoch ${r.epoch}: loss ${r.loss.toFixed(5)} (${r.seconds.toFixed(3)} s)\n`),
+  });
+  const metrics = {
+    mrr: null as number | null,
+    precision_at_10: null as number | null,
+    recall_at_10: null as number | null,
+    rmse: null as number | null,
+  };
+  if (options.eval) {
+    if (model instanceof ExplicitFactorizationModel) {
+      metrics.rmse = rmseScore((u, i) => model.predict(u, i), test);
+    } else {
+      metrics.mrr = mrrScore(model.net, test, train).mrr;
+      const pr = precisionRecallAtK(model.net, test, train, 10);
+      metrics.precision_at_10 = pr.precision;
+      metrics.recall_at_10 = pr.recall;
+    }
+  }
+  const tables = Object.values(model.net.embeddings());
+  const result = {
+    seconds_per_epoch: reports.reduce((s, r) => s + r.seconds, 0) / reports.length,
+    epochs: reports.length,
+    ...metrics,
+    table_rows: model.net.items.strategy.tableRows,
+    parameters: tables.reduce((s, e) => s + e.strategy.tableRows * e.strategy.dim, 0),
+    peak_rss_bytes: process.resourceUsage().maxRSS * 1024,
+    backend: adapter.name,
+    device: adapter.deviceInfo().device,
+  };
+  model.dispose();
+  io.out(
+    options.json
+      ? `${JSON.stringify(result)}\n`
+      : `${Object.entries(result)
+          .map(([k, v]) => `${k}: ${v}`)
+          .join('\n')}\n`,
+  );
+}
+
+async function loadData(options: TrainOptions): Promise<Interactions> {
+  if (options.dataset === 'synthetic') {
+    // Spotlight's sequence test data: 100 users, 100 items, 20000 interactions, concentration 1e-3, order 2.
+    return generateSequential({
+      numUsers: 100,
+      numItems: 100,
+      numInteractions: 20000,
+      concentration: 1e-3,
+      order: 2,
+      seed: options.seed,
+    });
+  }
+  const isPath = options.dataset.includes('/') || options.dataset.includes('.');
+  return (isPath ? await loadRatingsFile(options.dataset) : await loadDataset(options.dataset)).interactions;
+}
