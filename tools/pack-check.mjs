@@ -106,11 +106,11 @@ const options: Partial<ConformanceOptions> = { name: 'x' };
 export { describeBackendConformance, options };`,
   },
   '@bloom/models': {
-    js: `import { backends } from '@bloom/core';
-import '@bloom/backend-cpu';
-import { Interactions } from '@bloom/data';
+    js: `import { Interactions } from '@bloom/data';
+import { createTypedArrayTable } from '@bloom/embeddings';
 import { ImplicitFactorizationModel, recommend } from '@bloom/models';
-const adapter = await backends.get('cpu').create();
+// Backends are separate packages; any object that creates tables will do for the fused factorization path.
+const adapter = { name: 'inline', createTable: createTypedArrayTable };
 const data = new Interactions({ userIds: [1, 1, 2, 2, 3], itemIds: [1, 2, 2, 3, 1] });
 const model = ImplicitFactorizationModel.create({ numUsers: 4, numItems: 4, dim: 4, loss: 'bpr' }, adapter);
 await model.fit(data, { epochs: 2, batchSize: 2 });
