@@ -175,23 +175,35 @@ export abstract class TypedArrayTable implements EmbeddingTable {
     const stride = this.dim + extra;
     const data = new Float32Array(this.rows * stride);
     if (this.#optimizer.stateInit !== 0) data.fill(this.#optimizer.stateInit);
-    for (let r = 0; r < this.rows; r++)
-      data.set(this.data.subarray(r * this.dim, (r + 1) * this.dim), r * stride);
+    // A plain loop: a subarray per row would allocate millions of views on large tables.
+    const d = this.dim;
+    const old = this.data;
+    for (let r = 0; r < this.rows; r++) {
+      const from = r * d;
+      const to = r * stride;
+      for (let c = 0; c < d; c++) data[to + c] = old[from + c]!;
+    }
     this.data = data;
     this.stride = stride;
   }
 
   #column(offset: number, width: number): Float32Array {
     const out = new Float32Array(this.rows * width);
+    const data = this.data;
     for (let r = 0; r < this.rows; r++) {
       const from = r * this.stride + offset;
-      out.set(this.data.subarray(from, from + width), r * width);
+      const to = r * width;
+      for (let c = 0; c < width; c++) out[to + c] = data[from + c]!;
     }
     return out;
   }
 
   #setColumn(offset: number, width: number, values: Float32Array): void {
-    for (let r = 0; r < this.rows; r++)
-      this.data.set(values.subarray(r * width, (r + 1) * width), r * this.stride + offset);
+    const data = this.data;
+    for (let r = 0; r < this.rows; r++) {
+      const from = r * width;
+      const to = r * this.stride + offset;
+      for (let c = 0; c < width; c++) data[to + c] = values[from + c]!;
+    }
   }
 }
