@@ -75,7 +75,7 @@ const lines = [
   `Command: \`npm run build && node benchmarks/factorization-epoch.mjs --repeats ${repeats}\``,
   `Machine: ${cpus().length} x ${cpus()[0]?.model}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}; ${new Date().toISOString()}.`,
   'seconds_per_epoch is the median epoch of 5 (the first carries one-time costs: JIT, and optimizer state allocated',
-  'on first use, about 1.2 s for a 5e6-row table), like the published experiment\'s warm-up fit.',
+  "on first use, about 1.2 s for a 5e6-row table), like the published experiment's warm-up fit.",
   'Each cell: `bloom train --dataset ml-100k --loss bpr --dim 32 --epochs 5 --batch-size 2048 --num-embeddings N`',
   `(80k training interactions; bloom: ratio 0.2, k 4, murmur3), median of ${repeats} fresh processes; lazy Adam, fused typed-array steps.`,
   '',
