@@ -1,5 +1,5 @@
 import type { Interactions } from '@bloom/data';
-import { itemsOf, type RankingOptions, type RankingScorer } from './ranking-scorer.js';
+import { itemsOf, type RankingOptions, type RankingScorer, seenItems } from './ranking-scorer.js';
 
 /**
  * Spotlight's `mrr_score`: for every user with test interactions, rank all items by score (items the user has in
@@ -15,7 +15,6 @@ export function mrrScore(
   options: RankingOptions = {},
 ): { mrr: number; perUser: Float64Array } {
   const testIndex = test.byUser();
-  const trainIndex = train?.byUser();
   const users = usersWithItems(testIndex.offsets);
   const perUser = new Float64Array(users.length);
   const userBatch = options.userBatch ?? 256;
@@ -23,11 +22,7 @@ export function mrrScore(
   for (let start = 0; start < users.length; start += userBatch) {
     const batch = users.subarray(start, start + userBatch);
     const targets = Array.from(batch, (u) => itemsOf(testIndex, test.itemIds, u));
-    const excluded = Array.from(batch, (u) =>
-      trainIndex === undefined || u + 1 >= trainIndex.offsets.length
-        ? new Set<number>()
-        : new Set(itemsOf(trainIndex, train!.itemIds, u)),
-    );
+    const excluded = Array.from(batch, (u) => seenItems(train, u));
     // Pass 1: each target's own score; pass 2: how many items score above it, and how many tie.
     const targetScore = targets.map((t) => new Float64Array(t.length));
     const above = targets.map((t) => new Float64Array(t.length));

@@ -1,6 +1,6 @@
 import type { Interactions } from '@bloom/data';
 import { usersWithItems } from './mrr.js';
-import { itemsOf, type RankingOptions, type RankingScorer } from './ranking-scorer.js';
+import { itemsOf, type RankingOptions, type RankingScorer, seenItems } from './ranking-scorer.js';
 import { topKForUsers } from './top-k.js';
 
 /**
@@ -15,18 +15,13 @@ export function precisionRecallAtK(
   options: RankingOptions = {},
 ): { precision: number; recall: number } {
   const testIndex = test.byUser();
-  const trainIndex = train?.byUser();
   const users = usersWithItems(testIndex.offsets);
   const userBatch = options.userBatch ?? 256;
   let precision = 0;
   let recall = 0;
   for (let start = 0; start < users.length; start += userBatch) {
     const batch = users.subarray(start, start + userBatch);
-    const excluded = Array.from(batch, (u) =>
-      trainIndex === undefined || u + 1 >= trainIndex.offsets.length
-        ? new Set<number>()
-        : new Set(itemsOf(trainIndex, train!.itemIds, u)),
-    );
+    const excluded = Array.from(batch, (u) => seenItems(train, u));
     const top = topKForUsers(scorer, batch, k, excluded, options.itemChunk);
     for (let b = 0; b < batch.length; b++) {
       const targets = new Set(itemsOf(testIndex, test.itemIds, batch[b]!));

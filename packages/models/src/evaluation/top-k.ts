@@ -1,5 +1,5 @@
 import type { Interactions } from '@bloom/data';
-import { itemsOf, type RankingScorer } from './ranking-scorer.js';
+import { type RankingScorer, seenItems } from './ranking-scorer.js';
 
 /** The k best items of one user, best first. */
 export interface Recommendations {
@@ -59,10 +59,6 @@ export function recommend(
   k: number,
   options: { seen?: Interactions } = {},
 ): Recommendations {
-  const seen = options.seen;
-  const excluded =
-    seen === undefined || userId + 1 >= seen.byUser().offsets.length
-      ? new Set<number>()
-      : new Set(itemsOf(seen.byUser(), seen.itemIds, userId));
+  const excluded = seenItems(options.seen, userId);
   return topKForUsers(scorer, Int32Array.of(userId), k, [excluded])[0]!;
 }

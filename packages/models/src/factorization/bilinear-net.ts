@@ -45,6 +45,11 @@ export class BilinearNet implements RankingScorer {
     };
   }
 
+  /** Applies gradients with respect to looked-up vectors ([n, d]) to `embedding`'s table. */
+  static applyGradients(embedding: SparseEmbedding, rows: Int32Array, grads: Float32Array): void {
+    embedding.table.applyGradients(rows, embedding.strategy.rowsPerId, embedding.strategy.combine, grads);
+  }
+
   /** Raw scores dot(U[u], I[i]) + b_u + b_i of aligned (user, item) pairs. */
   score(userIds: Int32Array, itemIds: Int32Array): Float32Array {
     const u = BilinearNet.vectors(this.users, userIds).values;

@@ -1,10 +1,11 @@
-import { ConfigError, DataError, Rng, requireOneOf } from '@bloom/core';
+import { DataError, Rng, requireOneOf } from '@bloom/core';
 import type { Interactions } from '@bloom/data';
 import { type ExplicitLossName, explicitLosses } from '../losses/explicit-losses.js';
 import { type EpochReport, type FitOptions, runEpochs } from '../training-loop.js';
 import { BilinearNet } from './bilinear-net.js';
 import {
   type AdapterLike,
+  checkFits,
   type FactorizationConfig,
   type ResolvedFactorizationConfig,
   resolveFactorizationConfig,
@@ -46,13 +47,7 @@ export class ExplicitFactorizationModel {
     const ratings = interactions.ratings;
     if (ratings === undefined)
       throw new DataError('explicit factorization needs ratings, and these interactions have none');
-    if (interactions.numUsers > this.config.numUsers || interactions.numItems > this.config.numItems) {
-      throw new ConfigError(
-        'interactions',
-        `at most ${this.config.numUsers} users and ${this.config.numItems} items (the model's tables)`,
-        `${interactions.numUsers} users and ${interactions.numItems} items`,
-      );
-    }
+    checkFits(this.config, interactions);
     const loss = explicitLosses[this.config.loss];
     const net = this.net;
     const d = net.dim;
@@ -82,14 +77,10 @@ export class ExplicitFactorizationModel {
           dI[i * d + c] = g * u.values[i * d + c]!;
         }
       }
-      for (const [e, rows, g] of [
-        [net.users, u.rows, dU],
-        [net.items, it.rows, dI],
-        [net.userBias, bu.rows, dRaw],
-        [net.itemBias, bi.rows, dRaw],
-      ] as const) {
-        e.table.applyGradients(rows, e.strategy.rowsPerId, e.strategy.combine, g);
-      }
+      BilinearNet.applyGradients(net.users, u.rows, dU);
+      BilinearNet.applyGradients(net.items, it.rows, dI);
+      BilinearNet.applyGradients(net.userBias, bu.rows, dRaw);
+      BilinearNet.applyGradients(net.itemBias, bi.rows, dRaw);
       return value;
     });
   }

@@ -7,6 +7,7 @@ import {
   requireInteger,
   type UpdateMode,
 } from '@bloom/core';
+import type { Interactions } from '@bloom/data';
 import '@bloom/embeddings';
 
 /** Which strategy embeds a side (users or items), by registered name, with its own options. */
@@ -72,3 +73,14 @@ export function strategyFor(
 
 /** The adapter is only needed to create tables; kept apart so configs stay plain data. */
 export type AdapterLike = Pick<BackendAdapter, 'createTable' | 'name'>;
+
+/** Refuses interactions whose ids exceed the model's tables. */
+export function checkFits(config: ResolvedFactorizationConfig, interactions: Interactions): void {
+  if (interactions.numUsers > config.numUsers || interactions.numItems > config.numItems) {
+    throw new ConfigError(
+      'interactions',
+      `at most ${config.numUsers} users and ${config.numItems} items (the model's tables)`,
+      `${interactions.numUsers} users and ${interactions.numItems} items`,
+    );
+  }
+}

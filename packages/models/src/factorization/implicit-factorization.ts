@@ -1,10 +1,11 @@
-import { ConfigError, Rng, requireInteger, requireOneOf } from '@bloom/core';
+import { Rng, requireInteger, requireOneOf } from '@bloom/core';
 import type { Interactions } from '@bloom/data';
 import { type ImplicitLossName, implicitLosses } from '../losses/implicit-losses.js';
 import { type EpochReport, type FitOptions, runEpochs } from '../training-loop.js';
 import { BilinearNet } from './bilinear-net.js';
 import {
   type AdapterLike,
+  checkFits,
   type FactorizationConfig,
   type ResolvedFactorizationConfig,
   resolveFactorizationConfig,
@@ -55,13 +56,7 @@ export class ImplicitFactorizationModel {
 
   /** Trains on every interaction as a positive. */
   async fit(interactions: Interactions, options: FitOptions = {}): Promise<EpochReport[]> {
-    if (interactions.numUsers > this.config.numUsers || interactions.numItems > this.config.numItems) {
-      throw new ConfigError(
-        'interactions',
-        `at most ${this.config.numUsers} users and ${this.config.numItems} items (the model's tables)`,
-        `${interactions.numUsers} users and ${interactions.numItems} items`,
-      );
-    }
+    checkFits(this.config, interactions);
     const step = this.#stepper(interactions);
     return runEpochs(interactions.length, options, this.#rng, step);
   }
@@ -140,10 +135,10 @@ export class ImplicitFactorizationModel {
           dBi[k] = g;
         }
       }
-      apply(net.users, u.rows, dU);
-      apply(net.items, it.rows, dI);
-      apply(net.userBias, bu.rows, dBu);
-      apply(net.itemBias, bi.rows, dBi);
+      BilinearNet.applyGradients(net.users, u.rows, dU);
+      BilinearNet.applyGradients(net.items, it.rows, dI);
+      BilinearNet.applyGradients(net.userBias, bu.rows, dBu);
+      BilinearNet.applyGradients(net.itemBias, bi.rows, dBi);
       return value;
     };
   }
@@ -163,8 +158,4 @@ function dot(a: Float32Array, i: number, b: Float32Array, j: number, d: number):
 function axpy(alpha: number, x: Float32Array, i: number, y: Float32Array, j: number, d: number): void {
   if (alpha === 0) return;
   for (let c = 0; c < d; c++) y[j * d + c]! += alpha * x[i * d + c]!;
-}
-
-function apply(embedding: BilinearNet['users'], rows: Int32Array, grads: Float32Array): void {
-  embedding.table.applyGradients(rows, embedding.strategy.rowsPerId, embedding.strategy.combine, grads);
 }
