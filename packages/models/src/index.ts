@@ -4,6 +4,7 @@ export { mrrScore } from './evaluation/mrr.js';
 export { precisionRecallAtK } from './evaluation/precision-recall.js';
 export type { RankingOptions, RankingScorer } from './evaluation/ranking-scorer.js';
 export { rmseScore } from './evaluation/rmse.js';
+export { sequenceMrrScore } from './evaluation/sequence-mrr.js';
 export { type Recommendations, recommend, topKForUsers } from './evaluation/top-k.js';
 export { BilinearNet } from './factorization/bilinear-net.js';
 export {
@@ -17,4 +18,5 @@ export {
 } from './factorization/implicit-factorization.js';
 export { type ExplicitLossName, explicitLosses } from './losses/explicit-losses.js';
 export { type ImplicitLossName, implicitLosses } from './losses/implicit-losses.js';
+export { type PoolingSequenceConfig, PoolingSequenceModel } from './sequence/pooling-sequence.js';
 export type { BatchProgress, EpochReport, FitOptions } from './training-loop.js';

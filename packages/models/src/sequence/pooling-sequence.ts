@@ -1,0 +1,219 @@
+import { DataError, Rng, requireInteger, requireOneOf } from '@bloom/core';
+import type { SequenceInteractions } from '@bloom/data';
+import { SparseEmbedding } from '@bloom/embeddings';
+import {
+  type AdapterLike,
+  type FactorizationConfig,
+  type ResolvedFactorizationConfig,
+  resolveFactorizationConfig,
+  strategyFor,
+} from '../factorization/factorization-config.js';
+import { type ImplicitLossName, implicitLosses } from '../losses/implicit-losses.js';
+import { type EpochReport, type FitOptions, runEpochs } from '../training-loop.js';
+
+/** Config of {@link PoolingSequenceModel}: items only (users are their histories). */
+export interface PoolingSequenceConfig extends Omit<FactorizationConfig, 'numUsers' | 'users'> {
+  /** Default `bpr`. `adaptive-hinge` is not supported for sequences yet. */
+  readonly loss?: Exclude<ImplicitLossName, 'adaptive-hinge'>;
+}
+
+/**
+ * Spotlight's ImplicitSequenceModel with the `pooling` representation: the user at position t is the average of
+ * the embeddings of the items before t (Spotlight's exact form: cumulative sum / (elementwise count of non-zero
+ * entries + 1)), scored against item embeddings tied with the inputs, plus item biases. The loss is masked at
+ * padding positions; one negative per position is drawn uniformly from [0, numItems). Pooling is linear, so the
+ * whole step is fused over typed arrays, like the factorization models.
+ */
+export class PoolingSequenceModel {
+  readonly kind = 'pooling-sequence';
+  readonly items: SparseEmbedding;
+  readonly itemBias: SparseEmbedding;
+  readonly numItems: number;
+  readonly #rng: Rng;
+
+  private constructor(
+    readonly config: ResolvedFactorizationConfig & { loss: Exclude<ImplicitLossName, 'adaptive-hinge'> },
+    adapter: AdapterLike,
+  ) {
+    const { dim, optimizer, updateMode, seed, numItems } = config;
+    this.numItems = numItems;
+    const item = strategyFor(config.items, numItems, dim);
+    this.items = SparseEmbedding.create({
+      strategy: item,
+      adapter: adapter as never,
+      optimizer,
+      updateMode,
+      seed: seed * 4 + 2,
+    });
+    const bias = strategyFor({ strategy: 'dense', options: { paddingIdx: 0 } }, numItems, 1);
+    this.itemBias = SparseEmbedding.create({
+      strategy: bias,
+      adapter: adapter as never,
+      optimizer,
+      updateMode,
+      init: new Float32Array(numItems),
+    });
+    this.#rng = new Rng(seed * 4 + 3);
+  }
+
+  /** Validates the config and creates the tables on `adapter`. Dense items get padding id 0, as in Spotlight. */
+  static create(config: PoolingSequenceConfig, adapter: AdapterLike): PoolingSequenceModel {
+    const loss = requireOneOf('loss', config.loss ?? 'bpr', ['pointwise', 'bpr', 'hinge'] as const);
+    const items =
+      config.items?.strategy === undefined || config.items.strategy === 'dense'
+        ? { strategy: 'dense', options: { paddingIdx: 0, ...config.items?.options } }
+        : config.items;
+    const resolved = resolveFactorizationConfig({ ...config, numUsers: 1, items });
+    return new PoolingSequenceModel({ ...resolved, loss }, adapter);
+  }
+
+  /** Trains on every position of every sequence (the next item after each prefix). */
+  async fit(data: SequenceInteractions, options: FitOptions = {}): Promise<EpochReport[]> {
+    if (data.numItems > this.numItems) {
+      throw new DataError(`sequences use ${data.numItems} items but the model has ${this.numItems}`);
+    }
+    const loss = implicitLosses[this.config.loss];
+    const L = data.maxLength;
+    const d = this.config.dim;
+    return runEpochs(data.length, options, this.#rng, (batch) => {
+      const b = batch.length;
+      const n = b * L;
+      const targets = new Int32Array(n);
+      for (let s = 0; s < b; s++) targets.set(data.sequence(batch[s]!), s * L);
+      const negatives = Int32Array.from({ length: n }, () => this.#rng.nextInt(this.numItems));
+      const both = new Int32Array(2 * n);
+      both.set(targets);
+      both.set(negatives, n);
+      const itemRows = this.items.rowsFor(both);
+      const vectors = this.items.table.lookup(
+        itemRows,
+        this.items.strategy.rowsPerId,
+        this.items.strategy.combine,
+      );
+      const biasRows = this.itemBias.rowsFor(both);
+      const biases = this.itemBias.table.lookup(biasRows, 1, 'sum');
+      // users[t] pools the inputs before t: cumulative sums over positions 0..t-1, divided elementwise by (count + 1).
+      const users = new Float32Array(n * d);
+      const divisors = new Float32Array(n * d);
+      for (let s = 0; s < b; s++) {
+        for (let c = 0; c < d; c++) {
+          let sum = 0;
+          let count = 0;
+          for (let t = 0; t < L; t++) {
+            const at = (s * L + t) * d + c;
+            divisors[at] = count + 1;
+            users[at] = sum / (count + 1);
+            const v = vectors[(s * L + t) * d + c]!;
+            sum += v;
+            if (v !== 0) count++;
+          }
+        }
+      }
+      const pos = new Float32Array(n);
+      const neg = new Float32Array(n);
+      for (let i = 0; i < n; i++) {
+        let p = biases[i]!;
+        let q = biases[n + i]!;
+        for (let c = 0; c < d; c++) {
+          p += users[i * d + c]! * vectors[i * d + c]!;
+          q += users[i * d + c]! * vectors[(n + i) * d + c]!;
+        }
+        pos[i] = p;
+        neg[i] = q;
+      }
+      // Masked loss: only positions whose target is not padding count, and the mean is over them.
+      let masked = 0;
+      for (let i = 0; i < n; i++) if (targets[i] !== 0) masked++;
+      const idx = Int32Array.from({ length: masked });
+      let m = 0;
+      for (let i = 0; i < n; i++) if (targets[i] !== 0) idx[m++] = i;
+      const mp = Float32Array.from(idx, (i) => pos[i]!);
+      const mn = Float32Array.from(idx, (i) => neg[i]!);
+      const dmp = new Float32Array(masked);
+      const dmn = new Float32Array(masked);
+      const value = masked === 0 ? 0 : loss(mp, mn, 1, dmp, dmn);
+      const dPos = new Float32Array(n);
+      const dNeg = new Float32Array(n);
+      idx.forEach((i, k) => {
+        dPos[i] = dmp[k]!;
+        dNeg[i] = dmn[k]!;
+      });
+      // Backward: item vectors get the score gradient times the user; users get the score gradient times the items.
+      const dVectors = new Float32Array(2 * n * d);
+      const dUsers = new Float32Array(n * d);
+      for (let i = 0; i < n; i++) {
+        const gp = dPos[i]!;
+        const gn = dNeg[i]!;
+        if (gp === 0 && gn === 0) continue;
+        for (let c = 0; c < d; c++) {
+          const u = users[i * d + c]!;
+          dVectors[i * d + c]! += gp * u;
+          dVectors[(n + i) * d + c]! += gn * u;
+          dUsers[i * d + c] = gp * vectors[i * d + c]! + gn * vectors[(n + i) * d + c]!;
+        }
+      }
+      // users[t] = sum_{s<t} x_s / divisor[t] (the divisor is piecewise constant), so dx_s = sum_{t>s} dusers_t / divisor_t.
+      for (let s = 0; s < b; s++) {
+        for (let c = 0; c < d; c++) {
+          let acc = 0;
+          for (let t = L - 1; t >= 0; t--) {
+            const at = (s * L + t) * d + c;
+            dVectors[at]! += acc;
+            acc += dUsers[at]! / divisors[at]!;
+          }
+        }
+      }
+      const dBiases = new Float32Array(2 * n);
+      dBiases.set(dPos);
+      dBiases.set(dNeg, n);
+      this.items.table.applyGradients(
+        itemRows,
+        this.items.strategy.rowsPerId,
+        this.items.strategy.combine,
+        dVectors,
+      );
+      this.itemBias.table.applyGradients(biasRows, 1, 'sum', dBiases);
+      return value;
+    });
+  }
+
+  /** Scores of every item as the next one after `sequence` (item ids, 0 for padding). */
+  predict(sequence: Int32Array): Float32Array {
+    const d = this.config.dim;
+    const vectors = this.items.table.lookup(
+      this.items.rowsFor(sequence),
+      this.items.strategy.rowsPerId,
+      this.items.strategy.combine,
+    );
+    const user = new Float64Array(d);
+    for (let c = 0; c < d; c++) {
+      let sum = 0;
+      let count = 0;
+      for (let t = 0; t < sequence.length; t++) {
+        const v = vectors[t * d + c]!;
+        sum += v;
+        if (v !== 0) count++;
+      }
+      user[c] = sum / (count + 1);
+    }
+    const all = Int32Array.from({ length: this.numItems }, (_, i) => i);
+    const items = this.items.table.lookup(
+      this.items.rowsFor(all),
+      this.items.strategy.rowsPerId,
+      this.items.strategy.combine,
+    );
+    const biases = this.itemBias.table.lookup(all, 1, 'sum');
+    const out = new Float32Array(this.numItems);
+    for (let i = 0; i < this.numItems; i++) {
+      let s = biases[i]!;
+      for (let c = 0; c < d; c++) s += user[c]! * items[i * d + c]!;
+      out[i] = s;
+    }
+    return out;
+  }
+
+  dispose(): void {
+    this.items.dispose();
+    this.itemBias.dispose();
+  }
+}
