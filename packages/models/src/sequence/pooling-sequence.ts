@@ -1,4 +1,4 @@
-import { DataError, Rng, requireInteger, requireOneOf } from '@bloom/core';
+import { DataError, Rng, requireOneOf } from '@bloom/core';
 import type { SequenceInteractions } from '@bloom/data';
 import { SparseEmbedding } from '@bloom/embeddings';
 import {
