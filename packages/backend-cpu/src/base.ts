@@ -1,38 +1,11 @@
 import { cpus } from 'node:os';
-import type {
-  BackendAdapter,
-  BackendDefinition,
-  DeviceInfo,
-  EmbeddingTable,
-  TableOptions,
-} from '@bloom/core';
+import type { BackendDefinition } from '@bloom/core';
 import { BackendUnavailableError } from '@bloom/core';
-import { createTypedArrayTable } from '@bloom/embeddings';
+import { TypedArrayAdapter } from '@bloom/embeddings';
 import * as tf from '@tensorflow/tfjs';
 
 /** Registered name of the cpu backend. */
 export const CPU = 'cpu';
-
-/** The cpu adapter: TensorFlow.js's cpu backend for the dense part, typed-array tables for the embeddings. */
-class CpuAdapter implements BackendAdapter {
-  readonly name = CPU;
-  readonly tfBackend = 'cpu';
-
-  createTable(options: TableOptions, init?: Float32Array): EmbeddingTable {
-    return createTypedArrayTable(options, init);
-  }
-
-  deviceInfo(): DeviceInfo {
-    const cores = cpus();
-    return {
-      backend: CPU,
-      device: `${cores[0]?.model.trim() ?? 'CPU'} (${cores.length} threads, tfjs uses 1)`,
-      details: { tfjs: tf.version_core, tables: 'typed arrays' },
-    };
-  }
-
-  async dispose(): Promise<void> {}
-}
 
 /** Registry entry of the cpu backend: always available, lowest priority. */
 export const cpuBackend: BackendDefinition = {
@@ -50,6 +23,11 @@ export const cpuBackend: BackendDefinition = {
         `TensorFlow.js could not activate its cpu backend (active: ${tf.getBackend()})`,
       );
     }
-    return new CpuAdapter();
+    // TensorFlow.js's cpu backend for the dense part, typed-array tables for the embeddings.
+    const cores = cpus();
+    return new TypedArrayAdapter(CPU, 'cpu', {
+      device: `${cores[0]?.model.trim() ?? 'CPU'} (${cores.length} threads, tfjs uses 1)`,
+      details: { tfjs: tf.version_core, tables: 'typed arrays' },
+    });
   },
 };

@@ -1,45 +1,11 @@
 import { cpus } from 'node:os';
-import type {
-  BackendAdapter,
-  BackendDefinition,
-  DeviceInfo,
-  EmbeddingTable,
-  TableOptions,
-} from '@bloom/core';
+import type { BackendDefinition } from '@bloom/core';
 import { BackendUnavailableError } from '@bloom/core';
-import { createTypedArrayTable } from '@bloom/embeddings';
+import { TypedArrayAdapter } from '@bloom/embeddings';
 import * as tf from '@tensorflow/tfjs';
 
 /** Registered name of the wasm backend. */
 export const WASM = 'wasm';
-
-/** The wasm adapter: TensorFlow.js's WebAssembly backend for the dense part, typed-array tables for the embeddings. */
-class WasmAdapter implements BackendAdapter {
-  readonly name = WASM;
-  readonly tfBackend = 'wasm';
-
-  constructor(private readonly features: { simd: boolean; threads: boolean }) {}
-
-  createTable(options: TableOptions, init?: Float32Array): EmbeddingTable {
-    return createTypedArrayTable(options, init);
-  }
-
-  deviceInfo(): DeviceInfo {
-    const cores = cpus();
-    return {
-      backend: WASM,
-      device: `${cores[0]?.model.trim() ?? 'CPU'} (WebAssembly${this.features.simd ? ' SIMD' : ''}, ${this.features.threads ? 'threads' : '1 thread'})`,
-      details: {
-        tfjs: tf.version_core,
-        simd: this.features.simd,
-        threads: this.features.threads,
-        tables: 'typed arrays',
-      },
-    };
-  }
-
-  async dispose(): Promise<void> {}
-}
 
 /** Registry entry of the wasm backend: available wherever WebAssembly is; preferred over cpu. */
 export const wasmBackend: BackendDefinition = {
@@ -71,6 +37,11 @@ export const wasmBackend: BackendDefinition = {
     }
     const simd = Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'));
     const threads = Boolean(await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT'));
-    return new WasmAdapter({ simd, threads });
+    // TensorFlow.js's WebAssembly backend for the dense part, typed-array tables for the embeddings.
+    const cores = cpus();
+    return new TypedArrayAdapter(WASM, 'wasm', {
+      device: `${cores[0]?.model.trim() ?? 'CPU'} (WebAssembly${simd ? ' SIMD' : ''}, ${threads ? 'threads' : '1 thread'})`,
+      details: { tfjs: tf.version_core, simd, threads, tables: 'typed arrays' },
+    });
   },
 };

@@ -22,6 +22,7 @@ export { builtinStrategies, registerBuiltinStrategies } from './strategies/regis
 export { createTypedArrayTable } from './tables/create-table.js';
 export { GatherTable } from './tables/gather-table.js';
 export { MultiHotMatmulTable } from './tables/multi-hot-matmul-table.js';
+export { TypedArrayAdapter } from './tables/typed-array-adapter.js';
 export { TypedArrayTable } from './tables/typed-array-table.js';
 
 // Importing the package makes dense, bloom, binary and quotient-remainder available by name.
