@@ -320,6 +320,33 @@ export function describeBackendConformance(options: ConformanceOptions): void {
       embedding.dispose();
     });
 
+    it('several lookups into one table in a step make one optimizer step, with their gradients summed', async () => {
+      const strategy = strategies()['bloom sum k=3']!;
+      const once = make(strategy, { kind: 'adam', lr: 0.05 });
+      const split = make(strategy, { kind: 'adam', lr: 0.05 });
+      const a = Int32Array.of(1, 2, 3);
+      const b = Int32Array.of(3, 4);
+      const lossOf = (parts: tf.Tensor2D[]) =>
+        tf.sum(
+          tf.concat(
+            parts.map((p) => tf.square(p)),
+            0,
+          ),
+        ) as tf.Scalar;
+      await sparseStep([{ embedding: once, ids: Int32Array.of(1, 2, 3, 3, 4) }], ([x]) => lossOf([x!]));
+      await sparseStep(
+        [
+          { embedding: split, ids: a },
+          { embedding: split, ids: b },
+        ],
+        (parts) => lossOf(parts),
+      );
+      expect((await split.table.readState()).step?.[0]).toBe(1);
+      expect(maxError(await split.table.read(), await once.table.read())).toBeLessThan(tolerance);
+      once.dispose();
+      split.dispose();
+    });
+
     it('leaks no tensors over many training steps', async () => {
       const users = make(createDenseStrategy({ numEmbeddings: N, dim: D }), { kind: 'adam', lr: 0.01 });
       const items = make(strategies()['bloom sum k=3']!, { kind: 'adam', lr: 0.01 });

@@ -16,7 +16,8 @@ export interface DenseParameters {
 /**
  * One training step through the sparse engine: look up every embedding, run `loss` on the [B, d] tensors (and
  * the dense variables), take gradients with respect to the looked-up rows only, then update the tables in place
- * and the dense variables with their optimizer. No tensor outlives the step.
+ * and the dense variables with their optimizer. Several lookups into one embedding (positives and negatives)
+ * make one optimizer step on it, their rows and gradients concatenated. No tensor outlives the step.
  *
  * @param loss - Builds the scalar loss from the looked-up tensors, in `lookups` order, and the dense variables.
  * @returns The loss value.
@@ -35,7 +36,7 @@ export async function sparseStep(
     const f = (...xs: tf.Tensor[]) => loss(xs.slice(0, n) as tf.Tensor2D[], variables);
     result = tf.valueAndGrads(f)([...embedded, ...variables]) as { value: tf.Scalar; grads: tf.Tensor[] };
     const { value, grads } = result;
-    await Promise.all(lookups.map((l, i) => l.embedding.applyGradients(rows[i]!, grads[i]!)));
+    await applyPerEmbedding(lookups, rows, grads);
     if (dense !== undefined && variables.length > 0) {
       const named: tf.NamedTensorMap = {};
       variables.forEach((v, i) => {
@@ -48,4 +49,41 @@ export async function sparseStep(
     tf.dispose(embedded);
     if (result !== undefined) tf.dispose([result.value, ...result.grads]);
   }
+}
+
+// One applyGradients per embedding: two calls would be two optimizer steps (Adam's step count, lazy updates).
+async function applyPerEmbedding(
+  lookups: readonly StepLookup[],
+  rows: Int32Array[],
+  grads: tf.Tensor[],
+): Promise<void> {
+  const groups = new Map<SparseEmbedding, number[]>();
+  lookups.forEach((l, i) => groups.set(l.embedding, [...(groups.get(l.embedding) ?? []), i]));
+  for (const [embedding, members] of groups) {
+    if (members.length === 1) {
+      await embedding.applyGradients(rows[members[0]!]!, grads[members[0]!]!);
+      continue;
+    }
+    const allRows = concat(
+      members.map((i) => rows[i]!),
+      Int32Array,
+    );
+    const values = await Promise.all(members.map((i) => grads[i]!.data() as Promise<Float32Array>));
+    embedding.table.applyGradients(
+      allRows,
+      embedding.strategy.rowsPerId,
+      embedding.strategy.combine,
+      concat(values, Float32Array),
+    );
+  }
+}
+
+function concat<T extends Int32Array | Float32Array>(parts: T[], type: new (n: number) => T): T {
+  const out = new type(parts.reduce((n, p) => n + p.length, 0));
+  let offset = 0;
+  for (const p of parts) {
+    out.set(p, offset);
+    offset += p.length;
+  }
+  return out;
 }
