@@ -18,5 +18,6 @@ export {
 } from './factorization/implicit-factorization.js';
 export { type ExplicitLossName, explicitLosses } from './losses/explicit-losses.js';
 export { type ImplicitLossName, implicitLosses } from './losses/implicit-losses.js';
+export { type LstmSequenceConfig, LstmSequenceModel } from './sequence/lstm-sequence.js';
 export { type PoolingSequenceConfig, PoolingSequenceModel } from './sequence/pooling-sequence.js';
 export type { BatchProgress, EpochReport, FitOptions } from './training-loop.js';

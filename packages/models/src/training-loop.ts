@@ -39,7 +39,7 @@ export async function runEpochs(
   rows: number,
   options: FitOptions,
   rng: Rng,
-  step: (batch: Int32Array) => number,
+  step: (batch: Int32Array) => number | Promise<number>,
 ): Promise<EpochReport[]> {
   const epochs = requireInteger('epochs', options.epochs ?? 10, 1, 1e6);
   const batchSize = requireInteger('batchSize', options.batchSize ?? 256, 1, 1 << 24);
@@ -53,7 +53,7 @@ export async function runEpochs(
     let total = 0;
     for (let b = 0; b < batches; b++) {
       options.signal?.throwIfAborted();
-      total += step(order.subarray(b * batchSize, Math.min(rows, (b + 1) * batchSize)));
+      total += await step(order.subarray(b * batchSize, Math.min(rows, (b + 1) * batchSize)));
       options.onBatch?.({ epoch, epochs, batch: b + 1, batches, loss: total / (b + 1) });
       if (b % 16 === 15) await new Promise((resolve) => setImmediate(resolve));
     }
