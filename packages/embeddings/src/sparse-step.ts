@@ -58,7 +58,9 @@ async function applyPerEmbedding(
   grads: tf.Tensor[],
 ): Promise<void> {
   const groups = new Map<SparseEmbedding, number[]>();
-  lookups.forEach((l, i) => groups.set(l.embedding, [...(groups.get(l.embedding) ?? []), i]));
+  lookups.forEach((l, i) => {
+    groups.set(l.embedding, [...(groups.get(l.embedding) ?? []), i]);
+  });
   for (const [embedding, members] of groups) {
     if (members.length === 1) {
       await embedding.applyGradients(rows[members[0]!]!, grads[members[0]!]!);
