@@ -79,6 +79,34 @@ describe('bloom train', () => {
     expect((json as { rmse: number }).rmse).toBeLessThan(2);
   });
 
+  it('trains a pooling sequence model on synthetic data and reports sequence MRR', async () => {
+    const { code, json } = await bloom(
+      'train',
+      '--model',
+      'sequence',
+      '--representation',
+      'pooling',
+      '--dataset',
+      'synthetic',
+      '--embedding',
+      'bloom',
+      '--compression',
+      '0.5',
+      '--hashes',
+      '2',
+      '--epochs',
+      '5',
+      '--batch-size',
+      '128',
+      '--backend',
+      'cpu',
+      '--json',
+    );
+    expect(code).toBe(0);
+    expect(json).toMatchObject({ epochs: 5, precision_at_10: null, rmse: null, table_rows: 50 });
+    expect((json as { mrr: number }).mrr).toBeGreaterThan(0.06);
+  });
+
   it('names bad options and their allowed values', async () => {
     const loss = await bloom('train', '--loss', 'warp');
     expect(loss.code).toBe(EXIT_USAGE);
@@ -91,8 +119,8 @@ describe('bloom train', () => {
     const backend = await bloom('train', '--backend', 'tpu', '--epochs', '1');
     expect(backend.code).toBe(EXIT_USAGE);
     expect(backend.err).toMatch(/Invalid --backend: expected one of cpu, wasm/);
-    const sequence = await bloom('train', '--model', 'sequence');
-    expect(sequence.code).toBe(1);
-    expect(sequence.err).toMatch(/not implemented/);
+    const cnn = await bloom('train', '--model', 'sequence', '--representation', 'cnn');
+    expect(cnn.code).toBe(1);
+    expect(cnn.err).toMatch(/not implemented/);
   });
 });

@@ -5,6 +5,7 @@ import {
   loadDataset,
   loadRatingsFile,
   randomTrainTestSplit,
+  userBasedTrainTestSplit,
 } from '@bloom/data';
 import {
   ExplicitFactorizationModel,
@@ -13,9 +14,12 @@ import {
   ImplicitFactorizationModel,
   type ImplicitLossName,
   implicitLosses,
+  LstmSequenceModel,
   mrrScore,
+  PoolingSequenceModel,
   precisionRecallAtK,
   rmseScore,
+  sequenceMrrScore,
 } from '@bloom/models';
 import cliProgress from 'cli-progress';
 import { type Command, Option } from 'commander';
@@ -131,30 +135,14 @@ export function registerTrainCommand(program: Command, io: CliIo): void {
 }
 
 async function train(options: TrainOptions, io: CliIo): Promise<void> {
-  if (options.model === 'sequence') {
-    throw new NotImplementedError(
-      'bloom train --model sequence',
-      '@bloom/models (sequence models are not built yet)',
-    );
-  }
+  if (options.model === 'sequence') return trainSequence(options, io);
   const adapter = await loadBackend(options.backend);
   const data = await loadData(options);
   const interactions =
     options.numEmbeddings === undefined ? data : data.inflate({ numItems: options.numEmbeddings });
   const { train, test } = randomTrainTestSplit(interactions, { testFraction: 0.2, seed: options.seed });
   const explicit = EXPLICIT.includes(options.loss);
-  const items =
-    options.embedding === 'dense'
-      ? { strategy: 'dense' }
-      : {
-          strategy: options.embedding,
-          options: {
-            compressionRatio: options.compression,
-            numHashes: options.hashes,
-            hasher: options.hasher,
-          },
-        };
-  if (options.embedding === 'quotient-remainder') delete (items.options as Record<string, unknown>).numHashes;
+  const items = itemSpec(options);
   const common = {
     numUsers: interactions.numUsers,
     numItems: interactions.numItems,
@@ -228,6 +216,82 @@ async function train(options: TrainOptions, io: CliIo): Promise<void> {
           .map(([k, v]) => `${k}: ${v}`)
           .join('\n')}\n`,
   );
+}
+
+// Sequence models: Spotlight's protocol (user-based split, sequences of 10, sequence MRR on the test users).
+async function trainSequence(options: TrainOptions, io: CliIo): Promise<void> {
+  const representation = options.representation ?? 'pooling';
+  if (representation !== 'pooling' && representation !== 'lstm') {
+    throw new NotImplementedError(
+      `bloom train --representation ${representation}`,
+      '@bloom/models (pooling and lstm exist)',
+    );
+  }
+  if (!['pointwise', 'bpr', 'hinge'].includes(options.loss)) {
+    throw new ConfigError('--loss', 'pointwise, bpr or hinge for sequence models', options.loss);
+  }
+  const adapter = await loadBackend(options.backend);
+  const data = await loadData(options);
+  const interactions =
+    options.numEmbeddings === undefined ? data : data.inflate({ numItems: options.numEmbeddings });
+  const split = userBasedTrainTestSplit(interactions, { seed: options.seed });
+  const train = split.train.toSequence({ maxLength: 10 });
+  const test = split.test.toSequence({ maxLength: 10 });
+  const config = {
+    numItems: interactions.numItems,
+    dim: options.dim,
+    loss: options.loss as 'pointwise' | 'bpr' | 'hinge',
+    items: itemSpec(options),
+    optimizer: { kind: 'adam' as const, lr: options.lr, weightDecay: options.l2 },
+    seed: options.seed,
+  };
+  const model =
+    representation === 'lstm'
+      ? LstmSequenceModel.create(config, adapter)
+      : PoolingSequenceModel.create(config, adapter);
+  io.err(
+    `bloom train: ${representation} sequences, ${options.embedding} items, ${train.length} training sequences on ${adapter.deviceInfo().device}\n`,
+  );
+  const reports = await model.fit(train, {
+    epochs: options.epochs,
+    batchSize: options.batchSize,
+    onEpoch: (r) => io.err(`epoch ${r.epoch}: loss ${r.loss.toFixed(5)} (${r.seconds.toFixed(3)} s)\n`),
+  });
+  const mrr = options.eval ? sequenceMrrScore(model, test).mrr : null;
+  const tables = [model.items, model.itemBias];
+  const result = {
+    seconds_per_epoch: reports.map((r) => r.seconds).sort((a, b) => a - b)[Math.floor(reports.length / 2)]!,
+    epochs: reports.length,
+    mrr,
+    precision_at_10: null,
+    recall_at_10: null,
+    rmse: null,
+    table_rows: model.items.strategy.tableRows,
+    parameters:
+      tables.reduce((s, e) => s + e.strategy.tableRows * e.strategy.dim, 0) +
+      (representation === 'lstm' ? 2 * 4 * options.dim * options.dim + 4 * options.dim : 0),
+    peak_rss_bytes: process.resourceUsage().maxRSS * 1024,
+    backend: adapter.name,
+    device: adapter.deviceInfo().device,
+  };
+  model.dispose();
+  io.out(
+    options.json
+      ? `${JSON.stringify(result)}\n`
+      : `${Object.entries(result)
+          .map(([k, v]) => `${k}: ${v}`)
+          .join('\n')}\n`,
+  );
+}
+
+function itemSpec(options: TrainOptions): { strategy: string; options?: Record<string, unknown> } {
+  if (options.embedding === 'dense') return { strategy: 'dense' };
+  if (options.embedding === 'quotient-remainder')
+    return { strategy: options.embedding, options: { compressionRatio: options.compression } };
+  return {
+    strategy: options.embedding,
+    options: { compressionRatio: options.compression, numHashes: options.hashes, hasher: options.hasher },
+  };
 }
 
 async function loadData(options: TrainOptions): Promise<Interactions> {
