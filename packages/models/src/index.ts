@@ -18,6 +18,12 @@ export {
 } from './factorization/implicit-factorization.js';
 export { type ExplicitLossName, explicitLosses } from './losses/explicit-losses.js';
 export { type ImplicitLossName, implicitLosses } from './losses/implicit-losses.js';
-export { type LstmSequenceConfig, LstmSequenceModel } from './sequence/lstm-sequence.js';
+export { type NetworkSequenceConfig, NetworkSequenceModel } from './sequence/network-sequence.js';
 export { type PoolingSequenceConfig, PoolingSequenceModel } from './sequence/pooling-sequence.js';
+export {
+  cnnRepresentation,
+  lstmRepresentation,
+  type NetworkRepresentationName,
+  type SequenceRepresentation,
+} from './sequence/representations.js';
 export type { BatchProgress, EpochReport, FitOptions } from './training-loop.js';

@@ -119,8 +119,8 @@ describe('bloom train', () => {
     const backend = await bloom('train', '--backend', 'tpu', '--epochs', '1');
     expect(backend.code).toBe(EXIT_USAGE);
     expect(backend.err).toMatch(/Invalid --backend: expected one of cpu, wasm/);
-    const cnn = await bloom('train', '--model', 'sequence', '--representation', 'cnn');
-    expect(cnn.code).toBe(1);
-    expect(cnn.err).toMatch(/not implemented/);
+    const mixture = await bloom('train', '--model', 'sequence', '--representation', 'mixture');
+    expect(mixture.code).toBe(1);
+    expect(mixture.err).toMatch(/not implemented/);
   });
 });

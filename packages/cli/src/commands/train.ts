@@ -14,8 +14,8 @@ import {
   ImplicitFactorizationModel,
   type ImplicitLossName,
   implicitLosses,
-  LstmSequenceModel,
   mrrScore,
+  NetworkSequenceModel,
   PoolingSequenceModel,
   precisionRecallAtK,
   rmseScore,
@@ -221,10 +221,10 @@ async function train(options: TrainOptions, io: CliIo): Promise<void> {
 // Sequence models: Spotlight's protocol (user-based split, sequences of 10, sequence MRR on the test users).
 async function trainSequence(options: TrainOptions, io: CliIo): Promise<void> {
   const representation = options.representation ?? 'pooling';
-  if (representation !== 'pooling' && representation !== 'lstm') {
+  if (representation === 'mixture') {
     throw new NotImplementedError(
-      `bloom train --representation ${representation}`,
-      '@bloom/models (pooling and lstm exist)',
+      'bloom train --representation mixture',
+      '@bloom/models (pooling, lstm and cnn exist)',
     );
   }
   if (!['pointwise', 'bpr', 'hinge'].includes(options.loss)) {
@@ -246,9 +246,9 @@ async function trainSequence(options: TrainOptions, io: CliIo): Promise<void> {
     seed: options.seed,
   };
   const model =
-    representation === 'lstm'
-      ? LstmSequenceModel.create(config, adapter)
-      : PoolingSequenceModel.create(config, adapter);
+    representation === 'pooling'
+      ? PoolingSequenceModel.create(config, adapter)
+      : NetworkSequenceModel.create({ ...config, representation: representation as 'lstm' | 'cnn' }, adapter);
   io.err(
     `bloom train: ${representation} sequences, ${options.embedding} items, ${train.length} training sequences on ${adapter.deviceInfo().device}\n`,
   );
@@ -269,7 +269,7 @@ async function trainSequence(options: TrainOptions, io: CliIo): Promise<void> {
     table_rows: model.items.strategy.tableRows,
     parameters:
       tables.reduce((s, e) => s + e.strategy.tableRows * e.strategy.dim, 0) +
-      (representation === 'lstm' ? 2 * 4 * options.dim * options.dim + 4 * options.dim : 0),
+      (model instanceof NetworkSequenceModel ? model.networkParameters : 0),
     peak_rss_bytes: process.resourceUsage().maxRSS * 1024,
     backend: adapter.name,
     device: adapter.deviceInfo().device,

@@ -10,33 +10,44 @@ import {
   strategyFor,
 } from '../factorization/factorization-config.js';
 import { type EpochReport, type FitOptions, runEpochs } from '../training-loop.js';
+import {
+  type NetworkRepresentationName,
+  networkRepresentations,
+  type SequenceRepresentation,
+} from './representations.js';
 
-/** Config of {@link LstmSequenceModel}. */
-export interface LstmSequenceConfig extends Omit<FactorizationConfig, 'numUsers' | 'users' | 'updateMode'> {
+type SequenceLoss = 'pointwise' | 'bpr' | 'hinge';
+
+/** Config of {@link NetworkSequenceModel}. */
+export interface NetworkSequenceConfig
+  extends Omit<FactorizationConfig, 'numUsers' | 'users' | 'updateMode'> {
+  /** `lstm` or `cnn`. Default `lstm`. */
+  readonly representation?: NetworkRepresentationName;
   /** Default `bpr`. */
-  readonly loss?: 'pointwise' | 'bpr' | 'hinge';
+  readonly loss?: SequenceLoss;
 }
 
 /**
- * Spotlight's ImplicitSequenceModel with the `lstm` representation: one LSTM(d, d) reads a zero vector then the
- * item embeddings, and its output at t represents the user before item t; scores are dot products with the item
+ * Spotlight's ImplicitSequenceModel with a representation that runs in TensorFlow.js (`lstm` or `cnn`): the
+ * representation turns the item embeddings before each position into a user vector, scored against the item
  * embeddings (tied with the inputs) plus item biases; the loss is masked at padding; one uniform negative per
- * position. The item tables live in the backend adapter (sparse updates, any strategy); the LSTM runs in
- * TensorFlow.js on the adapter's backend, its weights updated by tf.train.adam.
+ * position. The item tables stay in the backend adapter (sparse updates, any strategy) through `sparseStep`; the
+ * representation's weights are updated by tf.train.adam (without Spotlight's L2 on them).
  */
-export class LstmSequenceModel {
-  readonly kind = 'lstm-sequence';
+export class NetworkSequenceModel {
+  readonly kind = 'network-sequence';
   readonly items: SparseEmbedding;
   readonly itemBias: SparseEmbedding;
   readonly numItems: number;
-  readonly #kernel: tf.Variable;
-  readonly #recurrent: tf.Variable;
-  readonly #bias: tf.Variable;
+  readonly #representation: SequenceRepresentation;
   readonly #optimizer: tf.Optimizer;
   readonly #rng: Rng;
 
   private constructor(
-    readonly config: ResolvedFactorizationConfig & { loss: 'pointwise' | 'bpr' | 'hinge' },
+    readonly config: ResolvedFactorizationConfig & {
+      loss: SequenceLoss;
+      representation: NetworkRepresentationName;
+    },
     adapter: AdapterLike,
   ) {
     const { dim: d, optimizer, seed, numItems } = config;
@@ -53,38 +64,34 @@ export class LstmSequenceModel {
       optimizer,
       init: new Float32Array(numItems),
     });
-    // torch.nn.LSTM's initialisation: every weight uniform in +-1/sqrt(hidden size).
-    const rng = new Rng(seed * 4 + 1);
-    const bound = 1 / Math.sqrt(d);
-    const uniform = (n: number) => rng.fillUniform(new Float32Array(n), -bound, bound);
-    const tag = `lstm-${seed}-${Math.floor(rng.next() * 1e9)}`;
-    this.#kernel = tf.variable(tf.tensor2d(uniform(d * 4 * d), [d, 4 * d]), true, `${tag}-kernel`);
-    this.#recurrent = tf.variable(tf.tensor2d(uniform(d * 4 * d), [d, 4 * d]), true, `${tag}-recurrent`);
-    this.#bias = tf.variable(tf.tensor1d(uniform(4 * d)), true, `${tag}-bias`);
+    this.#representation = networkRepresentations[config.representation](d, seed * 4 + 1);
     this.#optimizer = tf.train.adam(optimizer.lr);
     this.#rng = new Rng(seed * 4 + 3);
   }
 
   /** Validates the config and creates the tables on `adapter`. Dense items get padding id 0, as in Spotlight. */
-  static create(config: LstmSequenceConfig, adapter: AdapterLike): LstmSequenceModel {
+  static create(config: NetworkSequenceConfig, adapter: AdapterLike): NetworkSequenceModel {
     const loss = requireOneOf('loss', config.loss ?? 'bpr', ['pointwise', 'bpr', 'hinge'] as const);
+    const representation = requireOneOf('representation', config.representation ?? 'lstm', [
+      'lstm',
+      'cnn',
+    ] as const);
     const items =
       config.items?.strategy === undefined || config.items.strategy === 'dense'
         ? { strategy: 'dense', options: { paddingIdx: 0, ...config.items?.options } }
         : config.items;
-    return new LstmSequenceModel(
-      { ...resolveFactorizationConfig({ ...config, numUsers: 1, items }), loss },
-      adapter,
-    );
+    const resolved = resolveFactorizationConfig({ ...config, numUsers: 1, items });
+    return new NetworkSequenceModel({ ...resolved, loss, representation }, adapter);
   }
 
   /** Trains on every position of every sequence. */
   async fit(data: SequenceInteractions, options: FitOptions = {}): Promise<EpochReport[]> {
-    if (data.numItems > this.numItems)
+    if (data.numItems > this.numItems) {
       throw new DataError(`sequences use ${data.numItems} items but the model has ${this.numItems}`);
+    }
     const L = data.maxLength;
     const d = this.config.dim;
-    const variables = [this.#kernel, this.#recurrent, this.#bias];
+    const dense = { variables: this.#representation.variables, optimizer: this.#optimizer };
     return runEpochs(data.length, options, this.#rng, (batch) => {
       const b = batch.length;
       const targets = new Int32Array(b * L);
@@ -99,7 +106,10 @@ export class LstmSequenceModel {
           { embedding: this.itemBias, ids: negatives },
         ],
         ([inputs, negative, positiveBias, negativeBias]) => {
-          const users = this.#representations(inputs!.reshape([b, L, d]), L).reshape([b * L, d]);
+          const users = this.#representation
+            .represent(inputs!.reshape([b, L, d]))
+            .slice([0, 0, 0], [b, L, d])
+            .reshape([b * L, d]);
           const pos = tf.add(
             tf.sum(tf.mul(users, inputs!), 1),
             positiveBias!.reshape([b * L]),
@@ -110,7 +120,7 @@ export class LstmSequenceModel {
           ) as tf.Tensor1D;
           return maskedLoss(this.config.loss, pos, neg, tf.tensor1d(mask));
         },
-        { variables, optimizer: this.#optimizer },
+        dense,
       );
     });
   }
@@ -120,67 +130,42 @@ export class LstmSequenceModel {
     const d = this.config.dim;
     const L = sequence.length;
     const all = Int32Array.from({ length: this.numItems }, (_, i) => i);
-    const rows = this.items.rowsFor(sequence);
-    const inputs = this.items.table.lookup(rows, this.items.strategy.rowsPerId, this.items.strategy.combine);
-    const items = this.items.table.lookup(
-      this.items.rowsFor(all),
-      this.items.strategy.rowsPerId,
-      this.items.strategy.combine,
-    );
-    const biases = this.itemBias.table.lookup(all, 1, 'sum');
+    const lookup = (e: SparseEmbedding, ids: Int32Array) =>
+      e.table.lookup(e.rowsFor(ids), e.strategy.rowsPerId, e.strategy.combine);
+    const inputs = lookup(this.items, sequence);
+    const items = lookup(this.items, all);
+    const biases = lookup(this.itemBias, all);
     const scores = tf.tidy(() => {
-      // The representation after the whole sequence: the LSTM's output once it has read every item.
-      const h = this.#run(tf.tensor3d(inputs, [1, L, d]), L + 1)
+      // The representation once every item has been read: the last output.
+      const user = this.#representation
+        .represent(tf.tensor3d(inputs, [1, L, d]))
         .slice([0, L, 0], [1, 1, d])
         .reshape([1, d]);
-      return tf.add(
-        tf.matMul(h, tf.tensor2d(items, [this.numItems, d]), false, true).reshape([this.numItems]),
-        tf.tensor1d(biases),
-      );
+      const dots = tf
+        .matMul(user, tf.tensor2d(items, [this.numItems, d]), false, true)
+        .reshape([this.numItems]);
+      return tf.add(dots, tf.tensor1d(biases));
     });
     const out = scores.dataSync() as Float32Array;
     scores.dispose();
     return out;
   }
 
-  /** Outputs at t = 0..L-1 of an LSTM reading a zero vector then the first L items: [B, L, d]. */
-  #representations(inputs: tf.Tensor3D, L: number): tf.Tensor3D {
-    return this.#run(inputs, L);
-  }
-
-  /** Runs the LSTM over [0, x_0, x_1, ...] for `steps` steps and stacks its outputs: [B, steps, d]. */
-  #run(inputs: tf.Tensor3D, steps: number): tf.Tensor3D {
-    const [b, , d] = inputs.shape;
-    let h: tf.Tensor2D = tf.zeros([b, d]);
-    let c: tf.Tensor2D = tf.zeros([b, d]);
-    const outputs: tf.Tensor2D[] = [];
-    for (let t = 0; t < steps; t++) {
-      const x =
-        t === 0 ? tf.zeros([b, d]) : (inputs.slice([0, t - 1, 0], [b, 1, d]).reshape([b, d]) as tf.Tensor2D);
-      const z = tf.add(tf.add(tf.matMul(x, this.#kernel), tf.matMul(h, this.#recurrent)), this.#bias);
-      const [i, f, g, o] = tf.split(z, 4, 1) as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
-      c = tf.add(tf.mul(tf.sigmoid(f), c), tf.mul(tf.sigmoid(i), tf.tanh(g)));
-      h = tf.mul(tf.sigmoid(o), tf.tanh(c));
-      outputs.push(h);
-    }
-    return tf.stack(outputs, 1) as tf.Tensor3D;
+  /** Parameters of the representation (for reports). */
+  get networkParameters(): number {
+    return this.#representation.variables.reduce((n, v) => n + v.size, 0);
   }
 
   dispose(): void {
     this.items.dispose();
     this.itemBias.dispose();
-    tf.dispose([this.#kernel, this.#recurrent, this.#bias]);
+    tf.dispose([...this.#representation.variables]);
     this.#optimizer.dispose();
   }
 }
 
 /** Spotlight's implicit losses with a mask: the sum over unmasked positions divided by their count. */
-function maskedLoss(
-  loss: 'pointwise' | 'bpr' | 'hinge',
-  pos: tf.Tensor1D,
-  neg: tf.Tensor1D,
-  mask: tf.Tensor1D,
-): tf.Scalar {
+function maskedLoss(loss: SequenceLoss, pos: tf.Tensor1D, neg: tf.Tensor1D, mask: tf.Tensor1D): tf.Scalar {
   const perPosition =
     loss === 'bpr'
       ? tf.sub(1, tf.sigmoid(tf.sub(pos, neg)))

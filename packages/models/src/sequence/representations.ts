@@ -1,0 +1,100 @@
+import { Rng } from '@bloom/core';
+import * as tf from '@tensorflow/tfjs';
+
+/**
+ * A sequence representation in TensorFlow.js: from the item embeddings of a batch of sequences ([B, L, d]) to
+ * one user vector per position ([B, L + 1, d]). Output t may only see items before t; output L has seen them all.
+ */
+export interface SequenceRepresentation {
+  readonly variables: readonly tf.Variable[];
+  represent(inputs: tf.Tensor3D): tf.Tensor3D;
+}
+
+/** The representations that run in TensorFlow.js. */
+export type NetworkRepresentationName = 'lstm' | 'cnn';
+
+// torch's default initialisation for LSTM and convolution weights: uniform in +-1/sqrt(fan in).
+function uniformVariable(rng: Rng, shape: number[], bound: number, name: string): tf.Variable {
+  const n = shape.reduce((a, b) => a * b, 1);
+  return tf.variable(tf.tensor(rng.fillUniform(new Float32Array(n), -bound, bound), shape), true, name);
+}
+
+/** Spotlight's `lstm`: one LSTM(d, d) reading a zero vector, then the items (torch's gate order i, f, g, o). */
+export function lstmRepresentation(d: number, seed: number): SequenceRepresentation {
+  const rng = new Rng(seed);
+  const bound = 1 / Math.sqrt(d);
+  const tag = `lstm-${seed}-${rng.nextUint32()}`;
+  const kernel = uniformVariable(rng, [d, 4 * d], bound, `${tag}-kernel`);
+  const recurrent = uniformVariable(rng, [d, 4 * d], bound, `${tag}-recurrent`);
+  const bias = uniformVariable(rng, [4 * d], bound, `${tag}-bias`);
+  return {
+    variables: [kernel, recurrent, bias],
+    represent(inputs) {
+      const [b, L] = inputs.shape;
+      let h: tf.Tensor2D = tf.zeros([b, d]);
+      let c: tf.Tensor2D = tf.zeros([b, d]);
+      const outputs: tf.Tensor2D[] = [];
+      for (let t = 0; t <= L; t++) {
+        const x =
+          t === 0
+            ? tf.zeros([b, d])
+            : (inputs.slice([0, t - 1, 0], [b, 1, d]).reshape([b, d]) as tf.Tensor2D);
+        const z = tf.add(tf.add(tf.matMul(x, kernel), tf.matMul(h, recurrent)), bias);
+        const [i, f, g, o] = tf.split(z, 4, 1) as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
+        c = tf.add(tf.mul(tf.sigmoid(f), c), tf.mul(tf.sigmoid(i), tf.tanh(g)));
+        h = tf.mul(tf.sigmoid(o), tf.tanh(c));
+        outputs.push(h);
+      }
+      return tf.stack(outputs, 1) as tf.Tensor3D;
+    },
+  };
+}
+
+/**
+ * Spotlight's `cnn` (its defaults: one layer, kernel width 3, tanh, residual connection): a causal convolution over
+ * the items, left-padded so output t sees only items before t, plus the previous item as the residual.
+ */
+export function cnnRepresentation(d: number, seed: number, kernelWidth = 3): SequenceRepresentation {
+  const rng = new Rng(seed);
+  const bound = 1 / Math.sqrt(d * kernelWidth);
+  const tag = `cnn-${seed}-${rng.nextUint32()}`;
+  const filter = uniformVariable(rng, [kernelWidth, d, d], bound, `${tag}-filter`);
+  const bias = uniformVariable(rng, [d], bound, `${tag}-bias`);
+  return {
+    variables: [filter, bias],
+    represent(inputs) {
+      const padded = tf.pad(inputs, [
+        [0, 0],
+        [kernelWidth, 0],
+        [0, 0],
+      ]);
+      // The convolution as one matrix product over the kw shifted copies (im2col): the same arithmetic as
+      // conv1d, but only slice, concat and matMul, whose gradients every tfjs backend has (wasm lacks conv's).
+      const [b, L] = inputs.shape;
+      const windows = tf.concat(
+        Array.from({ length: kernelWidth }, (_, j) => padded.slice([0, j, 0], [b, L + 1, d])),
+        2,
+      );
+      const product = tf.matMul(
+        windows.reshape([b * (L + 1), kernelWidth * d]),
+        filter.reshape([kernelWidth * d, d]),
+      );
+      const convolved = tf.tanh(tf.add(product.reshape([b, L + 1, d]), bias));
+      const residual = tf.pad(inputs, [
+        [0, 0],
+        [1, 0],
+        [0, 0],
+      ]);
+      return tf.add(convolved, residual) as tf.Tensor3D;
+    },
+  };
+}
+
+/** The representations by name. */
+export const networkRepresentations: Record<
+  NetworkRepresentationName,
+  (d: number, seed: number) => SequenceRepresentation
+> = {
+  lstm: lstmRepresentation,
+  cnn: cnnRepresentation,
+};
