@@ -13,6 +13,10 @@ export interface SequenceRepresentation {
 /** The representations that run in TensorFlow.js. */
 export type NetworkRepresentationName = 'lstm' | 'cnn';
 
+// tfjs variables need process-wide unique names: two models with the same seed may coexist.
+let created = 0;
+const uniqueTag = (kind: string) => `bloom-${kind}-${++created}`;
+
 // torch's default initialisation for LSTM and convolution weights: uniform in +-1/sqrt(fan in).
 function uniformVariable(rng: Rng, shape: number[], bound: number, name: string): tf.Variable {
   const n = shape.reduce((a, b) => a * b, 1);
@@ -23,7 +27,7 @@ function uniformVariable(rng: Rng, shape: number[], bound: number, name: string)
 export function lstmRepresentation(d: number, seed: number): SequenceRepresentation {
   const rng = new Rng(seed);
   const bound = 1 / Math.sqrt(d);
-  const tag = `lstm-${seed}-${rng.nextUint32()}`;
+  const tag = uniqueTag('lstm');
   const kernel = uniformVariable(rng, [d, 4 * d], bound, `${tag}-kernel`);
   const recurrent = uniformVariable(rng, [d, 4 * d], bound, `${tag}-recurrent`);
   const bias = uniformVariable(rng, [4 * d], bound, `${tag}-bias`);
@@ -57,7 +61,7 @@ export function lstmRepresentation(d: number, seed: number): SequenceRepresentat
 export function cnnRepresentation(d: number, seed: number, kernelWidth = 3): SequenceRepresentation {
   const rng = new Rng(seed);
   const bound = 1 / Math.sqrt(d * kernelWidth);
-  const tag = `cnn-${seed}-${rng.nextUint32()}`;
+  const tag = uniqueTag('cnn');
   const filter = uniformVariable(rng, [kernelWidth, d, d], bound, `${tag}-filter`);
   const bias = uniformVariable(rng, [d], bound, `${tag}-bias`);
   return {
