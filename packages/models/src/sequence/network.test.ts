@@ -39,4 +39,13 @@ describe('NetworkSequenceModel (lstm, cnn) on synthetic sequences', () => {
       expect(sequenceMrrScore(model, test).mrr).toBeGreaterThan(0.1); // chance: about 0.05
       model.dispose();
     });
+
+  it('two models with the same seed coexist (tfjs variable names stay unique) and start identical', async () => {
+    const a = NetworkSequenceModel.create({ numItems: 100, dim: 8, representation: 'cnn', seed: 3 }, adapter);
+    const b = NetworkSequenceModel.create({ numItems: 100, dim: 8, representation: 'cnn', seed: 3 }, adapter);
+    const sequence = test.sequence(0);
+    expect(Array.from(a.predict(sequence))).toEqual(Array.from(b.predict(sequence)));
+    a.dispose();
+    b.dispose();
+  });
 });
