@@ -19,7 +19,13 @@ export interface CheckpointHeader {
   readonly format: 'bloom-checkpoint';
   readonly version: number;
   readonly model: { readonly kind: string; readonly config: unknown };
-  readonly arrays: readonly { readonly name: string; readonly offset: number; readonly length: number }[];
+  readonly arrays: readonly {
+    readonly name: string;
+    readonly offset: number;
+    readonly length: number;
+    /** Tensor shape, for arrays that are not plain table columns. */
+    readonly shape?: readonly number[];
+  }[];
   readonly payloadSha256: string;
   readonly createdAt: string;
 }
@@ -28,10 +34,11 @@ export interface CheckpointHeader {
 export function encodeCheckpoint(
   model: CheckpointHeader['model'],
   arrays: Record<string, Float32Array>,
+  shapes: Record<string, readonly number[]> = {},
 ): Uint8Array {
   let offset = 0;
   const entries = Object.entries(arrays).map(([name, values]) => {
-    const entry = { name, offset, length: values.length };
+    const entry = { name, offset, length: values.length, ...(shapes[name] ? { shape: shapes[name] } : {}) };
     offset += values.length;
     return entry;
   });

@@ -1,13 +1,26 @@
 import { randomBytes } from 'node:crypto';
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { ConfigError } from '@bloom/core';
+import type { SparseEmbedding } from '@bloom/embeddings';
+import * as tf from '@tensorflow/tfjs';
 import { ExplicitFactorizationModel } from '../factorization/explicit-factorization.js';
 import type { AdapterLike } from '../factorization/factorization-config.js';
 import { ImplicitFactorizationModel } from '../factorization/implicit-factorization.js';
+import { NetworkSequenceModel } from '../sequence/network-sequence.js';
+import { PoolingSequenceModel } from '../sequence/pooling-sequence.js';
 import { decodeCheckpoint, encodeCheckpoint } from './checkpoint-format.js';
 
 /** The models a checkpoint can hold. */
-export type CheckpointableModel = ImplicitFactorizationModel | ExplicitFactorizationModel;
+export type CheckpointableModel =
+  | ImplicitFactorizationModel
+  | ExplicitFactorizationModel
+  | PoolingSequenceModel
+  | NetworkSequenceModel;
+
+/** A model's tables by name. */
+function tablesOf(model: CheckpointableModel): Record<string, SparseEmbedding> {
+  return 'net' in model ? model.net.embeddings() : { items: model.items, itemBias: model.itemBias };
+}
 
 const factories: Record<
   CheckpointableModel['kind'],
@@ -15,6 +28,8 @@ const factories: Record<
 > = {
   'implicit-factorization': ImplicitFactorizationModel.create,
   'explicit-factorization': ExplicitFactorizationModel.create,
+  'pooling-sequence': PoolingSequenceModel.create,
+  'network-sequence': NetworkSequenceModel.create,
 };
 
 /**
@@ -23,13 +38,25 @@ const factories: Record<
  */
 export async function saveCheckpoint(model: CheckpointableModel, path: string): Promise<void> {
   const arrays: Record<string, Float32Array> = {};
-  for (const [name, embedding] of Object.entries(model.net.embeddings())) {
+  const shapes: Record<string, readonly number[]> = {};
+  for (const [name, embedding] of Object.entries(tablesOf(model))) {
     arrays[`${name}.weights`] = await embedding.table.read();
     for (const [stateName, values] of Object.entries(await embedding.table.readState())) {
       arrays[`${name}.state.${stateName}`] = values;
     }
   }
-  const bytes = encodeCheckpoint({ kind: model.kind, config: model.config }, arrays);
+  if (model instanceof NetworkSequenceModel) {
+    model.networkVariables.forEach((v, i) => {
+      arrays[`network.${i}`] = v.dataSync() as Float32Array;
+      shapes[`network.${i}`] = v.shape;
+    });
+    // The network optimizer's state: its iteration count, then its moments, in its own order.
+    (await model.networkOptimizer.getWeights()).forEach(({ tensor }, i) => {
+      arrays[`networkOptimizer.${i}`] = Float32Array.from(tensor.dataSync());
+      shapes[`networkOptimizer.${i}`] = tensor.shape;
+    });
+  }
+  const bytes = encodeCheckpoint({ kind: model.kind, config: model.config }, arrays, shapes);
   const temporary = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   try {
     await writeFile(temporary, bytes);
@@ -51,7 +78,7 @@ export async function loadCheckpoint(path: string, adapter: AdapterLike): Promis
     throw new ConfigError('model.kind', `one of ${Object.keys(factories).join(', ')}`, header.model.kind);
   }
   const model = factory(header.model.config as never, adapter);
-  for (const [name, embedding] of Object.entries(model.net.embeddings())) {
+  for (const [name, embedding] of Object.entries(tablesOf(model))) {
     await embedding.table.write(arrays[`${name}.weights`]!);
     const prefix = `${name}.state.`;
     const state = Object.fromEntries(
@@ -60,6 +87,17 @@ export async function loadCheckpoint(path: string, adapter: AdapterLike): Promis
         .map(([key, values]) => [key.slice(prefix.length), values]),
     );
     if (Object.keys(state).length > 0) await embedding.table.writeState(state);
+  }
+  if (model instanceof NetworkSequenceModel) {
+    model.networkVariables.forEach((v, i) => {
+      v.assign(tf.tensor(arrays[`network.${i}`]!, v.shape));
+    });
+    const entries = header.arrays.filter((e) => e.name.startsWith('networkOptimizer.'));
+    if (entries.length > 0) {
+      await model.networkOptimizer.setWeights(
+        entries.map((e) => ({ name: e.name, tensor: tf.tensor(arrays[e.name]!, e.shape as number[]) })),
+      );
+    }
   }
   return model;
 }

@@ -151,6 +151,16 @@ export class NetworkSequenceModel {
     return out;
   }
 
+  /** The representation's weights, in a fixed order (checkpoints). */
+  get networkVariables(): readonly tf.Variable[] {
+    return this.#representation.variables;
+  }
+
+  /** The optimizer of the representation's weights (checkpoints save and restore its moments). */
+  get networkOptimizer(): tf.Optimizer {
+    return this.#optimizer;
+  }
+
   /** Parameters of the representation (for reports). */
   get networkParameters(): number {
     return this.#representation.variables.reduce((n, v) => n + v.size, 0);
