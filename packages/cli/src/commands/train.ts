@@ -197,9 +197,7 @@ async function train(options: TrainOptions, io: CliIo): Promise<void> {
   }
   const tables = Object.values(model.net.embeddings());
   const result = {
-    // The median epoch: like the published experiment's warm-up fit, it leaves out the first epoch's one-time
-    // costs (JIT, and optimizer state allocated on first use: seconds for a 5e6-row table).
-    seconds_per_epoch: reports.map((r) => r.seconds).sort((a, b) => a - b)[Math.floor(reports.length / 2)]!,
+    seconds_per_epoch: medianEpochSeconds(reports),
     epochs: reports.length,
     ...metrics,
     table_rows: model.net.items.strategy.tableRows,
@@ -209,13 +207,7 @@ async function train(options: TrainOptions, io: CliIo): Promise<void> {
     device: adapter.deviceInfo().device,
   };
   model.dispose();
-  io.out(
-    options.json
-      ? `${JSON.stringify(result)}\n`
-      : `${Object.entries(result)
-          .map(([k, v]) => `${k}: ${v}`)
-          .join('\n')}\n`,
-  );
+  printResult(result, options, io);
 }
 
 // Sequence models: Spotlight's protocol (user-based split, sequences of 10, sequence MRR on the test users).
@@ -260,7 +252,7 @@ async function trainSequence(options: TrainOptions, io: CliIo): Promise<void> {
   const mrr = options.eval ? sequenceMrrScore(model, test).mrr : null;
   const tables = [model.items, model.itemBias];
   const result = {
-    seconds_per_epoch: reports.map((r) => r.seconds).sort((a, b) => a - b)[Math.floor(reports.length / 2)]!,
+    seconds_per_epoch: medianEpochSeconds(reports),
     epochs: reports.length,
     mrr,
     precision_at_10: null,
@@ -275,13 +267,25 @@ async function trainSequence(options: TrainOptions, io: CliIo): Promise<void> {
     device: adapter.deviceInfo().device,
   };
   model.dispose();
-  io.out(
-    options.json
-      ? `${JSON.stringify(result)}\n`
-      : `${Object.entries(result)
-          .map(([k, v]) => `${k}: ${v}`)
-          .join('\n')}\n`,
-  );
+  printResult(result, options, io);
+}
+
+/**
+ * The median epoch: like the published experiment's warm-up fit, it leaves out the first epoch's one-time costs
+ * (JIT, and optimizer state allocated on first use: seconds for a 5e6-row table).
+ */
+function medianEpochSeconds(reports: readonly { seconds: number }[]): number {
+  return reports.map((r) => r.seconds).sort((a, b) => a - b)[Math.floor(reports.length / 2)]!;
+}
+
+/** DESIGN.md's result: one JSON line with --json, else one `key: value` line per field. */
+function printResult(result: Record<string, unknown>, options: TrainOptions, io: CliIo): void {
+  const text = options.json
+    ? JSON.stringify(result)
+    : Object.entries(result)
+        .map(([k, v]) => `${k}: ${v}`)
+        .join('\n');
+  io.out(`${text}\n`);
 }
 
 function itemSpec(options: TrainOptions): { strategy: string; options?: Record<string, unknown> } {

@@ -1,13 +1,11 @@
 import { DataError, Rng, requireOneOf } from '@bloom/core';
 import type { SequenceInteractions } from '@bloom/data';
-import { SparseEmbedding, sparseStep } from '@bloom/embeddings';
+import { type SparseEmbedding, sparseStep } from '@bloom/embeddings';
 import * as tf from '@tensorflow/tfjs';
-import {
-  type AdapterLike,
-  type FactorizationConfig,
-  type ResolvedFactorizationConfig,
-  resolveFactorizationConfig,
-  strategyFor,
+import type {
+  AdapterLike,
+  FactorizationConfig,
+  ResolvedFactorizationConfig,
 } from '../factorization/factorization-config.js';
 import { type EpochReport, type FitOptions, runEpochs } from '../training-loop.js';
 import {
@@ -15,6 +13,7 @@ import {
   networkRepresentations,
   type SequenceRepresentation,
 } from './representations.js';
+import { createSequenceTables, resolveSequenceConfig } from './sequence-tables.js';
 
 type SequenceLoss = 'pointwise' | 'bpr' | 'hinge';
 
@@ -52,18 +51,9 @@ export class NetworkSequenceModel {
   ) {
     const { dim: d, optimizer, seed, numItems } = config;
     this.numItems = numItems;
-    this.items = SparseEmbedding.create({
-      strategy: strategyFor(config.items, numItems, d),
-      adapter: adapter as never,
-      optimizer,
-      seed: seed * 4 + 2,
-    });
-    this.itemBias = SparseEmbedding.create({
-      strategy: strategyFor({ strategy: 'dense', options: { paddingIdx: 0 } }, numItems, 1),
-      adapter: adapter as never,
-      optimizer,
-      init: new Float32Array(numItems),
-    });
+    const tables = createSequenceTables(config, adapter);
+    this.items = tables.items;
+    this.itemBias = tables.itemBias;
     this.#representation = networkRepresentations[config.representation](d, seed * 4 + 1);
     this.#optimizer = tf.train.adam(optimizer.lr);
     this.#rng = new Rng(seed * 4 + 3);
@@ -76,11 +66,7 @@ export class NetworkSequenceModel {
       'lstm',
       'cnn',
     ] as const);
-    const items =
-      config.items?.strategy === undefined || config.items.strategy === 'dense'
-        ? { strategy: 'dense', options: { paddingIdx: 0, ...config.items?.options } }
-        : config.items;
-    const resolved = resolveFactorizationConfig({ ...config, numUsers: 1, items });
+    const resolved = resolveSequenceConfig(config);
     return new NetworkSequenceModel({ ...resolved, loss, representation }, adapter);
   }
 

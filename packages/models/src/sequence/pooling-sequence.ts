@@ -1,15 +1,14 @@
 import { DataError, Rng, requireOneOf } from '@bloom/core';
 import type { SequenceInteractions } from '@bloom/data';
-import { SparseEmbedding } from '@bloom/embeddings';
-import {
-  type AdapterLike,
-  type FactorizationConfig,
-  type ResolvedFactorizationConfig,
-  resolveFactorizationConfig,
-  strategyFor,
+import type { SparseEmbedding } from '@bloom/embeddings';
+import type {
+  AdapterLike,
+  FactorizationConfig,
+  ResolvedFactorizationConfig,
 } from '../factorization/factorization-config.js';
 import { type ImplicitLossName, implicitLosses } from '../losses/implicit-losses.js';
 import { type EpochReport, type FitOptions, runEpochs } from '../training-loop.js';
+import { createSequenceTables, resolveSequenceConfig } from './sequence-tables.js';
 
 /** Config of {@link PoolingSequenceModel}: items only (users are their histories). */
 export interface PoolingSequenceConfig extends Omit<FactorizationConfig, 'numUsers' | 'users'> {
@@ -35,35 +34,18 @@ export class PoolingSequenceModel {
     readonly config: ResolvedFactorizationConfig & { loss: Exclude<ImplicitLossName, 'adaptive-hinge'> },
     adapter: AdapterLike,
   ) {
-    const { dim, optimizer, updateMode, seed, numItems } = config;
+    const { seed, numItems } = config;
     this.numItems = numItems;
-    const item = strategyFor(config.items, numItems, dim);
-    this.items = SparseEmbedding.create({
-      strategy: item,
-      adapter: adapter as never,
-      optimizer,
-      updateMode,
-      seed: seed * 4 + 2,
-    });
-    const bias = strategyFor({ strategy: 'dense', options: { paddingIdx: 0 } }, numItems, 1);
-    this.itemBias = SparseEmbedding.create({
-      strategy: bias,
-      adapter: adapter as never,
-      optimizer,
-      updateMode,
-      init: new Float32Array(numItems),
-    });
+    const tables = createSequenceTables(config, adapter);
+    this.items = tables.items;
+    this.itemBias = tables.itemBias;
     this.#rng = new Rng(seed * 4 + 3);
   }
 
   /** Validates the config and creates the tables on `adapter`. Dense items get padding id 0, as in Spotlight. */
   static create(config: PoolingSequenceConfig, adapter: AdapterLike): PoolingSequenceModel {
     const loss = requireOneOf('loss', config.loss ?? 'bpr', ['pointwise', 'bpr', 'hinge'] as const);
-    const items =
-      config.items?.strategy === undefined || config.items.strategy === 'dense'
-        ? { strategy: 'dense', options: { paddingIdx: 0, ...config.items?.options } }
-        : config.items;
-    const resolved = resolveFactorizationConfig({ ...config, numUsers: 1, items });
+    const resolved = resolveSequenceConfig(config);
     return new PoolingSequenceModel({ ...resolved, loss }, adapter);
   }
 

@@ -1,0 +1,45 @@
+import { SparseEmbedding } from '@bloom/embeddings';
+import {
+  type AdapterLike,
+  type FactorizationConfig,
+  type ResolvedFactorizationConfig,
+  resolveFactorizationConfig,
+  strategyFor,
+} from '../factorization/factorization-config.js';
+
+/**
+ * A sequence model's config resolved with users left out, and dense items given padding id 0 (Spotlight's
+ * padding_idx), so the padding that left-fills sequences always embeds to zeros.
+ */
+export function resolveSequenceConfig(
+  config: Omit<FactorizationConfig, 'numUsers' | 'users'>,
+): ResolvedFactorizationConfig {
+  const items =
+    config.items?.strategy === undefined || config.items.strategy === 'dense'
+      ? { strategy: 'dense', options: { paddingIdx: 0, ...config.items?.options } }
+      : config.items;
+  return resolveFactorizationConfig({ ...config, numUsers: 1, items });
+}
+
+/** The item table (input and output embeddings, tied) and the item bias table every sequence model has. */
+export function createSequenceTables(
+  config: ResolvedFactorizationConfig,
+  adapter: AdapterLike,
+): { items: SparseEmbedding; itemBias: SparseEmbedding } {
+  const { dim, optimizer, updateMode, seed, numItems } = config;
+  const items = SparseEmbedding.create({
+    strategy: strategyFor(config.items, numItems, dim),
+    adapter: adapter as never,
+    optimizer,
+    updateMode,
+    seed: seed * 4 + 2,
+  });
+  const itemBias = SparseEmbedding.create({
+    strategy: strategyFor({ strategy: 'dense', options: { paddingIdx: 0 } }, numItems, 1),
+    adapter: adapter as never,
+    optimizer,
+    updateMode,
+    init: new Float32Array(numItems),
+  });
+  return { items, itemBias };
+}
