@@ -1,9 +1,10 @@
 import { wasmBackend } from '@bloom/backend-wasm';
 import type { BackendAdapter } from '@bloom/core';
-import { generateSequential, type SequenceInteractions, userBasedTrainTestSplit } from '@bloom/data';
+import type { SequenceInteractions } from '@bloom/data';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { sequenceMrrScore } from '../evaluation/sequence-mrr.js';
+import { spotlightSyntheticSequences } from '../test-support.js';
 import { NetworkSequenceModel } from './network-sequence.js';
 
 let adapter: BackendAdapter;
@@ -11,17 +12,7 @@ let train: SequenceInteractions;
 let test: SequenceInteractions;
 beforeAll(async () => {
   adapter = await wasmBackend.create(); // tfjs's wasm backend runs the networks several times faster than cpu
-  const data = generateSequential({
-    numUsers: 100,
-    numItems: 100,
-    numInteractions: 20000,
-    concentration: 1e-3,
-    order: 2,
-    seed: 42,
-  });
-  const split = userBasedTrainTestSplit(data, { seed: 42 });
-  train = split.train.toSequence({ maxLength: 10 });
-  test = split.test.toSequence({ maxLength: 10 });
+  ({ train, test } = spotlightSyntheticSequences());
 });
 
 describe('NetworkSequenceModel (lstm, cnn) on synthetic sequences', () => {

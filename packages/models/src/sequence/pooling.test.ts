@@ -1,8 +1,9 @@
 import { cpuBackend } from '@bloom/backend-cpu';
 import type { BackendAdapter } from '@bloom/core';
-import { generateSequential, type SequenceInteractions, userBasedTrainTestSplit } from '@bloom/data';
+import type { SequenceInteractions } from '@bloom/data';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { sequenceMrrScore } from '../evaluation/sequence-mrr.js';
+import { spotlightSyntheticSequences } from '../test-support.js';
 import { PoolingSequenceModel } from './pooling-sequence.js';
 
 let adapter: BackendAdapter;
@@ -10,19 +11,7 @@ let train: SequenceInteractions;
 let test: SequenceInteractions;
 beforeAll(async () => {
   adapter = await cpuBackend.create();
-  // Spotlight's sequence test data: 100 users, 100 items, 20000 interactions, concentration 1e-3, order 2,
-  // user-based split, sequences of length 10.
-  const data = generateSequential({
-    numUsers: 100,
-    numItems: 100,
-    numInteractions: 20000,
-    concentration: 1e-3,
-    order: 2,
-    seed: 42,
-  });
-  const split = userBasedTrainTestSplit(data, { seed: 42 });
-  train = split.train.toSequence({ maxLength: 10 });
-  test = split.test.toSequence({ maxLength: 10 });
+  ({ train, test } = spotlightSyntheticSequences());
 });
 
 describe('PoolingSequenceModel on synthetic sequences', () => {
