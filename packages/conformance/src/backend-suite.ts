@@ -347,6 +347,29 @@ export function describeBackendConformance(options: ConformanceOptions): void {
       split.dispose();
     });
 
+    it("applies the dense variables' weight decay as torch does: w - lr * (grad + decay * w)", async () => {
+      const embedding = make(createDenseStrategy({ numEmbeddings: N, dim: D }), { kind: 'sgd', lr: 0.1 });
+      const start = randomArray(D, 7);
+      const w = tf.variable(tf.tensor1d(start), true, 'conformance-decayed');
+      const optimizer = tf.train.sgd(0.1);
+      const ids = Int32Array.of(1, 2);
+      // d loss / d w = the sum of the looked-up rows, so the expected update follows from the table itself.
+      const rows = await embedding.table.read();
+      await sparseStep([{ embedding, ids }], ([x], [v]) => tf.sum(tf.mul(tf.sum(x!, 0), v!)) as tf.Scalar, {
+        variables: [w],
+        optimizer,
+        weightDecay: 0.5,
+      });
+      const got = await w.data();
+      for (let j = 0; j < D; j++) {
+        const grad = rows[1 * D + j]! + rows[2 * D + j]!;
+        expect(got[j]).toBeCloseTo(start[j]! - 0.1 * (grad + 0.5 * start[j]!), 5);
+      }
+      optimizer.dispose();
+      w.dispose();
+      embedding.dispose();
+    });
+
     it('leaks no tensors over many training steps', async () => {
       const users = make(createDenseStrategy({ numEmbeddings: N, dim: D }), { kind: 'adam', lr: 0.01 });
       const items = make(strategies()['bloom sum k=3']!, { kind: 'adam', lr: 0.01 });

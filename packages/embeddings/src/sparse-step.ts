@@ -11,6 +11,11 @@ export interface StepLookup {
 export interface DenseParameters {
   readonly variables: readonly tf.Variable[];
   readonly optimizer: tf.Optimizer;
+  /**
+   * L2 penalty added to each variable's gradient (`grad + weightDecay * w`), as torch's optimizers apply
+   * `weight_decay` and Spotlight its `l2`; tfjs's own optimizers have none. Default 0.
+   */
+  readonly weightDecay?: number;
 }
 
 /**
@@ -39,10 +44,12 @@ export async function sparseStep(
     await applyPerEmbedding(lookups, rows, grads);
     if (dense !== undefined && variables.length > 0) {
       const named: tf.NamedTensorMap = {};
+      const decay = dense.weightDecay ?? 0;
       variables.forEach((v, i) => {
-        named[v.name] = grads[n + i]!;
+        named[v.name] = decay === 0 ? grads[n + i]! : tf.add(grads[n + i]!, tf.mul(v, decay));
       });
       dense.optimizer.applyGradients(named);
+      if (decay !== 0) tf.dispose(Object.values(named));
     }
     return (await value.data())[0]!;
   } finally {

@@ -18,11 +18,13 @@ export {
 } from './factorization/implicit-factorization.js';
 export { type ExplicitLossName, explicitLosses } from './losses/explicit-losses.js';
 export { type ImplicitLossName, implicitLosses } from './losses/implicit-losses.js';
+export { BloomOutputLayer, type SequenceOutput } from './sequence/bloom-output.js';
 export { type NetworkSequenceConfig, NetworkSequenceModel } from './sequence/network-sequence.js';
 export { type PoolingSequenceConfig, PoolingSequenceModel } from './sequence/pooling-sequence.js';
 export {
   cnnRepresentation,
   lstmRepresentation,
+  mixtureRepresentation,
   type NetworkRepresentationName,
   type SequenceRepresentation,
 } from './sequence/representations.js';

@@ -107,6 +107,35 @@ describe('bloom train', () => {
     expect((json as { mrr: number }).mrr).toBeGreaterThan(0.06);
   });
 
+  it('trains an lstm with the Bloom output layer and counts its units among the parameters', async () => {
+    const { code, json } = await bloom(
+      'train',
+      '--model',
+      'sequence',
+      '--representation',
+      'lstm',
+      '--output',
+      'bloom',
+      '--output-compression',
+      '0.5',
+      '--output-hashes',
+      '2',
+      '--dataset',
+      'synthetic',
+      '--dim',
+      '16',
+      '--epochs',
+      '3',
+      '--batch-size',
+      '128',
+      '--json',
+    );
+    expect(code).toBe(0);
+    // Items 100 x 16 and biases 100 x 1; the LSTM's 2 x 16 x 64 + 64; the output's 16 x 50 + 50.
+    expect(json).toMatchObject({ epochs: 3, table_rows: 100, parameters: 100 * 17 + 2112 + 850 });
+    expect((json as { mrr: number }).mrr).toBeGreaterThan(0.08); // chance: about 0.05
+  });
+
   it('names bad options and their allowed values', async () => {
     const loss = await bloom('train', '--loss', 'warp');
     expect(loss.code).toBe(EXIT_USAGE);
@@ -119,8 +148,16 @@ describe('bloom train', () => {
     const backend = await bloom('train', '--backend', 'tpu', '--epochs', '1');
     expect(backend.code).toBe(EXIT_USAGE);
     expect(backend.err).toMatch(/Invalid --backend: expected one of cpu, wasm/);
-    const mixture = await bloom('train', '--model', 'sequence', '--representation', 'mixture');
-    expect(mixture.code).toBe(1);
-    expect(mixture.err).toMatch(/not implemented/);
+    const output = await bloom(
+      'train',
+      '--model',
+      'sequence',
+      '--representation',
+      'mixture',
+      '--output',
+      'bloom',
+    );
+    expect(output.code).toBe(EXIT_USAGE);
+    expect(output.err).toMatch(/Invalid --output: expected tied for the mixture representation/);
   });
 });

@@ -1,4 +1,4 @@
-import { ConfigError, NotImplementedError } from '@bloom/core';
+import { ConfigError } from '@bloom/core';
 import {
   generateSequential,
   type Interactions,
@@ -30,6 +30,9 @@ import { loadBackend } from '../load-backend.js';
 interface TrainOptions {
   model: 'factorization' | 'sequence';
   representation?: string;
+  output: 'tied' | 'bloom';
+  outputCompression: number;
+  outputHashes: number;
   embedding: string;
   compression: number;
   hashes: number;
@@ -81,6 +84,21 @@ export function registerTrainCommand(program: Command, io: CliIo): void {
         'mixture',
       ]),
     )
+    .addOption(
+      new Option(
+        '--output <kind>',
+        "sequence output layer: tied (Spotlight's) or bloom (the paper's softmax over hashed positions; lstm and cnn)",
+      )
+        .choices(['tied', 'bloom'])
+        .default('tied'),
+    )
+    .option(
+      '--output-compression <ratio>',
+      'bloom output units = floor(ratio * N)',
+      positiveNumber('--output-compression'),
+      0.2,
+    )
+    .option('--output-hashes <k>', 'hash functions per item of the bloom output', integerIn(1, 24), 4)
     .option(
       '--embedding <strategy>',
       'item embedding strategy: dense, bloom, binary, quotient-remainder or a plugin',
@@ -213,10 +231,11 @@ async function train(options: TrainOptions, io: CliIo): Promise<void> {
 // Sequence models: Spotlight's protocol (user-based split, sequences of 10, sequence MRR on the test users).
 async function trainSequence(options: TrainOptions, io: CliIo): Promise<void> {
   const representation = options.representation ?? 'pooling';
-  if (representation === 'mixture') {
-    throw new NotImplementedError(
-      'bloom train --representation mixture',
-      '@bloom/models (pooling, lstm and cnn exist)',
+  if (options.output === 'bloom' && representation !== 'lstm' && representation !== 'cnn') {
+    throw new ConfigError(
+      '--output',
+      `tied for the ${representation} representation (bloom needs lstm or cnn)`,
+      'bloom',
     );
   }
   if (!['pointwise', 'bpr', 'hinge'].includes(options.loss)) {
@@ -240,9 +259,24 @@ async function trainSequence(options: TrainOptions, io: CliIo): Promise<void> {
   const model =
     representation === 'pooling'
       ? PoolingSequenceModel.create(config, adapter)
-      : NetworkSequenceModel.create({ ...config, representation: representation as 'lstm' | 'cnn' }, adapter);
+      : NetworkSequenceModel.create(
+          {
+            ...config,
+            representation: representation as 'lstm' | 'cnn' | 'mixture',
+            output:
+              options.output === 'bloom'
+                ? {
+                    kind: 'bloom',
+                    compressionRatio: options.outputCompression,
+                    numHashes: options.outputHashes,
+                    hasher: options.hasher,
+                  }
+                : { kind: 'tied' },
+          },
+          adapter,
+        );
   io.err(
-    `bloom train: ${representation} sequences, ${options.embedding} items, ${train.length} training sequences on ${adapter.deviceInfo().device}\n`,
+    `bloom train: ${representation} sequences, ${options.embedding} items, ${options.output} output, ${train.length} training sequences on ${adapter.deviceInfo().device}\n`,
   );
   const reports = await model.fit(train, {
     epochs: options.epochs,

@@ -79,7 +79,7 @@ describe('checkpoints', () => {
     );
   });
 
-  it('sequence models (pooling, lstm, cnn) reload to identical predictions, and resume identically', async () => {
+  it('sequence models (pooling, lstm, cnn, mixture, bloom output) reload to identical predictions, and resume identically', async () => {
     const adapter = await cpuBackend.create();
     const data = generateSequential({
       numUsers: 30,
@@ -96,6 +96,11 @@ describe('checkpoints', () => {
       PoolingSequenceModel.create({ numItems: 40, dim: 6, items }, adapter),
       NetworkSequenceModel.create({ numItems: 40, dim: 6, items, representation: 'lstm' }, adapter),
       NetworkSequenceModel.create({ numItems: 40, dim: 6, items, representation: 'cnn' }, adapter),
+      NetworkSequenceModel.create({ numItems: 40, dim: 6, items, representation: 'mixture' }, adapter),
+      NetworkSequenceModel.create(
+        { numItems: 40, dim: 6, items, output: { kind: 'bloom', compressionRatio: 0.5, numHashes: 2 } },
+        adapter,
+      ),
     ];
     for (const [i, model] of models.entries()) {
       await model.fit(sequences, { epochs: 2, batchSize: 64 });

@@ -1,4 +1,4 @@
-import { DataError, Rng, requireOneOf } from '@bloom/core';
+import { ConfigError, DataError, Rng, requireOneOf } from '@bloom/core';
 import type { SequenceInteractions } from '@bloom/data';
 import { type SparseEmbedding, sparseStep } from '@bloom/embeddings';
 import * as tf from '@tensorflow/tfjs';
@@ -8,10 +8,12 @@ import type {
   ResolvedFactorizationConfig,
 } from '../factorization/factorization-config.js';
 import { type EpochReport, type FitOptions, runEpochs } from '../training-loop.js';
+import { BloomOutputLayer, resolveSequenceOutput, type SequenceOutput } from './bloom-output.js';
 import {
   type NetworkRepresentationName,
   networkRepresentations,
   type SequenceRepresentation,
+  uniqueTag,
 } from './representations.js';
 import { createSequenceTables, resolveSequenceConfig } from './sequence-tables.js';
 
@@ -20,18 +22,22 @@ type SequenceLoss = 'pointwise' | 'bpr' | 'hinge';
 /** Config of {@link NetworkSequenceModel}. */
 export interface NetworkSequenceConfig
   extends Omit<FactorizationConfig, 'numUsers' | 'users' | 'updateMode'> {
-  /** `lstm` or `cnn`. Default `lstm`. */
+  /** `lstm`, `cnn` or `mixture`. Default `lstm`. */
   readonly representation?: NetworkRepresentationName;
-  /** Default `bpr`. */
+  /** Default `bpr`. Ignored by the `bloom` output, which is trained with its own cross-entropy. */
   readonly loss?: SequenceLoss;
+  /** Default `{ kind: 'tied' }` (Spotlight's). `bloom` is the paper's output layer. */
+  readonly output?: SequenceOutput;
 }
 
 /**
- * Spotlight's ImplicitSequenceModel with a representation that runs in TensorFlow.js (`lstm` or `cnn`): the
- * representation turns the item embeddings before each position into a user vector, scored against the item
- * embeddings (tied with the inputs) plus item biases; the loss is masked at padding; one uniform negative per
- * position. The item tables stay in the backend adapter (sparse updates, any strategy) through `sparseStep`; the
- * representation's weights are updated by tf.train.adam (without Spotlight's L2 on them).
+ * Spotlight's ImplicitSequenceModel with a representation that runs in TensorFlow.js (`lstm`, `cnn` or
+ * `mixture`): the representation turns the item embeddings before each position into a user state, scored
+ * against the item embeddings (tied with the inputs) plus item biases; the loss is masked at padding; one uniform
+ * negative per position. With `output: { kind: 'bloom' }` the state instead feeds the paper's Bloom output layer
+ * (see {@link SequenceOutput}). The item tables stay in the backend adapter (sparse updates, any strategy)
+ * through `sparseStep`; the network's weights are updated by tf.train.adam with the optimizer's weightDecay
+ * added to their gradients, as Spotlight's l2 is.
  */
 export class NetworkSequenceModel {
   readonly kind = 'network-sequence';
@@ -39,6 +45,7 @@ export class NetworkSequenceModel {
   readonly itemBias: SparseEmbedding;
   readonly numItems: number;
   readonly #representation: SequenceRepresentation;
+  readonly #output: BloomOutputLayer | null;
   readonly #optimizer: tf.Optimizer;
   readonly #rng: Rng;
 
@@ -46,6 +53,7 @@ export class NetworkSequenceModel {
     readonly config: ResolvedFactorizationConfig & {
       loss: SequenceLoss;
       representation: NetworkRepresentationName;
+      output: SequenceOutput;
     },
     adapter: AdapterLike,
   ) {
@@ -55,6 +63,10 @@ export class NetworkSequenceModel {
     this.items = tables.items;
     this.itemBias = tables.itemBias;
     this.#representation = networkRepresentations[config.representation](d, seed * 4 + 1);
+    this.#output =
+      config.output.kind === 'bloom'
+        ? new BloomOutputLayer(config.output, numItems, d, seed * 4 + 0x5eed, uniqueTag('bloom-output'))
+        : null;
     this.#optimizer = tf.train.adam(optimizer.lr);
     this.#rng = new Rng(seed * 4 + 3);
   }
@@ -65,9 +77,18 @@ export class NetworkSequenceModel {
     const representation = requireOneOf('representation', config.representation ?? 'lstm', [
       'lstm',
       'cnn',
+      'mixture',
     ] as const);
+    const output = resolveSequenceOutput(config.output);
+    if (output.kind === 'bloom' && representation === 'mixture') {
+      throw new ConfigError(
+        'output',
+        "'tied' with the mixture representation (its user state depends on the target item)",
+        'bloom',
+      );
+    }
     const resolved = resolveSequenceConfig(config);
-    return new NetworkSequenceModel({ ...resolved, loss, representation }, adapter);
+    return new NetworkSequenceModel({ ...resolved, loss, representation, output }, adapter);
   }
 
   /** Trains on every position of every sequence. */
@@ -77,11 +98,30 @@ export class NetworkSequenceModel {
     }
     const L = data.maxLength;
     const d = this.config.dim;
-    const dense = { variables: this.#representation.variables, optimizer: this.#optimizer };
+    const dense = {
+      variables: this.networkVariables,
+      optimizer: this.#optimizer,
+      weightDecay: this.config.optimizer.weightDecay ?? 0,
+    };
+    const states = (inputs: tf.Tensor2D, b: number) => {
+      const w = this.#representation.width;
+      return this.#representation
+        .represent(inputs.reshape([b, L, d]))
+        .slice([0, 0, 0], [b, L, w])
+        .reshape([b * L, w]) as tf.Tensor2D;
+    };
     return runEpochs(data.length, options, this.#rng, (batch) => {
       const b = batch.length;
       const targets = new Int32Array(b * L);
       for (let s = 0; s < b; s++) targets.set(data.sequence(batch[s]!), s * L);
+      const output = this.#output;
+      if (output !== null) {
+        return sparseStep(
+          [{ embedding: this.items, ids: targets }],
+          ([inputs]) => output.loss(states(inputs!, b), targets),
+          dense,
+        );
+      }
       const negatives = Int32Array.from({ length: b * L }, () => this.#rng.nextInt(this.numItems));
       const mask = Float32Array.from(targets, (t) => (t === 0 ? 0 : 1));
       return sparseStep(
@@ -92,19 +132,15 @@ export class NetworkSequenceModel {
           { embedding: this.itemBias, ids: negatives },
         ],
         ([inputs, negative, positiveBias, negativeBias]) => {
-          const users = this.#representation
-            .represent(inputs!.reshape([b, L, d]))
-            .slice([0, 0, 0], [b, L, d])
-            .reshape([b * L, d]);
-          const pos = tf.add(
-            tf.sum(tf.mul(users, inputs!), 1),
-            positiveBias!.reshape([b * L]),
-          ) as tf.Tensor1D;
-          const neg = tf.add(
-            tf.sum(tf.mul(users, negative!), 1),
-            negativeBias!.reshape([b * L]),
-          ) as tf.Tensor1D;
-          return maskedLoss(this.config.loss, pos, neg, tf.tensor1d(mask));
+          const users = states(inputs!, b);
+          const score = (items: tf.Tensor2D, bias: tf.Tensor2D) =>
+            tf.add(this.#representation.score(users, items), bias.reshape([b * L])) as tf.Tensor1D;
+          return maskedLoss(
+            this.config.loss,
+            score(inputs!, positiveBias!),
+            score(negative!, negativeBias!),
+            tf.tensor1d(mask),
+          );
         },
         dense,
       );
@@ -115,31 +151,39 @@ export class NetworkSequenceModel {
   predict(sequence: Int32Array): Float32Array {
     const d = this.config.dim;
     const L = sequence.length;
-    const all = Int32Array.from({ length: this.numItems }, (_, i) => i);
     const lookup = (e: SparseEmbedding, ids: Int32Array) =>
       e.table.lookup(e.rowsFor(ids), e.strategy.rowsPerId, e.strategy.combine);
     const inputs = lookup(this.items, sequence);
-    const items = lookup(this.items, all);
-    const biases = lookup(this.itemBias, all);
-    const scores = tf.tidy(() => {
-      // The representation once every item has been read: the last output.
-      const user = this.#representation
+    const w = this.#representation.width;
+    // The representation once every item has been read: the last output.
+    const user = tf.tidy(() =>
+      this.#representation
         .represent(tf.tensor3d(inputs, [1, L, d]))
-        .slice([0, L, 0], [1, 1, d])
-        .reshape([1, d]);
-      const dots = tf
-        .matMul(user, tf.tensor2d(items, [this.numItems, d]), false, true)
-        .reshape([this.numItems]);
-      return tf.add(dots, tf.tensor1d(biases));
-    });
-    const out = scores.dataSync() as Float32Array;
-    scores.dispose();
-    return out;
+        .slice([0, L, 0], [1, 1, w])
+        .reshape([1, w]),
+    ) as tf.Tensor2D;
+    try {
+      if (this.#output !== null) return this.#output.scoreAll(user);
+      const all = Int32Array.from({ length: this.numItems }, (_, i) => i);
+      const items = lookup(this.items, all);
+      const biases = lookup(this.itemBias, all);
+      const scores = tf.tidy(() =>
+        tf.add(
+          this.#representation.scoreAll(user, tf.tensor2d(items, [this.numItems, d])),
+          tf.tensor1d(biases),
+        ),
+      );
+      const out = scores.dataSync() as Float32Array;
+      scores.dispose();
+      return out;
+    } finally {
+      user.dispose();
+    }
   }
 
-  /** The representation's weights, in a fixed order (checkpoints). */
+  /** The representation's weights, then the Bloom output layer's, in a fixed order (checkpoints). */
   get networkVariables(): readonly tf.Variable[] {
-    return this.#representation.variables;
+    return [...this.#representation.variables, ...(this.#output?.variables ?? [])];
   }
 
   /** The optimizer of the representation's weights (checkpoints save and restore its moments). */
@@ -147,15 +191,15 @@ export class NetworkSequenceModel {
     return this.#optimizer;
   }
 
-  /** Parameters of the representation (for reports). */
+  /** Parameters of the representation and output layer (for reports). */
   get networkParameters(): number {
-    return this.#representation.variables.reduce((n, v) => n + v.size, 0);
+    return this.networkVariables.reduce((n, v) => n + v.size, 0);
   }
 
   dispose(): void {
     this.items.dispose();
     this.itemBias.dispose();
-    tf.dispose([...this.#representation.variables]);
+    tf.dispose([...this.networkVariables]);
     this.#optimizer.dispose();
   }
 }

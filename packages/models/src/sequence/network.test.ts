@@ -16,7 +16,7 @@ beforeAll(async () => {
 });
 
 describe('NetworkSequenceModel (lstm, cnn) on synthetic sequences', () => {
-  for (const representation of ['lstm', 'cnn'] as const)
+  for (const representation of ['lstm', 'cnn', 'mixture'] as const)
     it(`${representation} learns the sequences (far above chance) and leaks no tensors`, async () => {
       const model = NetworkSequenceModel.create(
         { numItems: 100, dim: 32, loss: 'bpr', representation, seed: 1 },
@@ -38,5 +38,38 @@ describe('NetworkSequenceModel (lstm, cnn) on synthetic sequences', () => {
     expect(Array.from(a.predict(sequence))).toEqual(Array.from(b.predict(sequence)));
     a.dispose();
     b.dispose();
+  });
+
+  it('the Bloom output layer learns the sequences, with no negatives, and scores items by their k log-probabilities', async () => {
+    const model = NetworkSequenceModel.create(
+      {
+        numItems: 100,
+        dim: 32,
+        representation: 'lstm',
+        output: { kind: 'bloom', compressionRatio: 0.5, numHashes: 2 },
+        seed: 1,
+      },
+      adapter,
+    );
+    const reports = await model.fit(train, { epochs: 3, batchSize: 128 });
+    expect(reports.at(-1)!.loss).toBeLessThan(reports[0]!.loss);
+    expect(sequenceMrrScore(model, test).mrr).toBeGreaterThan(0.1); // chance: about 0.05
+    // 32 x 50 projection and 50 biases besides the LSTM's three weights.
+    const [weights, bias] = model.networkVariables.slice(3);
+    expect(weights!.shape).toEqual([32, 50]);
+    expect(bias!.shape).toEqual([50]);
+    model.dispose();
+  });
+
+  it('refuses a Bloom output for the mixture representation, naming the option', () => {
+    expect(() =>
+      NetworkSequenceModel.create(
+        { numItems: 100, representation: 'mixture', output: { kind: 'bloom' } },
+        adapter,
+      ),
+    ).toThrow(/output/);
+    expect(() =>
+      NetworkSequenceModel.create({ numItems: 100, output: { kind: 'softmax' } as never }, adapter),
+    ).toThrow(/output\.kind/);
   });
 });

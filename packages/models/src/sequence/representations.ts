@@ -7,15 +7,29 @@ import * as tf from '@tensorflow/tfjs';
  */
 export interface SequenceRepresentation {
   readonly variables: readonly tf.Variable[];
+  /** Values per user state: d, or more where the score depends on the target (mixture). */
+  readonly width: number;
+  /** [B, L, d] item embeddings to [B, L + 1, width] user states. */
   represent(inputs: tf.Tensor3D): tf.Tensor3D;
+  /** Scores of n (user state, target embedding) pairs: [n, width] and [n, d] to [n]. */
+  score(users: tf.Tensor2D, targets: tf.Tensor2D): tf.Tensor1D;
+  /** Scores of every item for one user state: [1, width] and [n, d] to [n]. */
+  scoreAll(user: tf.Tensor2D, items: tf.Tensor2D): tf.Tensor1D;
 }
 
 /** The representations that run in TensorFlow.js. */
-export type NetworkRepresentationName = 'lstm' | 'cnn';
+export type NetworkRepresentationName = 'lstm' | 'cnn' | 'mixture';
+
+// lstm and cnn: the user state is a d-vector scored by its dot product with the target.
+const dotScoring = {
+  score: (users: tf.Tensor2D, targets: tf.Tensor2D) => tf.sum(tf.mul(users, targets), 1) as tf.Tensor1D,
+  scoreAll: (user: tf.Tensor2D, items: tf.Tensor2D) =>
+    tf.matMul(user, items, false, true).reshape([items.shape[0]]) as tf.Tensor1D,
+};
 
 // tfjs variables need process-wide unique names: two models with the same seed may coexist.
 let created = 0;
-const uniqueTag = (kind: string) => `bloom-${kind}-${++created}`;
+export const uniqueTag = (kind: string): string => `bloom-${kind}-${++created}`;
 
 // torch's default initialisation for LSTM and convolution weights: uniform in +-1/sqrt(fan in).
 function uniformVariable(rng: Rng, shape: number[], bound: number, name: string): tf.Variable {
@@ -33,6 +47,8 @@ export function lstmRepresentation(d: number, seed: number): SequenceRepresentat
   const bias = uniformVariable(rng, [4 * d], bound, `${tag}-bias`);
   return {
     variables: [kernel, recurrent, bias],
+    width: d,
+    ...dotScoring,
     represent(inputs) {
       const [b, L] = inputs.shape;
       let h: tf.Tensor2D = tf.zeros([b, d]);
@@ -66,6 +82,8 @@ export function cnnRepresentation(d: number, seed: number, kernelWidth = 3): Seq
   const bias = uniformVariable(rng, [d], bound, `${tag}-bias`);
   return {
     variables: [filter, bias],
+    width: d,
+    ...dotScoring,
     represent(inputs) {
       const padded = tf.pad(inputs, [
         [0, 0],
@@ -94,6 +112,54 @@ export function cnnRepresentation(d: number, seed: number, kernelWidth = 3): Seq
   };
 }
 
+/**
+ * Spotlight's `mixture` (MixtureLSTMNet, 4 components): the LSTM's state projected (a width-1 convolution, so a
+ * linear layer with bias) to M taste vectors and M attention vectors. For a target item, softmax over the
+ * components of (attention . target) weighs the tastes into the user vector, which is dotted with the target:
+ * the user's representation depends on the item scored.
+ */
+export function mixtureRepresentation(d: number, seed: number, components = 4): SequenceRepresentation {
+  const lstm = lstmRepresentation(d, seed);
+  const rng = new Rng(seed + 0x9e3779b9);
+  const bound = 1 / Math.sqrt(d);
+  const tag = uniqueTag('mixture');
+  const width = 2 * components * d;
+  // Output channel c = component * d + j, with the M tastes first, then the M attentions (Spotlight's view).
+  const projection = uniformVariable(rng, [d, width], bound, `${tag}-projection`);
+  const projectionBias = uniformVariable(rng, [width], bound, `${tag}-projection-bias`);
+  const M = components;
+  const split = (users: tf.Tensor2D) => {
+    const n = users.shape[0];
+    const parts = users.reshape([n, 2 * M, d]);
+    return [parts.slice([0, 0, 0], [n, M, d]), parts.slice([0, M, 0], [n, M, d])] as const;
+  };
+  return {
+    variables: [...lstm.variables, projection, projectionBias],
+    width,
+    represent(inputs) {
+      const [b, L] = inputs.shape;
+      const states = lstm.represent(inputs).reshape([b * (L + 1), d]);
+      return tf.add(tf.matMul(states, projection), projectionBias).reshape([b, L + 1, width]) as tf.Tensor3D;
+    },
+    score(users, targets) {
+      const [tastes, attentions] = split(users);
+      const target = targets.expandDims(1); // [n, 1, d]
+      const weights = tf.softmax(tf.sum(tf.mul(attentions, target), 2), 1); // [n, M]
+      const user = tf.sum(tf.mul(weights.expandDims(2), tastes), 1); // [n, d]
+      return tf.sum(tf.mul(user, targets), 1) as tf.Tensor1D;
+    },
+    scoreAll(user, items) {
+      const [tastes, attentions] = split(user).map((t) => t.reshape([M, d]) as tf.Tensor2D) as [
+        tf.Tensor2D,
+        tf.Tensor2D,
+      ];
+      const weights = tf.softmax(tf.matMul(items, attentions, false, true), 1); // [n, M]
+      const users = tf.matMul(weights, tastes); // [n, d]
+      return tf.sum(tf.mul(users, items), 1) as tf.Tensor1D;
+    },
+  };
+}
+
 /** The representations by name. */
 export const networkRepresentations: Record<
   NetworkRepresentationName,
@@ -101,4 +167,5 @@ export const networkRepresentations: Record<
 > = {
   lstm: lstmRepresentation,
   cnn: cnnRepresentation,
+  mixture: mixtureRepresentation,
 };
