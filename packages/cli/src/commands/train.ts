@@ -30,7 +30,7 @@ import { loadBackend } from '../load-backend.js';
 interface TrainOptions {
   model: 'factorization' | 'sequence';
   representation?: string;
-  output: 'tied' | 'bloom';
+  output: 'tied' | 'bloom' | 'softmax';
   outputCompression: number;
   outputHashes: number;
   embedding: string;
@@ -87,9 +87,9 @@ export function registerTrainCommand(program: Command, io: CliIo): void {
     .addOption(
       new Option(
         '--output <kind>',
-        "sequence output layer: tied (Spotlight's) or bloom (the paper's softmax over hashed positions; lstm and cnn)",
+        "sequence output layer: tied (Spotlight's), bloom (the paper's softmax over hashed positions) or softmax (over all items); bloom and softmax need lstm or cnn",
       )
-        .choices(['tied', 'bloom'])
+        .choices(['tied', 'bloom', 'softmax'])
         .default('tied'),
     )
     .option(
@@ -231,11 +231,11 @@ async function train(options: TrainOptions, io: CliIo): Promise<void> {
 // Sequence models: Spotlight's protocol (user-based split, sequences of 10, sequence MRR on the test users).
 async function trainSequence(options: TrainOptions, io: CliIo): Promise<void> {
   const representation = options.representation ?? 'pooling';
-  if (options.output === 'bloom' && representation !== 'lstm' && representation !== 'cnn') {
+  if (options.output !== 'tied' && representation !== 'lstm' && representation !== 'cnn') {
     throw new ConfigError(
       '--output',
-      `tied for the ${representation} representation (bloom needs lstm or cnn)`,
-      'bloom',
+      `tied for the ${representation} representation (${options.output} needs lstm or cnn)`,
+      options.output,
     );
   }
   if (!['pointwise', 'bpr', 'hinge'].includes(options.loss)) {
@@ -271,7 +271,7 @@ async function trainSequence(options: TrainOptions, io: CliIo): Promise<void> {
                     numHashes: options.outputHashes,
                     hasher: options.hasher,
                   }
-                : { kind: 'tied' },
+                : { kind: options.output },
           },
           adapter,
         );

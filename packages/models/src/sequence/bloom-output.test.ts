@@ -62,4 +62,11 @@ describe('BloomOutputLayer', () => {
       expect(scores[i]).toBeCloseTo(expected, 5);
     }
   });
+
+  it('softmax is the full output: N units, one position per item, the item itself', () => {
+    const full = new BloomOutputLayer({ kind: 'softmax' }, numItems, d, 5, 'test-softmax');
+    expect(full.units).toBe(numItems);
+    expect(Array.from(full.strategy.rowsFor(Int32Array.of(0, 7, 29)))).toEqual([0, 7, 29]);
+    tf.dispose([...full.variables]);
+  });
 });

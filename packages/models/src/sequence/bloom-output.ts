@@ -1,5 +1,5 @@
 import { ConfigError, type EmbeddingStrategy, Rng } from '@bloom/core';
-import { createBloomStrategy } from '@bloom/embeddings';
+import { createBloomStrategy, createDenseStrategy } from '@bloom/embeddings';
 import * as tf from '@tensorflow/tfjs';
 
 /**
@@ -9,9 +9,12 @@ import * as tf from '@tensorflow/tfjs';
  * - `bloom` (the paper's output side; Spotlight has none): a softmax over the m = floor(ratio * N) hashed
  *   positions, trained with cross-entropy against the target's k positions (1/k each); an item scores the sum
  *   of the log-probabilities of its k positions. No negatives are sampled.
+ * - `softmax`: the paper's uncompressed baseline, a full softmax over the N items (the bloom layer with m = N,
+ *   k = 1 and the identity for hash).
  */
 export type SequenceOutput =
   | { readonly kind: 'tied' }
+  | { readonly kind: 'softmax' }
   | {
       readonly kind: 'bloom';
       /** m = floor(compressionRatio * numItems) output units. Default 0.2. */
@@ -25,13 +28,20 @@ export type SequenceOutput =
 /** Checks a {@link SequenceOutput}, naming the bad option. */
 export function resolveSequenceOutput(output: SequenceOutput | undefined): SequenceOutput {
   const resolved = output ?? { kind: 'tied' };
-  if (resolved.kind !== 'tied' && resolved.kind !== 'bloom') {
-    throw new ConfigError('output.kind', "'tied' or 'bloom'", (resolved as { kind: unknown }).kind);
+  if (resolved.kind !== 'tied' && resolved.kind !== 'bloom' && resolved.kind !== 'softmax') {
+    throw new ConfigError(
+      'output.kind',
+      "'tied', 'bloom' or 'softmax'",
+      (resolved as { kind: unknown }).kind,
+    );
   }
   return resolved;
 }
 
-/** The Bloom output layer: a [d, m] projection and m biases (tfjs variables, updated densely by Adam). */
+/**
+ * The Bloom output layer (or, for `softmax`, the full one): a [d, m] projection and m biases (tfjs variables,
+ * updated densely by Adam).
+ */
 export class BloomOutputLayer {
   readonly variables: readonly [tf.Variable, tf.Variable];
   /** The hashing of items to output units (no padding id: every item keeps its k positions). */
@@ -39,20 +49,23 @@ export class BloomOutputLayer {
   readonly #allPositions: Int32Array;
 
   constructor(
-    options: Extract<SequenceOutput, { kind: 'bloom' }>,
+    options: Exclude<SequenceOutput, { kind: 'tied' }>,
     numItems: number,
     dim: number,
     seed: number,
     tag: string,
   ) {
-    this.strategy = createBloomStrategy({
-      numEmbeddings: numItems,
-      dim,
-      compressionRatio: options.compressionRatio ?? 0.2,
-      numHashes: options.numHashes ?? 4,
-      hasher: options.hasher,
-      paddingIdx: null,
-    });
+    this.strategy =
+      options.kind === 'softmax'
+        ? createDenseStrategy({ numEmbeddings: numItems, dim })
+        : createBloomStrategy({
+            numEmbeddings: numItems,
+            dim,
+            compressionRatio: options.compressionRatio ?? 0.2,
+            numHashes: options.numHashes ?? 4,
+            hasher: options.hasher,
+            paddingIdx: null,
+          });
     const m = this.strategy.tableRows;
     const rng = new Rng(seed);
     const bound = 1 / Math.sqrt(dim); // torch.nn.Linear's initialisation

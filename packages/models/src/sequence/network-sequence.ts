@@ -26,7 +26,7 @@ export interface NetworkSequenceConfig
   readonly representation?: NetworkRepresentationName;
   /** Default `bpr`. Ignored by the `bloom` output, which is trained with its own cross-entropy. */
   readonly loss?: SequenceLoss;
-  /** Default `{ kind: 'tied' }` (Spotlight's). `bloom` is the paper's output layer. */
+  /** Default `{ kind: 'tied' }` (Spotlight's). `bloom` is the paper's output layer, `softmax` its baseline. */
   readonly output?: SequenceOutput;
 }
 
@@ -64,7 +64,7 @@ export class NetworkSequenceModel {
     this.itemBias = tables.itemBias;
     this.#representation = networkRepresentations[config.representation](d, seed * 4 + 1);
     this.#output =
-      config.output.kind === 'bloom'
+      config.output.kind !== 'tied'
         ? new BloomOutputLayer(config.output, numItems, d, seed * 4 + 0x5eed, uniqueTag('bloom-output'))
         : null;
     this.#optimizer = tf.train.adam(optimizer.lr);
@@ -80,11 +80,11 @@ export class NetworkSequenceModel {
       'mixture',
     ] as const);
     const output = resolveSequenceOutput(config.output);
-    if (output.kind === 'bloom' && representation === 'mixture') {
+    if (output.kind !== 'tied' && representation === 'mixture') {
       throw new ConfigError(
         'output',
         "'tied' with the mixture representation (its user state depends on the target item)",
-        'bloom',
+        output.kind,
       );
     }
     const resolved = resolveSequenceConfig(config);
