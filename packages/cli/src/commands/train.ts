@@ -11,6 +11,7 @@ import {
   ExplicitFactorizationModel,
   type ExplicitLossName,
   explicitLosses,
+  type FitOptions,
   ImplicitFactorizationModel,
   type ImplicitLossName,
   implicitLosses,
@@ -173,29 +174,13 @@ async function train(options: TrainOptions, io: CliIo): Promise<void> {
     ? ExplicitFactorizationModel.create({ ...common, loss: options.loss as ExplicitLossName }, adapter)
     : ImplicitFactorizationModel.create({ ...common, loss: options.loss as ImplicitLossName }, adapter);
 
-  const bar =
-    options.progress && !options.json && process.stderr.isTTY
-      ? new cliProgress.SingleBar(
-          { stream: process.stderr, format: 'epoch {epoch}/{epochs} [{bar}] {percentage}% | loss {loss}' },
-          cliProgress.Presets.shades_classic,
-        )
-      : undefined;
   io.err(
     `bloom train: ${options.loss} factorization, ${options.embedding} items, ${train.length} training interactions on ${adapter.deviceInfo().device}\n`,
   );
   const reports = await model.fit(train, {
     epochs: options.epochs,
     batchSize: options.batchSize,
-    onBatch:
-      bar &&
-      ((p) => {
-        if (p.batch === 1) bar.start(p.batches, 0, { epoch: p.epoch, epochs: p.epochs, loss: '-' });
-        bar.update(p.batch, { epoch: p.epoch, epochs: p.epochs, loss: p.loss.toFixed(4) });
-        if (p.batch === p.batches) bar.stop();
-      }),
-    onEpoch: bar
-      ? undefined
-      : (r) => io.err(`epoch ${r.epoch}: loss ${r.loss.toFixed(5)} (${r.seconds.toFixed(3)} s)\n`),
+    ...progress(options, io),
   });
   const metrics = {
     mrr: null as number | null,
@@ -281,7 +266,7 @@ async function trainSequence(options: TrainOptions, io: CliIo): Promise<void> {
   const reports = await model.fit(train, {
     epochs: options.epochs,
     batchSize: options.batchSize,
-    onEpoch: (r) => io.err(`epoch ${r.epoch}: loss ${r.loss.toFixed(5)} (${r.seconds.toFixed(3)} s)\n`),
+    ...progress(options, io),
   });
   const mrr = options.eval ? sequenceMrrScore(model, test).mrr : null;
   const tables = [model.items, model.itemBias];
@@ -302,6 +287,28 @@ async function trainSequence(options: TrainOptions, io: CliIo): Promise<void> {
   };
   model.dispose();
   printResult(result, options, io);
+}
+
+/**
+ * Progress on stderr: a bar per epoch on a terminal (not with --json or --no-progress), else one line per epoch.
+ */
+function progress(options: TrainOptions, io: CliIo): Pick<FitOptions, 'onBatch' | 'onEpoch'> {
+  if (!(options.progress && !options.json && process.stderr.isTTY)) {
+    return {
+      onEpoch: (r) => io.err(`epoch ${r.epoch}: loss ${r.loss.toFixed(5)} (${r.seconds.toFixed(3)} s)\n`),
+    };
+  }
+  const bar = new cliProgress.SingleBar(
+    { stream: process.stderr, format: 'epoch {epoch}/{epochs} [{bar}] {percentage}% | loss {loss}' },
+    cliProgress.Presets.shades_classic,
+  );
+  return {
+    onBatch: (p) => {
+      if (p.batch === 1) bar.start(p.batches, 0, { epoch: p.epoch, epochs: p.epochs, loss: '-' });
+      bar.update(p.batch, { epoch: p.epoch, epochs: p.epochs, loss: p.loss.toFixed(4) });
+      if (p.batch === p.batches) bar.stop();
+    },
+  };
 }
 
 /**

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { mrrScore } from './mrr.js';
 import { precisionRecallAtK } from './precision-recall.js';
 import type { RankingScorer } from './ranking-scorer.js';
-import { recommend } from './top-k.js';
+import { recommend, recommendNext } from './top-k.js';
 
 /** A scorer from a fixed [users, items] score table. */
 function fixed(table: number[][]): RankingScorer {
@@ -47,5 +47,15 @@ describe('ranking metrics', () => {
     expect(Array.from(top.items)).toEqual([0, 5, 1]);
     expect(Array.from(recommend(fixed(scores), 0, 2).items)).toEqual([2, 0]);
     expect(recommend(fixed(scores), 0, 10).items.length).toBe(6);
+  });
+
+  it('top-k next items after a sequence: never padding, and seen items only when asked to keep them', () => {
+    // Item scores as the next one after any sequence: item 0 (padding) scores highest and is still skipped.
+    const model = { predict: () => Float32Array.of(5, 0.5, 0.99, 0.5, 0.1, 0.7) };
+    const sequence = Int32Array.of(0, 0, 2, 5);
+    expect(Array.from(recommendNext(model, sequence, 3).items)).toEqual([2, 5, 1]);
+    const fresh = recommendNext(model, sequence, 3, { excludeSeen: true });
+    expect(Array.from(fresh.items)).toEqual([1, 3, 4]);
+    expect(Array.from(fresh.scores)).toEqual([0.5, 0.5, Math.fround(0.1)]);
   });
 });

@@ -62,3 +62,25 @@ export function recommend(
   const excluded = seenItems(options.seen, userId);
   return topKForUsers(scorer, Int32Array.of(userId), k, [excluded])[0]!;
 }
+
+/**
+ * Top-k next items after `sequence` (item ids, 0 for padding) from a sequence model, best first. Padding (item 0)
+ * is never recommended; with `excludeSeen`, neither is any item already in the sequence.
+ * @example
+ * const { items } = recommendNext(model, Int32Array.of(0, 0, 12, 7, 3), 10, { excludeSeen: true });
+ */
+export function recommendNext(
+  model: { predict(sequence: Int32Array): Float32Array },
+  sequence: Int32Array,
+  k: number,
+  options: { excludeSeen?: boolean } = {},
+): Recommendations {
+  const scores = model.predict(sequence);
+  const excluded = new Set<number>([0]);
+  if (options.excludeSeen) for (const item of sequence) excluded.add(item);
+  const scorer: RankingScorer = {
+    numItems: scores.length,
+    scoreChunk: (_users, from, to, out) => out.set(scores.subarray(from, to)),
+  };
+  return topKForUsers(scorer, Int32Array.of(0), k, [excluded])[0]!;
+}
