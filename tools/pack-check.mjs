@@ -119,6 +119,19 @@ if (recommend(model.net, 1, 2, { seen: data }).items.length !== 2) throw new Err
 const config: FactorizationConfig = { numUsers: 10, numItems: 10 };
 export { ImplicitFactorizationModel, config, mrrScore };`,
   },
+  '@bloom/bench': {
+    js: `import { chartSvg, expandMatrix, loadMatrix, trainArguments } from '@bloom/bench';
+import { fileURLToPath } from 'node:url';
+const matrix = loadMatrix(fileURLToPath(import.meta.resolve('@bloom/bench/matrices/default.json')));
+const cells = expandMatrix(matrix);
+if (cells.length < 4 || trainArguments(cells[0])[0] !== 'train') throw new Error('matrix misbehaves');
+const svg = await chartSvg([{ x: 1, y: 2, series: 'a' }], { title: 't', xTitle: 'x', yTitle: 'y' });
+if (!svg.startsWith('<svg')) throw new Error('plots misbehave');`,
+    ts: `import { type Cell, type Matrix, parseMatrix, runMatrix } from '@bloom/bench';
+const matrix: Matrix = parseMatrix({ name: 'm', axes: { strategy: ['dense'] } });
+const cells: Cell[] = [];
+export { matrix, cells, runMatrix };`,
+  },
   '@bloom/cli': {
     js: `import { run } from '@bloom/cli';
 let out = '';

@@ -1,6 +1,7 @@
 import { BloomError } from '@bloom/core';
 import { registerBuiltinHashers } from '@bloom/hashers';
 import { Command, CommanderError } from 'commander';
+import { registerBenchCommand } from './commands/bench.js';
 import { registerDatasetsCommand } from './commands/datasets.js';
 import { registerHashCommand } from './commands/hash.js';
 import { registerQualityCommand } from './commands/quality.js';
@@ -33,6 +34,7 @@ export function createProgram(io: CliIo = processIo): Command {
   registerQualityCommand(program, io);
   registerDatasetsCommand(program, io);
   registerTrainCommand(program, io);
+  registerBenchCommand(program, io);
   for (const command of program.commands)
     command.exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err });
   return program;

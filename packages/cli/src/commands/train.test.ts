@@ -147,7 +147,12 @@ describe('bloom train', () => {
     expect(lr.err).toMatch(/Invalid --lr: expected a finite number > 0/);
     const backend = await bloom('train', '--backend', 'tpu', '--epochs', '1');
     expect(backend.code).toBe(EXIT_USAGE);
-    expect(backend.err).toMatch(/Invalid --backend: expected one of cpu, wasm/);
+    expect(backend.err).toMatch(/Invalid --backend: expected one of cpu, cuda, tensorflow, wasm, webgpu/);
+    const missing = await bloom('train', '--backend', 'webgpu', '--epochs', '1');
+    expect(missing.code).toBe(1);
+    expect(missing.err).toMatch(
+      /Backend 'webgpu' is unavailable: its package @bloom\/backend-webgpu is not installed/,
+    );
     const output = await bloom(
       'train',
       '--model',

@@ -1,0 +1,97 @@
+import type { Matrix } from './matrix.js';
+
+/** One training run of the matrix: every axis fixed. Fields a strategy ignores are null, so cells dedupe. */
+export interface Cell {
+  readonly model: Matrix['axes']['model'][number];
+  readonly strategy: string;
+  readonly hasher: string | null;
+  readonly backend: string;
+  readonly dim: number;
+  readonly numEmbeddings: number | null;
+  readonly compression: number | null;
+  readonly hashes: number | null;
+  readonly dataset: string;
+  readonly epochs: number;
+  readonly batchSize: number;
+  readonly loss: string;
+}
+
+// Which strategies read which options (anything else, e.g. a plugin's, gets all of them).
+const IGNORES: Record<string, readonly ('hasher' | 'compression' | 'hashes')[]> = {
+  dense: ['hasher', 'compression', 'hashes'],
+  'quotient-remainder': ['hasher', 'hashes'],
+};
+
+/** The cartesian product of the axes, in axis order, with duplicates (options a strategy ignores) removed. */
+export function expandMatrix(matrix: Matrix): Cell[] {
+  const { axes } = matrix;
+  const cells = new Map<string, Cell>();
+  for (const model of axes.model)
+    for (const strategy of axes.strategy)
+      for (const hasher of axes.hasher)
+        for (const backend of axes.backend)
+          for (const dim of axes.dim)
+            for (const numEmbeddings of axes.numEmbeddings)
+              for (const compression of axes.compression)
+                for (const hashes of axes.hashes) {
+                  const ignored = IGNORES[strategy] ?? [];
+                  const cell: Cell = {
+                    model,
+                    strategy,
+                    hasher: ignored.includes('hasher') ? null : hasher,
+                    backend,
+                    dim,
+                    numEmbeddings,
+                    compression: ignored.includes('compression') ? null : compression,
+                    hashes: ignored.includes('hashes') ? null : hashes,
+                    dataset: matrix.dataset,
+                    epochs: matrix.epochs,
+                    batchSize: matrix.batchSize,
+                    loss: matrix.loss,
+                  };
+                  const key = cellKey(cell);
+                  if (!cells.has(key)) cells.set(key, cell);
+                }
+  return [...cells.values()];
+}
+
+/** A stable identity of a cell (its fields in a fixed order): what resuming matches finished cells by. */
+export function cellKey(cell: Cell): string {
+  const ordered = Object.keys(cell)
+    .sort()
+    .map((k) => [k, cell[k as keyof Cell]]);
+  return JSON.stringify(Object.fromEntries(ordered));
+}
+
+/** `bloom train` arguments that run the cell (without `--json`). */
+export function trainArguments(cell: Cell): string[] {
+  const args = ['train'];
+  if (cell.model === 'factorization') args.push('--model', 'factorization');
+  else args.push('--model', 'sequence', '--representation', cell.model);
+  args.push('--embedding', cell.strategy, '--backend', cell.backend, '--dim', String(cell.dim));
+  if (cell.hasher !== null) args.push('--hasher', cell.hasher);
+  if (cell.compression !== null) args.push('--compression', String(cell.compression));
+  if (cell.hashes !== null) args.push('--hashes', String(cell.hashes));
+  if (cell.numEmbeddings !== null) args.push('--num-embeddings', String(cell.numEmbeddings));
+  args.push(
+    '--dataset',
+    cell.dataset,
+    '--epochs',
+    String(cell.epochs),
+    '--batch-size',
+    String(cell.batchSize),
+    '--loss',
+    cell.loss,
+  );
+  return args;
+}
+
+/** A short human label of what varies between series of a plot (everything but the table size). */
+export function seriesLabel(cell: Cell): string {
+  const parts = [cell.model, cell.strategy];
+  if (cell.compression !== null) parts.push(`r${cell.compression}`);
+  if (cell.hashes !== null) parts.push(`k${cell.hashes}`);
+  if (cell.hasher !== null) parts.push(cell.hasher);
+  parts.push(`d${cell.dim}`, cell.backend);
+  return parts.join(' ');
+}

@@ -1,0 +1,14 @@
+export { type Cell, cellKey, expandMatrix, seriesLabel, trainArguments } from './cell.js';
+export { loadMatrix, MATRIX_MODELS, type Matrix, matrixSchema, parseMatrix } from './matrix.js';
+export { type MicroResult, runMicroBenchmarks } from './micro.js';
+export { type ChartOptions, type ChartPoint, chartSvg } from './plots.js';
+export { matrixMarkdown, type ReportContext, writeMatrixReport } from './report.js';
+export { runTrainCell } from './run-train-cell.js';
+export {
+  type CellOutcome,
+  type CellRecord,
+  type CellStatus,
+  type RunMatrixOptions,
+  readRecords,
+  runMatrix,
+} from './runner.js';

@@ -1,0 +1,92 @@
+import { readFileSync } from 'node:fs';
+import { ConfigError, DataError } from '@bloom/core';
+import { z } from 'zod';
+
+/** Model families a cell can train: factorization, or a sequence model with its representation. */
+export const MATRIX_MODELS = ['factorization', 'pooling', 'lstm', 'cnn', 'mixture'] as const;
+
+const axis = <T extends z.ZodType>(item: T) => z.array(item).min(1);
+
+/**
+ * The matrix file: run settings shared by every cell, and the axes whose cartesian product is the cells.
+ * Unknown keys are refused, so a misspelt axis never silently falls back to its default.
+ */
+export const matrixSchema = z
+  .object({
+    name: z.string().min(1),
+    description: z.string().optional(),
+    dataset: z.string().min(1).default('ml-100k'),
+    epochs: z.number().int().min(1).max(1000).default(3),
+    batchSize: z
+      .number()
+      .int()
+      .min(1)
+      .max(1 << 24)
+      .default(2048),
+    loss: z.string().min(1).default('bpr'),
+    /** Seconds a cell may run before it is stopped and recorded as `timeout`. */
+    budgetSeconds: z.number().positive().default(300),
+    axes: z
+      .object({
+        model: axis(z.enum(MATRIX_MODELS)).default(['factorization']),
+        strategy: axis(z.string().min(1)),
+        hasher: axis(z.string().min(1)).default(['murmur3']),
+        backend: axis(z.string().min(1)).default(['wasm']),
+        dim: axis(z.number().int().min(1).max(65536)).default([32]),
+        /** Item table size N (ids inflated to N rows); null for the dataset's own count. */
+        numEmbeddings: axis(
+          z
+            .number()
+            .int()
+            .min(1)
+            .max(2 ** 31 - 1)
+            .nullable(),
+        ).default([null]),
+        compression: axis(z.number().positive()).default([0.2]),
+        hashes: axis(z.number().int().min(1).max(24)).default([4]),
+      })
+      .strict(),
+  })
+  .strict();
+
+/** A validated matrix, defaults filled in. */
+export type Matrix = z.infer<typeof matrixSchema>;
+
+/**
+ * Validates a matrix (parsed JSON), naming the first bad field by its path.
+ * @param source - Where it came from, for messages (a file name).
+ * @throws ConfigError naming the field and what it allows.
+ */
+export function parseMatrix(value: unknown, source = 'matrix'): Matrix {
+  const parsed = matrixSchema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0]!;
+  const path = issue.path.length === 0 ? '(top level)' : issue.path.join('.');
+  throw new ConfigError(`${source}: ${path}`, issue.message, pick(value, issue.path));
+}
+
+/** Reads and validates a matrix file. @throws DataError for unreadable or non-JSON files, ConfigError for bad fields. */
+export function loadMatrix(path: string): Matrix {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new DataError(`cannot read the matrix file: ${(error as Error).message}`, path);
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new DataError(`not valid JSON: ${(error as Error).message}`, path);
+  }
+  return parseMatrix(value, path);
+}
+
+function pick(value: unknown, path: readonly PropertyKey[]): unknown {
+  let v = value;
+  for (const key of path) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<PropertyKey, unknown>)[key];
+  }
+  return v;
+}

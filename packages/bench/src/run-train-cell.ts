@@ -1,0 +1,53 @@
+import { spawn } from 'node:child_process';
+import { type Cell, trainArguments } from './cell.js';
+import type { CellOutcome } from './runner.js';
+
+/**
+ * Runs a cell as `node <bin> train ... --json` in a fresh process (so tables, JIT state and memory of one cell
+ * never affect the next), stopping it after `budgetSeconds`.
+ * @param bin - The `bloom` command's script (the CLI passes its own).
+ */
+export function runTrainCell(
+  bin: string,
+  cell: Cell,
+  budgetSeconds: number,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<CellOutcome> {
+  const args = [bin, ...trainArguments(cell), '--json', '--no-progress'];
+  const start = performance.now();
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (s: string) => {
+      stdout += s;
+    });
+    child.stderr.setEncoding('utf8').on('data', (s: string) => {
+      stderr = (stderr + s).slice(-4000); // the tail is what explains a failure
+    });
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, budgetSeconds * 1000);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      const wallSeconds = (performance.now() - start) / 1000;
+      if (timedOut) {
+        resolve({ status: 'timeout', reason: `stopped after the ${budgetSeconds} s budget`, wallSeconds });
+        return;
+      }
+      const last = stdout.trim().split('\n').at(-1) ?? '';
+      if (code === 0) {
+        try {
+          resolve({ status: 'ok', result: JSON.parse(last) as Record<string, unknown>, wallSeconds });
+          return;
+        } catch {
+          // fall through: a zero exit without the result line is a failure too
+        }
+      }
+      const why = stderr.trim().split('\n').filter(Boolean).at(-1) ?? `exit code ${code}`;
+      resolve({ status: 'failed', reason: why, wallSeconds });
+    });
+  });
+}

@@ -1,0 +1,133 @@
+import { cpus, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  expandMatrix,
+  loadMatrix,
+  type MicroResult,
+  runMatrix,
+  runMicroBenchmarks,
+  runTrainCell,
+  seriesLabel,
+  writeMatrixReport,
+} from '@bloom/bench';
+import { ConfigError } from '@bloom/core';
+import cliProgress from 'cli-progress';
+import type { Command } from 'commander';
+import type { CliIo } from '../io.js';
+import { backendAvailability } from '../load-backend.js';
+
+interface BenchOptions {
+  matrix?: string;
+  out: string;
+  budget?: number;
+  fresh?: boolean;
+  micro: boolean;
+  json?: boolean;
+  progress: boolean;
+}
+
+/** The matrix shipped with @bloom/bench that runs when no --matrix is given. */
+export const DEFAULT_MATRIX = fileURLToPath(import.meta.resolve('@bloom/bench/matrices/default.json'));
+
+/** `bloom bench`: runs a benchmark matrix, each cell a fresh `bloom train`, and writes the report. */
+export function registerBenchCommand(program: Command, io: CliIo): void {
+  program
+    .command('bench')
+    .description(
+      'run a benchmark matrix (a JSON file: strategy x hasher x backend x dim x table size x compression x k x model), ' +
+        'each cell in a fresh process within a time budget, resuming finished cells; writes JSON lines, Markdown and SVG',
+    )
+    .option('--matrix <file>', `matrix JSON file (default: @bloom/bench's matrices/default.json)`)
+    .option('--out <dir>', 'results folder', 'benchmarks/results/bench')
+    .option(
+      '--budget <seconds>',
+      "seconds per cell before it is stopped (overrides the matrix's budgetSeconds)",
+      (v) => {
+        const n = Number(v);
+        if (!(n > 0) || !Number.isFinite(n)) throw new ConfigError('--budget', 'seconds > 0', v);
+        return n;
+      },
+    )
+    .option('--fresh', 'ignore earlier results and run every cell again')
+    .option('--no-micro', 'skip the mitata micro-benchmarks of hashers and table kernels')
+    .option('--no-progress', 'no progress bar')
+    .option('--json', 'print a summary as one JSON object on the last line of stdout')
+    .addHelpText(
+      'after',
+      '\nCells run `bloom train --json` with this CLI (or the script named by BLOOM_BENCH_BIN, e.g. another build).',
+    )
+    .action((options: BenchOptions) => bench(options, io));
+}
+
+async function bench(options: BenchOptions, io: CliIo): Promise<void> {
+  const matrixFile = options.matrix ?? DEFAULT_MATRIX;
+  const matrix = loadMatrix(matrixFile);
+  const cells = expandMatrix(matrix);
+  const out = resolve(options.out);
+  const resultsFile = join(out, `${matrix.name}.jsonl`);
+  const budgetSeconds = options.budget ?? matrix.budgetSeconds;
+  const bin = process.env.BLOOM_BENCH_BIN ?? fileURLToPath(new URL('../bin.js', import.meta.url));
+  io.err(
+    `bloom bench: ${matrix.name}, ${cells.length} cells, ${budgetSeconds} s budget each; results in ${resultsFile}\n`,
+  );
+  const bar =
+    options.progress && !options.json && process.stderr.isTTY
+      ? new cliProgress.SingleBar(
+          { stream: process.stderr, format: '[{bar}] {value}/{total} cells | {cell}' },
+          cliProgress.Presets.shades_classic,
+        )
+      : undefined;
+  bar?.start(cells.length, 0, { cell: '' });
+  const records = await runMatrix({
+    cells,
+    resultsFile,
+    budgetSeconds,
+    fresh: options.fresh,
+    availability: backendAvailability,
+    execute: (cell, budget) => runTrainCell(bin, cell, budget),
+    onCell: (record, index, total, reused) => {
+      const label = `${seriesLabel(record.cell)} N ${record.cell.numEmbeddings ?? 'data'}`;
+      if (bar) bar.update(index + 1, { cell: label });
+      else {
+        const seconds = record.result?.seconds_per_epoch;
+        const what =
+          record.status === 'ok'
+            ? `${Number(seconds).toFixed(4)} s/epoch`
+            : `${record.status}: ${record.reason}`;
+        io.err(`[${index + 1}/${total}] ${label}: ${what}${reused ? ' (earlier run)' : ''}\n`);
+      }
+    },
+  });
+  bar?.stop();
+  let micro: MicroResult[] = [];
+  if (options.micro) {
+    io.err('bloom bench: micro-benchmarks (mitata)\n');
+    micro = await runMicroBenchmarks(() => {});
+  }
+  const context = {
+    title: `Benchmark matrix: ${matrix.name}`,
+    command: `bloom bench --matrix ${options.matrix ?? '(default)'}${options.micro ? '' : ' --no-micro'}`,
+    machine: `${cpus().length} x ${cpus()[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`,
+    date: new Date().toISOString(),
+  };
+  const files = await writeMatrixReport(out, matrix.name, context, records, micro);
+  const counts = Object.fromEntries(
+    ['ok', 'failed', 'timeout', 'skipped'].map((s) => [s, records.filter((r) => r.status === s).length]),
+  );
+  io.err(`bloom bench: wrote ${files.map((f) => join(out, f)).join(', ')}\n`);
+  const summary = {
+    matrix: matrix.name,
+    cells: records.length,
+    ...counts,
+    results: resultsFile,
+    files: files.map((f) => join(out, f)),
+  };
+  io.out(
+    options.json
+      ? `${JSON.stringify(summary)}\n`
+      : `${Object.entries(summary)
+          .map(([k, v]) => `${k}: ${v}`)
+          .join('\n')}\n`,
+  );
+}
