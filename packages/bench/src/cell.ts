@@ -14,6 +14,12 @@ export interface Cell {
   readonly epochs: number;
   readonly batchSize: number;
   readonly loss: string;
+  readonly lr: number;
+  readonly l2: number;
+  readonly seed: number;
+  readonly updateMode: 'sparse' | 'dense';
+  /** Sequence models' output layer; null for factorization. With `bloom`, it hashes with the cell's ratio and k. */
+  readonly output: 'tied' | 'bloom' | 'softmax' | null;
 }
 
 // Which strategies read which options (anything else, e.g. a plugin's, gets all of them).
@@ -33,25 +39,38 @@ export function expandMatrix(matrix: Matrix): Cell[] {
           for (const dim of axes.dim)
             for (const numEmbeddings of axes.numEmbeddings)
               for (const compression of axes.compression)
-                for (const hashes of axes.hashes) {
-                  const ignored = IGNORES[strategy] ?? [];
-                  const cell: Cell = {
-                    model,
-                    strategy,
-                    hasher: ignored.includes('hasher') ? null : hasher,
-                    backend,
-                    dim,
-                    numEmbeddings,
-                    compression: ignored.includes('compression') ? null : compression,
-                    hashes: ignored.includes('hashes') ? null : hashes,
-                    dataset: matrix.dataset,
-                    epochs: matrix.epochs,
-                    batchSize: matrix.batchSize,
-                    loss: matrix.loss,
-                  };
-                  const key = cellKey(cell);
-                  if (!cells.has(key)) cells.set(key, cell);
-                }
+                for (const hashes of axes.hashes)
+                  for (const updateMode of axes.updateMode)
+                    for (const output of axes.output) {
+                      const ignored = IGNORES[strategy] ?? [];
+                      const cell: Cell = {
+                        model,
+                        strategy,
+                        hasher: ignored.includes('hasher') ? null : hasher,
+                        backend,
+                        dim,
+                        numEmbeddings,
+                        compression: ignored.includes('compression') ? null : compression,
+                        hashes: ignored.includes('hashes') ? null : hashes,
+                        dataset: matrix.dataset,
+                        epochs: matrix.epochs,
+                        batchSize: matrix.batchSize,
+                        loss: matrix.loss,
+                        lr: matrix.lr,
+                        l2: matrix.l2,
+                        seed: matrix.seed,
+                        updateMode,
+                        // Only lstm and cnn take another output layer; the rest keep theirs (deduped).
+                        output:
+                          model === 'factorization'
+                            ? null
+                            : model === 'lstm' || model === 'cnn'
+                              ? output
+                              : 'tied',
+                      };
+                      const key = cellKey(cell);
+                      if (!cells.has(key)) cells.set(key, cell);
+                    }
   return [...cells.values()];
 }
 
@@ -82,7 +101,25 @@ export function trainArguments(cell: Cell): string[] {
     String(cell.batchSize),
     '--loss',
     cell.loss,
+    '--lr',
+    String(cell.lr),
+    '--l2',
+    String(cell.l2),
+    '--seed',
+    String(cell.seed),
+    '--update-mode',
+    cell.updateMode,
   );
+  if (cell.output !== null && cell.output !== 'tied') {
+    args.push('--output', cell.output);
+    if (cell.output === 'bloom')
+      args.push(
+        '--output-compression',
+        String(cell.compression ?? 1),
+        '--output-hashes',
+        String(cell.hashes ?? 1),
+      );
+  }
   return args;
 }
 
@@ -93,5 +130,7 @@ export function seriesLabel(cell: Cell): string {
   if (cell.hashes !== null) parts.push(`k${cell.hashes}`);
   if (cell.hasher !== null) parts.push(cell.hasher);
   parts.push(`d${cell.dim}`, cell.backend);
+  if (cell.updateMode === 'dense') parts.push('dense-updates');
+  if (cell.output !== null && cell.output !== 'tied') parts.push(`${cell.output}-output`);
   return parts.join(' ');
 }

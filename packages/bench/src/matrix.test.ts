@@ -73,9 +73,21 @@ describe('benchmark matrix', () => {
       // biome-ignore format: one flag and its value per line
       ['train', '--model', 'sequence', '--representation', 'lstm', '--embedding', 'bloom', '--backend', 'cpu',
         '--dim', '32', '--hasher', 'murmur3', '--compression', '0.2', '--hashes', '4', '--num-embeddings', '50000',
-        '--dataset', 'ml-100k', '--epochs', '2', '--batch-size', '2048', '--loss', 'bpr'],
+        '--dataset', 'ml-100k', '--epochs', '2', '--batch-size', '2048', '--loss', 'bpr', '--lr', '0.01', '--l2', '0',
+        '--seed', '42', '--update-mode', 'sparse'],
     );
     expect(seriesLabel(cell!)).toBe('lstm bloom r0.2 k4 murmur3 d32 cpu');
+    const withOutput = { ...cell!, output: 'bloom' as const, updateMode: 'dense' as const };
+    expect(trainArguments(withOutput).slice(-7)).toEqual([
+      'dense',
+      '--output',
+      'bloom',
+      '--output-compression',
+      '0.2',
+      '--output-hashes',
+      '4',
+    ]);
+    expect(seriesLabel(withOutput)).toBe('lstm bloom r0.2 k4 murmur3 d32 cpu dense-updates bloom-output');
   });
 });
 

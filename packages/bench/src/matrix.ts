@@ -24,6 +24,9 @@ export const matrixSchema = z
       .max(1 << 24)
       .default(2048),
     loss: z.string().min(1).default('bpr'),
+    lr: z.number().positive().default(1e-2),
+    l2: z.number().min(0).default(0),
+    seed: z.number().int().min(0).default(42),
     /** Seconds a cell may run before it is stopped and recorded as `timeout`. */
     budgetSeconds: z.number().positive().default(300),
     axes: z
@@ -44,6 +47,10 @@ export const matrixSchema = z
         ).default([null]),
         compression: axis(z.number().positive()).default([0.2]),
         hashes: axis(z.number().int().min(1).max(24)).default([4]),
+        /** `sparse` (the engine) or `dense` (every row each step: stock tfjs's and Spotlight's cost). */
+        updateMode: axis(z.enum(['sparse', 'dense'])).default(['sparse']),
+        /** Sequence models' output layer (factorization ignores it). */
+        output: axis(z.enum(['tied', 'bloom', 'softmax'])).default(['tied']),
       })
       .strict(),
   })

@@ -44,6 +44,7 @@ interface TrainOptions {
   batchSize: number;
   lr: number;
   l2: number;
+  updateMode: 'sparse' | 'dense';
   seed: number;
   backend: string;
   dataset: string;
@@ -126,6 +127,14 @@ export function registerTrainCommand(program: Command, io: CliIo): void {
     .option('--batch-size <n>', 'minibatch size', integerIn(1, 1 << 24), 256)
     .option('--lr <x>', 'Adam learning rate', positiveNumber('--lr'), 1e-2)
     .option('--l2 <x>', 'L2 penalty (Adam weight decay, as Spotlight)', nonNegativeNumber('--l2'), 0)
+    .addOption(
+      new Option(
+        '--update-mode <mode>',
+        "sparse: update only the rows a step touched (lazy); dense: every row each step (stock tfjs's and Spotlight's cost)",
+      )
+        .choices(['sparse', 'dense'])
+        .default('sparse'),
+    )
     .option(
       '--seed <s>',
       'seed of the split, the weights, shuffling and negatives',
@@ -168,6 +177,7 @@ async function train(options: TrainOptions, io: CliIo): Promise<void> {
     dim: options.dim,
     items,
     optimizer: { kind: 'adam' as const, lr: options.lr, weightDecay: options.l2 },
+    updateMode: options.updateMode,
     seed: options.seed,
   };
   const model = explicit
@@ -239,6 +249,7 @@ async function trainSequence(options: TrainOptions, io: CliIo): Promise<void> {
     loss: options.loss as 'pointwise' | 'bpr' | 'hinge',
     items: itemSpec(options),
     optimizer: { kind: 'adam' as const, lr: options.lr, weightDecay: options.l2 },
+    updateMode: options.updateMode,
     seed: options.seed,
   };
   const model =
