@@ -1,4 +1,22 @@
 export { type Cell, cellKey, expandMatrix, seriesLabel, trainArguments } from './cell.js';
+export {
+  type AccuracyExperimentOptions,
+  type AccuracyPoint,
+  accuracyPoints,
+  bestConfigurations,
+  PUBLISHED_RELATIVE_MRR,
+  rerunCells,
+  searchCells,
+  writeAccuracyReport,
+} from './experiments/accuracy.js';
+export {
+  PUBLISHED_SPEEDUPS,
+  type SpeedExperimentOptions,
+  type SpeedPoint,
+  speedCells,
+  speedPoints,
+  writeSpeedReport,
+} from './experiments/speed.js';
 export { loadMatrix, MATRIX_MODELS, type Matrix, matrixSchema, parseMatrix } from './matrix.js';
 export { type MicroResult, runMicroBenchmarks } from './micro.js';
 export { type ChartOptions, type ChartPoint, chartSvg } from './plots.js';

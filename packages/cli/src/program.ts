@@ -3,6 +3,7 @@ import { registerBuiltinHashers } from '@bloom/hashers';
 import { Command, CommanderError } from 'commander';
 import { registerBenchCommand } from './commands/bench.js';
 import { registerDatasetsCommand } from './commands/datasets.js';
+import { registerExperimentCommand } from './commands/experiment.js';
 import { registerHashCommand } from './commands/hash.js';
 import { registerQualityCommand } from './commands/quality.js';
 import { registerTrainCommand } from './commands/train.js';
@@ -35,8 +36,15 @@ export function createProgram(io: CliIo = processIo): Command {
   registerDatasetsCommand(program, io);
   registerTrainCommand(program, io);
   registerBenchCommand(program, io);
-  for (const command of program.commands)
-    command.exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err });
+  registerExperimentCommand(program, io);
+  // Every command, subcommands too (experiment speed|accuracy), writes through io and never exits the process.
+  const configure = (command: Command): void => {
+    for (const sub of command.commands) {
+      sub.exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err });
+      configure(sub);
+    }
+  };
+  configure(program);
   return program;
 }
 

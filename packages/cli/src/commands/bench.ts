@@ -1,21 +1,16 @@
-import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   expandMatrix,
   loadMatrix,
   type MicroResult,
-  runMatrix,
   runMicroBenchmarks,
-  runTrainCell,
-  seriesLabel,
   writeMatrixReport,
 } from '@bloom/bench';
 import { ConfigError } from '@bloom/core';
-import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import type { CliIo } from '../io.js';
-import { backendAvailability } from '../load-backend.js';
+import { machineDescription, runCells } from '../run-cells.js';
 
 interface BenchOptions {
   matrix?: string;
@@ -67,39 +62,10 @@ async function bench(options: BenchOptions, io: CliIo): Promise<void> {
   const out = resolve(options.out);
   const resultsFile = join(out, `${matrix.name}.jsonl`);
   const budgetSeconds = options.budget ?? matrix.budgetSeconds;
-  const bin = process.env.BLOOM_BENCH_BIN ?? fileURLToPath(new URL('../bin.js', import.meta.url));
   io.err(
     `bloom bench: ${matrix.name}, ${cells.length} cells, ${budgetSeconds} s budget each; results in ${resultsFile}\n`,
   );
-  const bar =
-    options.progress && !options.json && process.stderr.isTTY
-      ? new cliProgress.SingleBar(
-          { stream: process.stderr, format: '[{bar}] {value}/{total} cells | {cell}' },
-          cliProgress.Presets.shades_classic,
-        )
-      : undefined;
-  bar?.start(cells.length, 0, { cell: '' });
-  const records = await runMatrix({
-    cells,
-    resultsFile,
-    budgetSeconds,
-    fresh: options.fresh,
-    availability: backendAvailability,
-    execute: (cell, budget) => runTrainCell(bin, cell, budget),
-    onCell: (record, index, total, reused) => {
-      const label = `${seriesLabel(record.cell)} N ${record.cell.numEmbeddings ?? 'data'}`;
-      if (bar) bar.update(index + 1, { cell: label });
-      else {
-        const seconds = record.result?.seconds_per_epoch;
-        const what =
-          record.status === 'ok'
-            ? `${Number(seconds).toFixed(4)} s/epoch`
-            : `${record.status}: ${record.reason}`;
-        io.err(`[${index + 1}/${total}] ${label}: ${what}${reused ? ' (earlier run)' : ''}\n`);
-      }
-    },
-  });
-  bar?.stop();
+  const records = await runCells(cells, resultsFile, budgetSeconds, options.fresh ?? false, options, io);
   let micro: MicroResult[] = [];
   if (options.micro) {
     io.err('bloom bench: micro-benchmarks (mitata)\n');
@@ -108,7 +74,7 @@ async function bench(options: BenchOptions, io: CliIo): Promise<void> {
   const context = {
     title: `Benchmark matrix: ${matrix.name}`,
     command: `bloom bench --matrix ${options.matrix ?? '(default)'}${options.micro ? '' : ' --no-micro'}`,
-    machine: `${cpus().length} x ${cpus()[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`,
+    machine: machineDescription(),
     date: new Date().toISOString(),
   };
   const files = await writeMatrixReport(out, matrix.name, context, records, micro);

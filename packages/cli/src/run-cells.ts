@@ -1,0 +1,64 @@
+import { cpus, totalmem } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { type Cell, type CellRecord, runMatrix, runTrainCell, seriesLabel } from '@bloom/bench';
+import cliProgress from 'cli-progress';
+import type { CliIo } from './io.js';
+import { backendAvailability } from './load-backend.js';
+
+/** How bench and experiment commands report progress. */
+export interface CellProgressOptions {
+  readonly json?: boolean;
+  readonly progress: boolean;
+}
+
+/**
+ * Runs cells as fresh `bloom train` processes (this CLI's own script, or BLOOM_BENCH_BIN), resuming from
+ * `resultsFile`, with a progress bar on a terminal and one line per cell otherwise.
+ */
+export async function runCells(
+  cells: readonly Cell[],
+  resultsFile: string,
+  budgetSeconds: number,
+  fresh: boolean,
+  options: CellProgressOptions,
+  io: CliIo,
+): Promise<CellRecord[]> {
+  const bin = process.env.BLOOM_BENCH_BIN ?? fileURLToPath(new URL('./bin.js', import.meta.url));
+  const bar =
+    options.progress && !options.json && process.stderr.isTTY
+      ? new cliProgress.SingleBar(
+          { stream: process.stderr, format: '[{bar}] {value}/{total} cells | {cell}' },
+          cliProgress.Presets.shades_classic,
+        )
+      : undefined;
+  bar?.start(cells.length, 0, { cell: '' });
+  try {
+    return await runMatrix({
+      cells,
+      resultsFile,
+      budgetSeconds,
+      fresh,
+      availability: backendAvailability,
+      execute: (cell, budget) => runTrainCell(bin, cell, budget),
+      onCell: (record, index, total, reused) => {
+        const label = `${seriesLabel(record.cell)} N ${record.cell.numEmbeddings ?? 'data'}`;
+        if (bar) {
+          bar.update(index + 1, { cell: label });
+          return;
+        }
+        const what =
+          record.status === 'ok'
+            ? `${Number(record.result?.seconds_per_epoch).toFixed(4)} s/epoch, MRR ${record.result?.mrr ?? '-'}`
+            : `${record.status}: ${record.reason}`;
+        io.err(`[${index + 1}/${total}] ${label}: ${what}${reused ? ' (earlier run)' : ''}\n`);
+      },
+    });
+  } finally {
+    bar?.stop();
+  }
+}
+
+/** The machine line of reports. */
+export function machineDescription(): string {
+  return `${cpus().length} x ${cpus()[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
+}
