@@ -20,6 +20,8 @@ export interface Cell {
   readonly updateMode: 'sparse' | 'dense';
   /** Sequence models' output layer; null for factorization. With `bloom`, it hashes with the cell's ratio and k. */
   readonly output: 'tied' | 'bloom' | 'softmax' | null;
+  /** Whether the run scores the test split (speed runs skip it: scoring N inflated items costs more than training). */
+  readonly evaluate: boolean;
 }
 
 // Which strategies read which options (anything else, e.g. a plugin's, gets all of them).
@@ -67,6 +69,7 @@ export function expandMatrix(matrix: Matrix): Cell[] {
                             : model === 'lstm' || model === 'cnn'
                               ? output
                               : 'tied',
+                        evaluate: matrix.evaluate,
                       };
                       const key = cellKey(cell);
                       if (!cells.has(key)) cells.set(key, cell);
@@ -110,6 +113,7 @@ export function trainArguments(cell: Cell): string[] {
     '--update-mode',
     cell.updateMode,
   );
+  if (!cell.evaluate) args.push('--no-eval');
   if (cell.output !== null && cell.output !== 'tied') {
     args.push('--output', cell.output);
     if (cell.output === 'bloom')

@@ -27,6 +27,8 @@ export const matrixSchema = z
     lr: z.number().positive().default(1e-2),
     l2: z.number().min(0).default(0),
     seed: z.number().int().min(0).default(42),
+    /** Score the test split (MRR, RMSE) after training. */
+    evaluate: z.boolean().default(true),
     /** Seconds a cell may run before it is stopped and recorded as `timeout`. */
     budgetSeconds: z.number().positive().default(300),
     axes: z

@@ -52,6 +52,7 @@ function baseCell(model: Model, options: AccuracyExperimentOptions): Cell {
     seed: options.seed,
     updateMode: 'sparse',
     output: model === 'factorization' ? null : 'tied',
+    evaluate: true,
   };
 }
 

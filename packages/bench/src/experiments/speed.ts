@@ -38,6 +38,7 @@ export function speedCells(options: SpeedExperimentOptions): Cell[] {
     epochs: options.epochs,
     batchSize: options.batchSize,
     budgetSeconds: options.budgetSeconds,
+    evaluate: false,
     axes: {
       model: options.models,
       strategy: ['dense', 'bloom'],

@@ -137,11 +137,11 @@ async function speed(options: SpeedOptions, io: CliIo): Promise<void> {
   mkdirSync(out, { recursive: true });
   const cells = speedCells({
     models: options.models ?? (options.quick ? ['factorization'] : ['factorization', 'pooling']),
-    sizes: options.sizes ?? (options.quick ? [1e4, 1e5, 5e5] : [1e4, 5e4, 1e5, 5e5, 1e6, 5e6]),
+    sizes: options.sizes ?? (options.quick ? [1e4, 1e5] : [1e4, 5e4, 1e5, 5e5, 1e6, 5e6]),
     updateModes: options.updateModes,
     dataset: options.dataset,
     backend: options.backend,
-    epochs: options.epochs ?? 3,
+    epochs: options.epochs ?? (options.quick ? 2 : 3),
     batchSize: options.batchSize,
     budgetSeconds: options.budget,
   });

@@ -1,0 +1,75 @@
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EXIT_USAGE } from '../program.js';
+import { bloom } from '../test-support.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'bloom-experiment-'));
+const log = join(dir, 'calls.log');
+const calls = () => (existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n') : []);
+
+// The runs are fake-train.mjs (a deterministic stand-in for bloom train): these tests check the experiments'
+// plumbing, arithmetic and reports; the real figures are in benchmarks/results/experiments.
+describe('bloom experiment', () => {
+  beforeAll(() => {
+    process.env.BLOOM_BENCH_BIN = fileURLToPath(new URL('../fixtures/fake-train.mjs', import.meta.url));
+    process.env.FAKE_TRAIN_LOG = log;
+  });
+  afterAll(() => {
+    delete process.env.BLOOM_BENCH_BIN;
+    delete process.env.FAKE_TRAIN_LOG;
+  });
+
+  it('speed: dense vs bloom per size and update mode, beside the published curve', async () => {
+    const out = join(dir, 'speed');
+    const { code, json } = await bloom('experiment', 'speed', '--quick', '--out', out, '--json');
+    expect(code).toBe(0);
+    const points = (json as { points: { updateMode: string; n: number; speedup: number }[] }).points;
+    expect(points).toHaveLength(4); // 2 sizes x 2 update modes
+    // The stand-in's dense-update time grows with N; bloom's table is faster by 2 everywhere.
+    expect(points.every((p) => Math.abs(p.speedup - 2) < 1e-9)).toBe(true);
+    expect(calls().every((c) => c.includes('--no-eval'))).toBe(true);
+    const md = readFileSync(join(out, 'speed.md'), 'utf8');
+    expect(md).toContain('| factorization | dense | 1e+4 | 0.1000 | 0.0500 | 2.00 | 0.78 |');
+    expect(readFileSync(join(out, 'speed-speedup.svg'), 'utf8')).toContain('published (Spotlight, PyTorch)');
+  });
+
+  it('accuracy: search at ratio 1.0, best rerun per ratio and hasher, relative to the baseline', async () => {
+    const out = join(dir, 'accuracy');
+    const before = calls().length;
+    const { code, json } = await bloom('experiment', 'accuracy', '--quick', '--out', out, '--json');
+    expect(code).toBe(0);
+    // Quick: factorization, 4 search runs, then 2 ratios x 3 hashers.
+    expect(calls().length - before).toBe(4 + 6);
+    const points = (json as { points: { ratio: number; relativeMrr: number; variant: string }[] }).points;
+    expect(points).toHaveLength(6);
+    // The stand-in's MRR is 0.05 * ratio + lr for bloom and 0.05 + lr for dense: the best lr is the largest
+    // drawn, and each rerun's relative MRR follows from it.
+    const search = calls()
+      .slice(before, before + 4)
+      .map((c) => Number(c.split('--lr ')[1]!.split(' ')[0]));
+    const lr = Math.max(...search);
+    for (const p of points) expect(p.relativeMrr).toBeCloseTo((0.05 * p.ratio + lr) / (0.05 + lr), 9);
+    expect(new Set(points.map((p) => p.variant))).toEqual(
+      new Set(['bloom items, multiplicative', 'bloom items, murmur3', 'bloom items, xxhash32']),
+    );
+    const md = readFileSync(join(out, 'accuracy.md'), 'utf8');
+    expect(md).toMatch(/Best factorization: d \d+, lr [\d.e-]+, l2 [\d.e-]+, batch \d+, 5 epochs\./);
+    expect(readFileSync(join(out, 'accuracy-mrr.svg'), 'utf8')).toContain('published: LSTM on ML-1M');
+    // Resumed: nothing runs twice.
+    await bloom('experiment', 'accuracy', '--quick', '--out', out, '--json');
+    expect(calls().length - before).toBe(10);
+  });
+
+  it('names bad lists and their allowed values', async () => {
+    const ratios = await bloom('experiment', 'accuracy', '--ratios', '0.2,1.5');
+    expect(ratios.code).toBe(EXIT_USAGE);
+    expect(ratios.err).toMatch(
+      /Invalid --ratios: expected comma-separated compression ratios in \(0, 1\), got "1\.5"/,
+    );
+    const models = await bloom('experiment', 'speed', '--models', 'gru');
+    expect(models.err).toMatch(/Invalid --models: expected a comma-separated list of factorization, pooling/);
+  });
+});
