@@ -16,12 +16,26 @@ const env = { ...process.env, BLOOM_DATA_DIR: data };
 const python = process.env.PYTHON ?? '/usr/bin/python3';
 const sizes = [1e4, 1e5, 1e6, 5e6];
 const run = (file, args) =>
-  execFileSync(file, args, { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim().split('\n').at(-1);
+  execFileSync(file, args, { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] })
+    .trim()
+    .split('\n')
+    .at(-1);
 
 const rows = [];
 for (const embedding of ['dense', 'bloom'])
   for (const n of sizes) {
-    const shape = ['--embedding', embedding, '--compression', '0.2', '--hashes', '4', '--dim', '32', '--batch-size', '2048'];
+    const shape = [
+      '--embedding',
+      embedding,
+      '--compression',
+      '0.2',
+      '--hashes',
+      '4',
+      '--dim',
+      '32',
+      '--batch-size',
+      '2048',
+    ];
     // Spotlight: a warm-up epoch, then one timed epoch (dense Adam over a 5e6-row table takes minutes).
     const torch = JSON.parse(
       run(python, [
@@ -75,8 +89,8 @@ const lines = [
   '',
   `Command: \`npm run build && node benchmarks/spotlight-baseline.mjs\` (${new Date().toISOString()}).`,
   `Machine: ${cpus().length} x ${cpus()[0]?.model}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, torch ${rows[0]?.torch} (Debian python3-torch), ${rows[0]?.threads} thread.`,
-  'BPR on ML-100K (80k training interactions, Spotlight\'s random split seed 42), dim 32, batch 2048, Adam lr 1e-2, item',
-  'table inflated to N rows; bloom: ratio 0.2, k 4, murmur3 with Spotlight\'s seeds. Spotlight: its ImplicitFactorizationModel',
+  "BPR on ML-100K (80k training interactions, Spotlight's random split seed 42), dim 32, batch 2048, Adam lr 1e-2, item",
+  "table inflated to N rows; bloom: ratio 0.2, k 4, murmur3 with Spotlight's seeds. Spotlight: its ImplicitFactorizationModel",
   "code path re-implemented in torch (Spotlight is not installable here), dense torch Adam as Spotlight's default, the",
   'second of two epochs. Bloom: `bloom train --backend wasm`, the median of 5 epochs (lazy Adam, fused typed-array step).',
   'Cells alternate Spotlight / Bloom, each in a fresh process.',
