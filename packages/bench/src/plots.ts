@@ -45,7 +45,13 @@ export async function chartSvg(points: readonly ChartPoint[], options: ChartOpti
     encoding: {
       x,
       y,
-      color: { field: 'series', type: 'nominal' as const, title: null },
+      // Series names are long (model, strategy, update mode): list them in full below the chart.
+      color: {
+        field: 'series',
+        type: 'nominal' as const,
+        title: null,
+        legend: { orient: 'bottom' as const, direction: 'vertical' as const, labelLimit: 1000 },
+      },
       ...(kind === 'bar' ? { xOffset: { field: 'series' } } : {}),
     },
   };
