@@ -97,6 +97,17 @@ import type { BackendDefinition } from '@bloom/core';
 const b: BackendDefinition = wasmBackend;
 export { b };`,
   },
+  '@bloom/backend-tensorflow': {
+    js: `import { backends } from '@bloom/core';
+import '@bloom/backend-tensorflow';
+const availability = await backends.get('tensorflow').availability();
+if (availability.available || !/tfjs-node is not installed/.test(availability.reason)) throw new Error('tensorflow backend misreports');`,
+    ts: `import { tensorflowBackend, BINDINGS } from '@bloom/backend-tensorflow';
+import type { BackendDefinition } from '@bloom/core';
+const b: BackendDefinition = tensorflowBackend;
+const first: string = BINDINGS[0];
+export { b, first };`,
+  },
   '@bloom/conformance': {
     js: `import { referenceLookup, maxError } from '@bloom/conformance';
 const out = referenceLookup(Float32Array.of(1, 2, 3, 4), Int32Array.of(0, 1), 2, 'sum', 2);
