@@ -69,7 +69,7 @@ describe('NetworkSequenceModel (lstm, cnn) on synthetic sequences', () => {
       ),
     ).toThrow(/output/);
     expect(() =>
-      NetworkSequenceModel.create({ numItems: 100, output: { kind: 'softmax' } as never }, adapter),
+      NetworkSequenceModel.create({ numItems: 100, output: { kind: 'sampled-softmax' } as never }, adapter),
     ).toThrow(/output\.kind/);
   });
 });
