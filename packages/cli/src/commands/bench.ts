@@ -73,7 +73,7 @@ async function bench(options: BenchOptions, io: CliIo): Promise<void> {
   }
   const context = {
     title: `Benchmark matrix: ${matrix.name}`,
-    command: `bloom bench --matrix ${options.matrix ?? '(default)'}${options.micro ? '' : ' --no-micro'}`,
+    command: `bloom bench${options.matrix ? ` --matrix ${options.matrix}` : ''}${options.micro ? '' : ' --no-micro'}`,
     machine: machineDescription(),
     date: new Date().toISOString(),
   };
