@@ -108,6 +108,19 @@ const b: BackendDefinition = tensorflowBackend;
 const first: string = BINDINGS[0];
 export { b, first };`,
   },
+  '@bloom/backend-webgpu': {
+    js: `import { backends } from '@bloom/core';
+import '@bloom/backend-webgpu';
+const availability = await backends.get('webgpu').availability();
+if (!availability.available) throw new Error('webgpu unavailable: ' + availability.reason);
+const adapter = await backends.get('webgpu').create();
+if (adapter.deviceInfo().backend !== 'webgpu') throw new Error('webgpu adapter misreports');
+process.exit(0); // Dawn keeps the event loop alive`,
+    ts: `import { webgpuBackend, provideNavigatorGpu } from '@bloom/backend-webgpu';
+import type { BackendDefinition } from '@bloom/core';
+const b: BackendDefinition = webgpuBackend;
+export { b, provideNavigatorGpu };`,
+  },
   '@bloom/conformance': {
     js: `import { referenceLookup, maxError } from '@bloom/conformance';
 const out = referenceLookup(Float32Array.of(1, 2, 3, 4), Int32Array.of(0, 1), 2, 'sum', 2);

@@ -4,7 +4,7 @@ export { mrrScore } from './evaluation/mrr.js';
 export { precisionRecallAtK } from './evaluation/precision-recall.js';
 export type { RankingOptions, RankingScorer } from './evaluation/ranking-scorer.js';
 export { rmseScore } from './evaluation/rmse.js';
-export { sequenceMrrScore } from './evaluation/sequence-mrr.js';
+export { sequenceMrrScore, sequenceMrrScoreAsync } from './evaluation/sequence-mrr.js';
 export { type Recommendations, recommend, recommendNext, topKForUsers } from './evaluation/top-k.js';
 export { BilinearNet } from './factorization/bilinear-net.js';
 export {

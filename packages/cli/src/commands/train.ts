@@ -21,6 +21,7 @@ import {
   precisionRecallAtK,
   rmseScore,
   sequenceMrrScore,
+  sequenceMrrScoreAsync,
 } from '@bloom/models';
 import cliProgress from 'cli-progress';
 import { type Command, Option } from 'commander';
@@ -279,7 +280,12 @@ async function trainSequence(options: TrainOptions, io: CliIo): Promise<void> {
     batchSize: options.batchSize,
     ...progress(options, io),
   });
-  const mrr = options.eval ? sequenceMrrScore(model, test).mrr : null;
+  // Network models read scores back asynchronously: synchronous reads fail on WebGPU.
+  const mrr = !options.eval
+    ? null
+    : model instanceof NetworkSequenceModel
+      ? (await sequenceMrrScoreAsync(model, test)).mrr
+      : sequenceMrrScore(model, test).mrr;
   const tables = [model.items, model.itemBias];
   const result = {
     seconds_per_epoch: medianEpochSeconds(reports),

@@ -109,6 +109,18 @@ export class BloomOutputLayer {
     const logProbabilities = tf.tidy(() => tf.logSoftmax(this.#logits(user)));
     const logp = logProbabilities.dataSync() as Float32Array;
     logProbabilities.dispose();
+    return this.#itemScores(logp);
+  }
+
+  /** {@link scoreAll}, reading back asynchronously (required on WebGPU, where synchronous reads fail). */
+  async scoreAllAsync(user: tf.Tensor2D): Promise<Float32Array> {
+    const logProbabilities = tf.tidy(() => tf.logSoftmax(this.#logits(user)));
+    const logp = (await logProbabilities.data()) as Float32Array;
+    logProbabilities.dispose();
+    return this.#itemScores(logp);
+  }
+
+  #itemScores(logp: Float32Array): Float32Array {
     const k = this.strategy.rowsPerId;
     const positions = this.#allPositions;
     const scores = new Float32Array(positions.length / k);

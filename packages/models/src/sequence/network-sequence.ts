@@ -147,38 +147,59 @@ export class NetworkSequenceModel {
     });
   }
 
-  /** Scores of every item as the next one after `sequence` (item ids, 0 for padding). */
+  /** Scores of every item as the next one after `sequence` (item ids, 0 for padding). Synchronous: cpu and wasm. */
   predict(sequence: Int32Array): Float32Array {
-    const d = this.config.dim;
-    const L = sequence.length;
-    const lookup = (e: SparseEmbedding, ids: Int32Array) =>
-      e.table.lookup(e.rowsFor(ids), e.strategy.rowsPerId, e.strategy.combine);
-    const inputs = lookup(this.items, sequence);
-    const w = this.#representation.width;
-    // The representation once every item has been read: the last output.
-    const user = tf.tidy(() =>
-      this.#representation
-        .represent(tf.tensor3d(inputs, [1, L, d]))
-        .slice([0, L, 0], [1, 1, w])
-        .reshape([1, w]),
-    ) as tf.Tensor2D;
+    const user = this.#lastState(sequence);
     try {
       if (this.#output !== null) return this.#output.scoreAll(user);
-      const all = Int32Array.from({ length: this.numItems }, (_, i) => i);
-      const items = lookup(this.items, all);
-      const biases = lookup(this.itemBias, all);
-      const scores = tf.tidy(() =>
-        tf.add(
-          this.#representation.scoreAll(user, tf.tensor2d(items, [this.numItems, d])),
-          tf.tensor1d(biases),
-        ),
-      );
+      const scores = this.#tiedScores(user);
       const out = scores.dataSync() as Float32Array;
       scores.dispose();
       return out;
     } finally {
       user.dispose();
     }
+  }
+
+  /** {@link predict}, reading back asynchronously: what WebGPU needs (synchronous reads fail there). */
+  async predictAsync(sequence: Int32Array): Promise<Float32Array> {
+    const user = this.#lastState(sequence);
+    try {
+      if (this.#output !== null) return await this.#output.scoreAllAsync(user);
+      const scores = this.#tiedScores(user);
+      const out = (await scores.data()) as Float32Array;
+      scores.dispose();
+      return out;
+    } finally {
+      user.dispose();
+    }
+  }
+
+  // The representation once every item of the sequence has been read: its last output, [1, width].
+  #lastState(sequence: Int32Array): tf.Tensor2D {
+    const d = this.config.dim;
+    const L = sequence.length;
+    const w = this.#representation.width;
+    const inputs = lookup(this.items, sequence);
+    return tf.tidy(() =>
+      this.#representation
+        .represent(tf.tensor3d(inputs, [1, L, d]))
+        .slice([0, L, 0], [1, 1, w])
+        .reshape([1, w]),
+    ) as tf.Tensor2D;
+  }
+
+  // Tied output: every item's embedding scored against the state, plus its bias.
+  #tiedScores(user: tf.Tensor2D): tf.Tensor1D {
+    const all = Int32Array.from({ length: this.numItems }, (_, i) => i);
+    const items = lookup(this.items, all);
+    const biases = lookup(this.itemBias, all);
+    return tf.tidy(() =>
+      tf.add(
+        this.#representation.scoreAll(user, tf.tensor2d(items, [this.numItems, this.config.dim])),
+        tf.tensor1d(biases),
+      ),
+    ) as tf.Tensor1D;
   }
 
   /** The representation's weights, then the Bloom output layer's, in a fixed order (checkpoints). */
@@ -213,4 +234,9 @@ function maskedLoss(loss: SequenceLoss, pos: tf.Tensor1D, neg: tf.Tensor1D, mask
         ? tf.add(tf.sub(1, tf.sigmoid(pos)), tf.sigmoid(neg))
         : tf.relu(tf.add(tf.sub(neg, pos), 1));
   return tf.div(tf.sum(tf.mul(perPosition, mask)), tf.maximum(tf.sum(mask), 1)) as tf.Scalar;
+}
+
+// A table lookup outside any training step (prediction): the combined rows of `ids`.
+function lookup(e: SparseEmbedding, ids: Int32Array): Float32Array {
+  return e.table.lookup(e.rowsFor(ids), e.strategy.rowsPerId, e.strategy.combine);
 }

@@ -3,7 +3,7 @@ import type { BackendAdapter } from '@bloom/core';
 import type { SequenceInteractions } from '@bloom/data';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { sequenceMrrScore } from '../evaluation/sequence-mrr.js';
+import { sequenceMrrScore, sequenceMrrScoreAsync } from '../evaluation/sequence-mrr.js';
 import { spotlightSyntheticSequences } from '../test-support.js';
 import { NetworkSequenceModel } from './network-sequence.js';
 
@@ -28,6 +28,9 @@ describe('NetworkSequenceModel (lstm, cnn) on synthetic sequences', () => {
       expect(tf.memory().numTensors).toBe(before);
       expect(reports.at(-1)!.loss).toBeLessThan(first[0]!.loss);
       expect(sequenceMrrScore(model, test).mrr).toBeGreaterThan(0.1); // chance: about 0.05
+      // The asynchronous path (WebGPU's) predicts exactly what the synchronous one does.
+      const sequence = test.sequence(1);
+      expect(Array.from(await model.predictAsync(sequence))).toEqual(Array.from(model.predict(sequence)));
       model.dispose();
     });
 
@@ -54,6 +57,7 @@ describe('NetworkSequenceModel (lstm, cnn) on synthetic sequences', () => {
     const reports = await model.fit(train, { epochs: 3, batchSize: 128 });
     expect(reports.at(-1)!.loss).toBeLessThan(reports[0]!.loss);
     expect(sequenceMrrScore(model, test).mrr).toBeGreaterThan(0.1); // chance: about 0.05
+    expect((await sequenceMrrScoreAsync(model, test)).mrr).toBe(sequenceMrrScore(model, test).mrr);
     // 32 x 50 projection and 50 biases besides the LSTM's three weights.
     const [weights, bias] = model.networkVariables.slice(3);
     expect(weights!.shape).toEqual([32, 50]);

@@ -1,0 +1,22 @@
+import { describeBackendConformance } from '@bloom/conformance';
+import { backends } from '@bloom/core';
+import * as tf from '@tensorflow/tfjs';
+import { expect, it } from 'vitest';
+import { webgpuBackend } from './index.js';
+
+// CI installs Mesa's EGL (see .ci/run), so Dawn's OpenGL ES backend runs on llvmpipe there and here: the backend
+// must be available, and when it is not, the failure says why.
+it('is registered, available here, and runs TensorFlow.js on a real WebGPU adapter', async () => {
+  expect(backends.get('webgpu')).toBe(webgpuBackend);
+  const availability = await webgpuBackend.availability();
+  expect(availability, JSON.stringify(availability)).toEqual({ available: true });
+  const adapter = await webgpuBackend.create();
+  expect(tf.getBackend()).toBe('webgpu');
+  const info = adapter.deviceInfo();
+  expect(info.backend).toBe('webgpu');
+  expect(info.device.length).toBeGreaterThan(0);
+  const product = tf.matMul(tf.tensor2d([[1, 2]]), tf.tensor2d([[3], [4]]));
+  expect(Array.from(await product.data())).toEqual([11]); // data(), never dataSync(): WebGPU reads back async
+});
+
+describeBackendConformance({ name: 'webgpu', create: () => webgpuBackend.create() });
