@@ -148,10 +148,10 @@ describe('bloom train', () => {
     const backend = await bloom('train', '--backend', 'tpu', '--epochs', '1');
     expect(backend.code).toBe(EXIT_USAGE);
     expect(backend.err).toMatch(/Invalid --backend: expected one of cpu, cuda, tensorflow, wasm, webgpu/);
-    const missing = await bloom('train', '--backend', 'webgpu', '--epochs', '1');
+    const missing = await bloom('train', '--backend', 'cuda', '--epochs', '1');
     expect(missing.code).toBe(1);
     expect(missing.err).toMatch(
-      /Backend 'webgpu' is unavailable: its package @bloom\/backend-webgpu is not installed/,
+      /Backend 'cuda' is unavailable: its package @bloom\/backend-cuda is not installed/,
     );
     const output = await bloom(
       'train',

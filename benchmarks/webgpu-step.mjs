@@ -1,0 +1,144 @@
+// BPR step time on the webgpu backend against N (issue 6's benchmark, as far as it can run before GPU-resident
+// tables exist): Bloom's sparse step (host tables, `sparseStep`, the loss on tfjs-webgpu) with dense and bloom
+// (ratio 0.2, k 4) items, against stock TensorFlow.js training on webgpu (the item table a tf.Variable, tf.gather,
+// tf.train.adam over every row), which grows with N. d 32, batch 2048, 944 users, ML-100K ids.
+// Writes benchmarks/results/webgpu-step.{json,md} with the adapter's name.
+// Run after `npm run build`: node benchmarks/webgpu-step.mjs [--sizes 1e3,1e4,1e5] [--steps 10]
+// (on a machine with a GPU, e.g. the GPU machine: --sizes 1e4,1e5,1e6,4e6).
+import { readFileSync, writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { backends } from '@bloom/core';
+import { createBloomStrategy, createDenseStrategy, SparseEmbedding, sparseStep } from '@bloom/embeddings';
+import * as tf from '@tensorflow/tfjs';
+import '@bloom/backend-webgpu';
+
+const { values } = parseArgs({
+  options: { sizes: { type: 'string', default: '1e3,1e4,1e5' }, steps: { type: 'string', default: '10' } },
+});
+const sizes = values.sizes.split(',').map(Number);
+const steps = Number(values.steps);
+const [dim, batch] = [32, 2048];
+const adapter = await backends.get('webgpu').create();
+const device = adapter.deviceInfo().device;
+const pairs = readFileSync(new URL('../../shared/data/ml-100k/u.data', import.meta.url), 'utf8')
+  .trim()
+  .split('\n')
+  .map((line) => line.split('\t').map(Number));
+let state = 12345;
+const next = (max) => {
+  state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+  return state % max;
+};
+const draw = () => {
+  const u = new Int32Array(batch);
+  const i = new Int32Array(batch);
+  for (let b = 0; b < batch; b++) [u[b], i[b]] = pairs[next(pairs.length)];
+  return { u, i };
+};
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const bpr = (u, pos, neg) =>
+  tf.mean(tf.sub(1, tf.sigmoid(tf.sub(tf.sum(tf.mul(u, pos), 1), tf.sum(tf.mul(u, neg), 1)))));
+
+async function timeSteps(step) {
+  await step(); // warm-up: shader compilation, optimizer state
+  const times = [];
+  for (let s = 0; s < steps; s++) {
+    const t0 = performance.now();
+    await step();
+    times.push(performance.now() - t0);
+  }
+  return median(times);
+}
+
+async function bloomStep(n, kind) {
+  const optimizer = { kind: 'adam', lr: 1e-3 };
+  const users = SparseEmbedding.create({
+    strategy: createDenseStrategy({ numEmbeddings: 944, dim }),
+    adapter,
+    optimizer,
+  });
+  const strategy =
+    kind === 'dense'
+      ? createDenseStrategy({ numEmbeddings: n, dim })
+      : createBloomStrategy({ numEmbeddings: n, dim, compressionRatio: 0.2, numHashes: 4 });
+  const items = SparseEmbedding.create({ strategy, adapter, optimizer });
+  const ms = await timeSteps(async () => {
+    const { u, i } = draw();
+    const negatives = Int32Array.from({ length: batch }, () => next(n));
+    await sparseStep(
+      [
+        { embedding: users, ids: u },
+        { embedding: items, ids: i },
+        { embedding: items, ids: negatives },
+      ],
+      ([eu, ep, en]) => bpr(eu, ep, en),
+    );
+  });
+  users.dispose();
+  items.dispose();
+  return ms;
+}
+
+async function stockStep(n) {
+  const users = tf.variable(tf.randomNormal([944, dim], 0, 1 / dim), true, `stock-users-${n}`);
+  const items = tf.variable(tf.randomNormal([n, dim], 0, 1 / dim), true, `stock-items-${n}`);
+  const optimizer = tf.train.adam(1e-3);
+  try {
+    return await timeSteps(async () => {
+      const { u, i } = draw();
+      const negatives = Int32Array.from({ length: batch }, () => next(n));
+      const loss = optimizer.minimize(
+        () =>
+          bpr(
+            tf.gather(users, tf.tensor1d(u, 'int32')),
+            tf.gather(items, tf.tensor1d(i, 'int32')),
+            tf.gather(items, tf.tensor1d(negatives, 'int32')),
+          ),
+        true,
+      );
+      await loss.data();
+      loss.dispose();
+    });
+  } catch (error) {
+    return `failed: ${String(error).split('\n')[0]}`;
+  } finally {
+    optimizer.dispose();
+    tf.dispose([users, items]);
+  }
+}
+
+const rows = [];
+for (const n of sizes) {
+  const row = {
+    n,
+    bloomDenseMs: await bloomStep(n, 'dense'),
+    bloomBloomMs: await bloomStep(n, 'bloom'),
+    stockDenseMs: await stockStep(n),
+  };
+  rows.push(row);
+  process.stderr.write(`${JSON.stringify(row)}\n`);
+}
+const fmt = (v) => (typeof v === 'number' ? v.toFixed(1) : v);
+const lines = [
+  '# BPR step time on the webgpu backend',
+  '',
+  `Command: \`npm run build && node benchmarks/webgpu-step.mjs --sizes ${values.sizes} --steps ${steps}\` (${new Date().toISOString()}).`,
+  `Adapter: ${device}; Node ${process.version}.`,
+  `d ${dim}, batch ${batch}, 944 users, ML-100K ids, Adam; median of ${steps} steps after one warm-up step.`,
+  'Bloom: host typed-array tables through `sparseStep`, the loss and its gradients on tfjs-webgpu (GPU-resident',
+  'tables are not implemented yet). Stock: the tables as tf.Variables on webgpu, tf.gather, tf.train.adam (every row).',
+  '',
+  '| N | Bloom, dense items (ms) | Bloom, bloom items 0.2 k 4 (ms) | stock tfjs-webgpu, dense (ms) |',
+  '| ---: | ---: | ---: | ---: |',
+  ...rows.map(
+    (r) =>
+      `| ${r.n.toExponential(0)} | ${fmt(r.bloomDenseMs)} | ${fmt(r.bloomBloomMs)} | ${fmt(r.stockDenseMs)} |`,
+  ),
+];
+writeFileSync(new URL('./results/webgpu-step.md', import.meta.url), `${lines.join('\n')}\n`);
+writeFileSync(
+  new URL('./results/webgpu-step.json', import.meta.url),
+  `${JSON.stringify({ command: `node benchmarks/webgpu-step.mjs --sizes ${values.sizes} --steps ${steps}`, device, rows }, null, 2)}\n`,
+);
+process.stdout.write(`${lines.join('\n')}\n`);
+process.exit(0); // Dawn keeps the event loop alive
