@@ -3,7 +3,7 @@
 // (ratio 0.2, k 4) items, against stock TensorFlow.js training on webgpu (the item table a tf.Variable, tf.gather,
 // tf.train.adam over every row), which grows with N. d 32, batch 2048, 944 users, ML-100K ids.
 // Writes benchmarks/results/webgpu-step.{json,md} with the adapter's name.
-// Run after `npm run build`: node benchmarks/webgpu-step.mjs [--sizes 1e3,1e4,1e5] [--steps 10]
+// Run after `npm run build`: node benchmarks/webgpu-step.mjs [--sizes 1e4,1e5,5e5] [--steps 10] (N >= 1682, ML-100K's items)
 // (on a machine with a GPU, e.g. the GPU machine: --sizes 1e4,1e5,1e6,4e6).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -13,7 +13,7 @@ import * as tf from '@tensorflow/tfjs';
 import '@bloom/backend-webgpu';
 
 const { values } = parseArgs({
-  options: { sizes: { type: 'string', default: '1e3,1e4,1e5' }, steps: { type: 'string', default: '10' } },
+  options: { sizes: { type: 'string', default: '1e4,1e5,5e5' }, steps: { type: 'string', default: '10' } },
 });
 const sizes = values.sizes.split(',').map(Number);
 const steps = Number(values.steps);
