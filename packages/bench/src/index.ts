@@ -19,8 +19,8 @@ export {
 } from './experiments/speed.js';
 export { loadMatrix, MATRIX_MODELS, type Matrix, matrixSchema, parseMatrix } from './matrix.js';
 export { type MicroResult, runMicroBenchmarks } from './micro.js';
-export { type ChartOptions, type ChartPoint, chartSvg } from './plots.js';
-export { matrixMarkdown, type ReportContext, writeMatrixReport } from './report.js';
+export { type ChartOptions, type ChartPoint, chartSvg, writeChart } from './plots.js';
+export { matrixMarkdown, type ReportContext, reportHeader, writeMatrixReport } from './report.js';
 export { runTrainCell } from './run-train-cell.js';
 export {
   type CellOutcome,

@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
 
@@ -78,4 +79,13 @@ export async function chartSvg(points: readonly ChartPoint[], options: ChartOpti
   } finally {
     view.finalize();
   }
+}
+
+/** Renders a chart (see {@link chartSvg}) into an SVG file. */
+export async function writeChart(
+  path: string,
+  points: readonly ChartPoint[],
+  options: ChartOptions,
+): Promise<void> {
+  writeFileSync(path, await chartSvg(points, options));
 }

@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Cell, seriesLabel } from './cell.js';
 import type { MicroResult } from './micro.js';
-import { type ChartPoint, chartSvg } from './plots.js';
+import { type ChartPoint, writeChart } from './plots.js';
 import type { CellRecord } from './runner.js';
 
 /** Where and how a report was produced (printed at its top, so figures always carry their provenance). */
@@ -15,6 +15,18 @@ export interface ReportContext {
 
 const num = (v: unknown, digits: number) => (typeof v === 'number' ? v.toFixed(digits) : '-');
 
+/** The first lines of every report: its title, the command that made it and when, and the machine. */
+export function reportHeader(context: ReportContext): string[] {
+  return [
+    `# ${context.title}`,
+    '',
+    `Command: \`${context.command}\` (${context.date})`,
+    '',
+    `Machine: ${context.machine}`,
+    '',
+  ];
+}
+
 /** The matrix as a Markdown document: one row per cell, the skipped and failed ones with their reason. */
 export function matrixMarkdown(
   context: ReportContext,
@@ -23,12 +35,7 @@ export function matrixMarkdown(
   plots: readonly string[],
 ): string {
   const lines = [
-    `# ${context.title}`,
-    '',
-    `Command: \`${context.command}\` (${context.date})`,
-    '',
-    `Machine: ${context.machine}`,
-    '',
+    ...reportHeader(context),
     'Each cell is one `bloom train --json` in a fresh process; seconds per epoch is its median epoch.',
     '',
     '| model | strategy | ratio | k | hasher | backend | d | N | status | s/epoch | MRR | RMSE | table rows | peak RSS (MiB) |',
@@ -86,7 +93,7 @@ export async function writeMatrixReport(
   const plots: string[] = [];
   if (points.length > 0) {
     const file = `${name}-seconds-per-epoch.svg`;
-    const svg = await chartSvg(points, {
+    await writeChart(join(dir, file), points, {
       title: `${context.title}: seconds per epoch`,
       xTitle: byN ? 'table size N (rows before compression)' : 'cell',
       yTitle: 'seconds per epoch (median)',
@@ -94,7 +101,6 @@ export async function writeMatrixReport(
       logY: true,
       kind: byN ? 'line' : 'bar',
     });
-    writeFileSync(join(dir, file), svg);
     plots.push(file);
   }
   const markdown = `${name}.md`;

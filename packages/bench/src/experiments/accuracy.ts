@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { Rng } from '@bloom/core';
 import type { Cell } from '../cell.js';
 import type { Matrix } from '../matrix.js';
-import { type ChartPoint, chartSvg } from '../plots.js';
-import type { ReportContext } from '../report.js';
+import { type ChartPoint, writeChart } from '../plots.js';
+import { type ReportContext, reportHeader } from '../report.js';
 import type { CellRecord } from '../runner.js';
 
 /** The write-up's LSTM result on ML-1M (validation MRR relative to the uncompressed baseline, k 4). */
@@ -179,33 +179,22 @@ export async function writeAccuracyReport(
     .filter((p) => p.relativeTime !== null)
     .map((p) => ({ x: p.ratio, y: p.relativeTime!, series: series(p) }));
   const files = ['accuracy.md', 'accuracy.json', 'accuracy-mrr.svg', 'accuracy-time.svg'];
-  writeFileSync(
-    join(dir, files[2]!),
-    await chartSvg(mrrPoints, {
-      title: 'MRR relative to the uncompressed baseline',
-      xTitle: 'compression ratio (table rows / ids)',
-      yTitle: 'relative MRR',
-      rule: 1,
-    }),
-  );
-  writeFileSync(
-    join(dir, files[3]!),
-    await chartSvg(timePoints, {
-      title: 'Fit time relative to the uncompressed baseline',
-      xTitle: 'compression ratio',
-      yTitle: 'relative seconds per epoch',
-      rule: 1,
-    }),
-  );
+  await writeChart(join(dir, files[2]!), mrrPoints, {
+    title: 'MRR relative to the uncompressed baseline',
+    xTitle: 'compression ratio (table rows / ids)',
+    yTitle: 'relative MRR',
+    rule: 1,
+  });
+  await writeChart(join(dir, files[3]!), timePoints, {
+    title: 'Fit time relative to the uncompressed baseline',
+    xTitle: 'compression ratio',
+    yTitle: 'relative seconds per epoch',
+    rule: 1,
+  });
   const describe = (c: Cell) =>
     `d ${c.dim}, lr ${c.lr}, l2 ${c.l2}, batch ${c.batchSize}, ${c.epochs} epochs`;
   const lines = [
-    `# ${context.title}`,
-    '',
-    `Command: \`${context.command}\` (${context.date})`,
-    '',
-    `Machine: ${context.machine}`,
-    '',
+    ...reportHeader(context),
     "A random search at ratio 1.0 (dense tables) picks each model's configuration by held-out MRR (the split the",
     "reruns are scored on, like the write-up's validation MRR); that configuration is rerun with bloom items (k 4)",
     'at each ratio and hasher, and for lstm/cnn with the Bloom output layer against a full-softmax baseline.',

@@ -2,8 +2,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Cell, expandMatrix } from '../cell.js';
 import { type Matrix, parseMatrix } from '../matrix.js';
-import { type ChartPoint, chartSvg } from '../plots.js';
-import type { ReportContext } from '../report.js';
+import { type ChartPoint, writeChart } from '../plots.js';
+import { type ReportContext, reportHeader } from '../report.js';
 import type { CellRecord } from '../runner.js';
 
 /**
@@ -114,33 +114,22 @@ export async function writeSpeedReport(
     ...(p.bloomSeconds === null ? [] : [{ x: p.n, y: p.bloomSeconds, series: `${label(p)}: bloom table` }]),
   ]);
   const files = ['speed.md', 'speed.json', 'speed-speedup.svg', 'speed-seconds.svg'];
-  writeFileSync(
-    join(dir, files[2]!),
-    await chartSvg(curve, {
-      title: 'Speed-up of bloom (ratio 0.2, k 4) over dense tables',
-      xTitle: 'table size N',
-      yTitle: 'dense time / bloom time',
-      logX: true,
-      rule: 1,
-    }),
-  );
-  writeFileSync(
-    join(dir, files[3]!),
-    await chartSvg(absolute, {
-      title: 'Seconds per epoch',
-      xTitle: 'table size N',
-      yTitle: 'seconds per epoch (median)',
-      logX: true,
-      logY: true,
-    }),
-  );
+  await writeChart(join(dir, files[2]!), curve, {
+    title: 'Speed-up of bloom (ratio 0.2, k 4) over dense tables',
+    xTitle: 'table size N',
+    yTitle: 'dense time / bloom time',
+    logX: true,
+    rule: 1,
+  });
+  await writeChart(join(dir, files[3]!), absolute, {
+    title: 'Seconds per epoch',
+    xTitle: 'table size N',
+    yTitle: 'seconds per epoch (median)',
+    logX: true,
+    logY: true,
+  });
   const lines = [
-    `# ${context.title}`,
-    '',
-    `Command: \`${context.command}\` (${context.date})`,
-    '',
-    `Machine: ${context.machine}`,
-    '',
+    ...reportHeader(context),
     'Speed-up = dense seconds per epoch / bloom seconds per epoch (ratio 0.2, k 4), item tables inflated to N rows.',
     '"dense updates" updates every row each step, the cost model of the published experiment (Spotlight\'s torch',
     'Adam); "sparse engine" updates only the rows a step touched. Published: read off the write-up\'s plot.',
