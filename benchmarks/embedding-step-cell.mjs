@@ -3,12 +3,12 @@
 // ids: 'ml100k' samples real ML-100K (user, item) pairs, as the published speed experiment inflates tables
 // around real ids; 'uniform' draws items uniformly over all N rows, the worst case for caches.
 
-import { readFileSync } from 'node:fs';
 import { backends } from '@bloom/core';
 import { createBloomStrategy, createDenseStrategy, SparseEmbedding, sparseStep } from '@bloom/embeddings';
 import * as tf from '@tensorflow/tfjs';
 import '@bloom/backend-cpu';
 import '@bloom/backend-wasm';
+import { lcg, ml100kRows } from './ml100k-draws.mjs';
 
 const cell = JSON.parse(process.argv[2]);
 const { backend, n, dim, strategy: kind, k, mode, batch } = cell;
@@ -39,15 +39,8 @@ const tables = sizes.map((size) => {
 });
 const setupSeconds = (performance.now() - setupStart) / 1000;
 
-const pairs = readFileSync(new URL('../../shared/data/ml-100k/u.data', import.meta.url), 'utf8')
-  .trim()
-  .split('\n')
-  .map((line) => line.split('\t').map(Number));
-let state = 12345;
-const next = (max) => {
-  state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-  return state % max;
-};
+const pairs = ml100kRows();
+const next = lcg(12345);
 const drawItems = (size) =>
   Int32Array.from({ length: batch }, () =>
     cell.ids === 'uniform' ? next(size) : pairs[next(pairs.length)][1],

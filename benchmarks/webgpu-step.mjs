@@ -5,12 +5,13 @@
 // Writes benchmarks/results/webgpu-step.{json,md} with the adapter's name.
 // Run after `npm run build`: node benchmarks/webgpu-step.mjs [--sizes 1e4,1e5,5e5] [--steps 10] (N >= 1682, ML-100K's items)
 // (on a machine with a GPU, e.g. the GPU machine: --sizes 1e4,1e5,1e6,4e6).
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { backends } from '@bloom/core';
 import { createBloomStrategy, createDenseStrategy, SparseEmbedding, sparseStep } from '@bloom/embeddings';
 import * as tf from '@tensorflow/tfjs';
 import '@bloom/backend-webgpu';
+import { lcg, ml100kRows } from './ml100k-draws.mjs';
 
 const { values } = parseArgs({
   options: { sizes: { type: 'string', default: '1e4,1e5,5e5' }, steps: { type: 'string', default: '10' } },
@@ -20,15 +21,8 @@ const steps = Number(values.steps);
 const [dim, batch] = [32, 2048];
 const adapter = await backends.get('webgpu').create();
 const device = adapter.deviceInfo().device;
-const pairs = readFileSync(new URL('../../shared/data/ml-100k/u.data', import.meta.url), 'utf8')
-  .trim()
-  .split('\n')
-  .map((line) => line.split('\t').map(Number));
-let state = 12345;
-const next = (max) => {
-  state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-  return state % max;
-};
+const pairs = ml100kRows();
+const next = lcg(12345);
 const draw = () => {
   const u = new Int32Array(batch);
   const i = new Int32Array(batch);
