@@ -55,7 +55,7 @@ export async function runEpochs(
       options.signal?.throwIfAborted();
       total += await step(order.subarray(b * batchSize, Math.min(rows, (b + 1) * batchSize)));
       options.onBatch?.({ epoch, epochs, batch: b + 1, batches, loss: total / (b + 1) });
-      if (b % 16 === 15) await new Promise((resolve) => setImmediate(resolve));
+      if (b % 16 === 15) await yieldToEventLoop();
     }
     const loss = total / batches;
     if (!Number.isFinite(loss) || loss === 0) {
@@ -68,4 +68,12 @@ export async function runEpochs(
     options.onEpoch?.(report);
   }
   return reports;
+}
+
+// Lets timers, I/O and abort signals run between minibatches: setImmediate in Node, a zero timeout in browsers
+// (which have no setImmediate).
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) =>
+    typeof setImmediate === 'function' ? setImmediate(resolve) : setTimeout(resolve, 0),
+  );
 }
