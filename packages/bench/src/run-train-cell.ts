@@ -46,8 +46,14 @@ export function runTrainCell(
           // fall through: a zero exit without the result line is a failure too
         }
       }
-      const why = stderr.trim().split('\n').filter(Boolean).at(-1) ?? `exit code ${code}`;
+      // bloom's own error line, rather than whatever a library printed after it (Dawn's warnings, say).
+      const lines = stderr.trim().split('\n').filter(Boolean);
+      const why = lines.filter((l) => l.startsWith('bloom:')).at(-1) ?? lines.at(-1) ?? `exit code ${code}`;
       resolve({ status: 'failed', reason: why, wallSeconds });
+    });
+    child.on('error', (error) => {
+      clearTimeout(timer);
+      resolve({ status: 'failed', reason: `could not start ${bin}: ${error.message}`, wallSeconds: 0 });
     });
   });
 }
