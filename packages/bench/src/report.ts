@@ -13,7 +13,9 @@ export interface ReportContext {
   readonly date: string;
 }
 
-const num = (v: unknown, digits: number) => (typeof v === 'number' ? v.toFixed(digits) : '-');
+/** A number with `digits` decimals for report tables; `-` for anything else (a run that did not finish). */
+export const formatNumber = (v: unknown, digits: number): string =>
+  typeof v === 'number' ? v.toFixed(digits) : '-';
 
 /** The first lines of every report: its title, the command that made it and when, and the machine. */
 export function reportHeader(context: ReportContext): string[] {
@@ -44,7 +46,7 @@ export function matrixMarkdown(
       const c = r.cell;
       const res = r.result ?? {};
       const rss = typeof res.peak_rss_bytes === 'number' ? (res.peak_rss_bytes / 2 ** 20).toFixed(0) : '-';
-      return `| ${c.model} | ${c.strategy} | ${c.compression ?? '-'} | ${c.hashes ?? '-'} | ${c.hasher ?? '-'} | ${c.backend} | ${c.dim} | ${c.numEmbeddings ?? 'data'} | ${r.status} | ${num(res.seconds_per_epoch, 4)} | ${num(res.mrr, 4)} | ${num(res.rmse, 4)} | ${res.table_rows ?? '-'} | ${rss} |`;
+      return `| ${c.model} | ${c.strategy} | ${c.compression ?? '-'} | ${c.hashes ?? '-'} | ${c.hasher ?? '-'} | ${c.backend} | ${c.dim} | ${c.numEmbeddings ?? 'data'} | ${r.status} | ${formatNumber(res.seconds_per_epoch, 4)} | ${formatNumber(res.mrr, 4)} | ${formatNumber(res.rmse, 4)} | ${res.table_rows ?? '-'} | ${rss} |`;
     }),
   ];
   const notes = records.filter((r) => r.status !== 'ok');

@@ -60,3 +60,24 @@ export function requireRegistered(option: string, name: string, registered: read
   if (!registered.includes(name)) throw new ConfigError(option, `one of ${registered.join(', ')}`, name);
   return name;
 }
+
+/**
+ * Parses a finite number > 0; `allowed` describes it in the message (e.g. `seconds > 0`). These throw
+ * ConfigError, so the message names the option as the user spelt it.
+ */
+export function positiveNumber(option: string, allowed = 'a finite number > 0'): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (!(n > 0) || !Number.isFinite(n)) throw new ConfigError(option, allowed, value);
+    return n;
+  };
+}
+
+/** Parses a finite number >= 0. */
+export function nonNegativeNumber(option: string): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (!(n >= 0) || !Number.isFinite(n)) throw new ConfigError(option, 'a finite number >= 0', value);
+    return n;
+  };
+}

@@ -4,7 +4,7 @@ import { Rng } from '@bloom/core';
 import type { Cell } from '../cell.js';
 import type { Matrix } from '../matrix.js';
 import { type ChartPoint, writeChart } from '../plots.js';
-import { type ReportContext, reportHeader } from '../report.js';
+import { formatNumber, type ReportContext, reportHeader } from '../report.js';
 import type { CellRecord } from '../runner.js';
 
 /** The write-up's LSTM result on ML-1M (validation MRR relative to the uncompressed baseline, k 4). */
@@ -158,9 +158,6 @@ export function accuracyPoints(
   return points;
 }
 
-const fmt = (v: number | null | undefined, digits: number) =>
-  v === null || v === undefined ? '-' : v.toFixed(digits);
-
 /** Writes accuracy.md, accuracy.json, accuracy-mrr.svg and accuracy-time.svg. */
 export async function writeAccuracyReport(
   dir: string,
@@ -205,7 +202,7 @@ export async function writeAccuracyReport(
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
     ...search.map(
       (r) =>
-        `| ${r.cell.model} | ${r.cell.dim} | ${r.cell.lr} | ${r.cell.l2} | ${r.cell.batchSize} | ${fmt(r.result?.mrr as number, 4)} | ${fmt(r.result?.seconds_per_epoch as number, 3)} | ${r.status}${r.reason ? `: ${r.reason}` : ''} |`,
+        `| ${r.cell.model} | ${r.cell.dim} | ${r.cell.lr} | ${r.cell.l2} | ${r.cell.batchSize} | ${formatNumber(r.result?.mrr as number, 4)} | ${formatNumber(r.result?.seconds_per_epoch as number, 3)} | ${r.status}${r.reason ? `: ${r.reason}` : ''} |`,
     ),
     '',
     ...[...best].map(([m, c]) => `Best ${m}: ${describe(c)}.`),
@@ -216,7 +213,7 @@ export async function writeAccuracyReport(
     '| --- | --- | ---: | ---: | ---: | ---: | ---: |',
     ...points.map(
       (p) =>
-        `| ${p.model} | ${p.variant} | ${p.ratio} | ${fmt(p.mrr, 4)} | ${fmt(p.relativeMrr, 2)} | ${fmt(p.relativeTime, 2)} | ${PUBLISHED_RELATIVE_MRR[p.ratio] ?? '-'} |`,
+        `| ${p.model} | ${p.variant} | ${p.ratio} | ${formatNumber(p.mrr, 4)} | ${formatNumber(p.relativeMrr, 2)} | ${formatNumber(p.relativeTime, 2)} | ${PUBLISHED_RELATIVE_MRR[p.ratio] ?? '-'} |`,
     ),
     '',
     `![relative MRR](${files[2]})`,

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { type Cell, expandMatrix } from '../cell.js';
 import { type Matrix, parseMatrix } from '../matrix.js';
 import { type ChartPoint, writeChart } from '../plots.js';
-import { type ReportContext, reportHeader } from '../report.js';
+import { formatNumber, type ReportContext, reportHeader } from '../report.js';
 import type { CellRecord } from '../runner.js';
 
 /**
@@ -90,8 +90,6 @@ export function speedPoints(records: readonly CellRecord[]): SpeedPoint[] {
   return points;
 }
 
-const fmt = (v: number | null, digits: number) => (v === null ? '-' : v.toFixed(digits));
-
 /**
  * Writes speed.md, speed.json, speed-speedup.svg (our curves beside the published one) and
  * speed-seconds.svg (seconds per epoch against N).
@@ -138,7 +136,7 @@ export async function writeSpeedReport(
     '| --- | --- | ---: | ---: | ---: | ---: | ---: |',
     ...points.map(
       (p) =>
-        `| ${p.model} | ${p.updateMode} | ${p.n.toExponential(0)} | ${fmt(p.denseSeconds, 4)} | ${fmt(p.bloomSeconds, 4)} | ${fmt(p.speedup, 2)} | ${PUBLISHED_SPEEDUPS[p.model]?.[p.n] ?? '-'} |`,
+        `| ${p.model} | ${p.updateMode} | ${p.n.toExponential(0)} | ${formatNumber(p.denseSeconds, 4)} | ${formatNumber(p.bloomSeconds, 4)} | ${formatNumber(p.speedup, 2)} | ${PUBLISHED_SPEEDUPS[p.model]?.[p.n] ?? '-'} |`,
     ),
     '',
     `![speed-up](${files[2]})`,

@@ -7,8 +7,8 @@ import {
   runMicroBenchmarks,
   writeMatrixReport,
 } from '@bloom/bench';
-import { ConfigError } from '@bloom/core';
 import type { Command } from 'commander';
+import { positiveNumber } from '../cli-options.js';
 import type { CliIo } from '../io.js';
 import { machineDescription, runCells } from '../run-cells.js';
 
@@ -38,11 +38,7 @@ export function registerBenchCommand(program: Command, io: CliIo): void {
     .option(
       '--budget <seconds>',
       "seconds per cell before it is stopped (overrides the matrix's budgetSeconds)",
-      (v) => {
-        const n = Number(v);
-        if (!(n > 0) || !Number.isFinite(n)) throw new ConfigError('--budget', 'seconds > 0', v);
-        return n;
-      },
+      positiveNumber('--budget', 'seconds > 0'),
     )
     .option('--fresh', 'ignore earlier results and run every cell again')
     .option('--no-micro', 'skip the mitata micro-benchmarks of hashers and table kernels')

@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import {
   type AccuracyExperimentOptions,
@@ -14,7 +13,7 @@ import {
 } from '@bloom/bench';
 import { ConfigError } from '@bloom/core';
 import type { Command } from 'commander';
-import { integerIn } from '../cli-options.js';
+import { integerIn, positiveNumber } from '../cli-options.js';
 import type { CliIo } from '../io.js';
 import { machineDescription, runCells } from '../run-cells.js';
 
@@ -71,18 +70,17 @@ const modes = list('--update-modes', 'a comma-separated list of sparse, dense', 
   m === 'sparse' || m === 'dense' ? m : undefined,
 );
 const names = list('--hashers', 'comma-separated registered hasher names', (h) => (h === '' ? undefined : h));
-const seconds = (option: string) => (value: string) => {
-  const n = Number(value);
-  if (!(n > 0) || !Number.isFinite(n)) throw new ConfigError(option, 'seconds > 0', value);
-  return n;
-};
-
 function common(command: Command, budget: number): Command {
   return command
     .option('--dataset <name|path>', 'dataset (see bloom train --help)', 'ml-100k')
     .option('--backend <name>', 'registered backend', 'wasm')
     .option('--epochs <n>', 'epochs per run', integerIn(1, 10000))
-    .option('--budget <seconds>', 'seconds per run before it is stopped', seconds('--budget'), budget)
+    .option(
+      '--budget <seconds>',
+      'seconds per run before it is stopped',
+      positiveNumber('--budget', 'seconds > 0'),
+      budget,
+    )
     .option('--out <dir>', 'results folder', 'benchmarks/results/experiments')
     .option('--quick', 'a short version (a few minutes on two cores): fewer sizes, models and runs')
     .option('--fresh', 'ignore earlier results and run everything again')
@@ -134,7 +132,6 @@ export function registerExperimentCommand(program: Command, io: CliIo): void {
 
 async function speed(options: SpeedOptions, io: CliIo): Promise<void> {
   const out = resolve(options.out);
-  mkdirSync(out, { recursive: true });
   const cells = speedCells({
     models: options.models ?? (options.quick ? ['factorization'] : ['factorization', 'pooling']),
     sizes: options.sizes ?? (options.quick ? [1e4, 1e5] : [1e4, 5e4, 1e5, 5e5, 1e6, 5e6]),
@@ -174,7 +171,6 @@ async function speed(options: SpeedOptions, io: CliIo): Promise<void> {
 
 async function accuracy(options: AccuracyOptions, io: CliIo): Promise<void> {
   const out = resolve(options.out);
-  mkdirSync(out, { recursive: true });
   const settings: AccuracyExperimentOptions = {
     models: options.models ?? (options.quick ? ['factorization'] : ['lstm', 'factorization']),
     dataset: options.dataset,

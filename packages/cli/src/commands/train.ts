@@ -25,7 +25,7 @@ import {
 } from '@bloom/models';
 import cliProgress from 'cli-progress';
 import { type Command, Option } from 'commander';
-import { integerIn } from '../cli-options.js';
+import { integerIn, nonNegativeNumber, positiveNumber } from '../cli-options.js';
 import type { CliIo } from '../io.js';
 import { loadBackend } from '../load-backend.js';
 
@@ -57,17 +57,6 @@ interface TrainOptions {
 
 const IMPLICIT = Object.keys(implicitLosses);
 const EXPLICIT = Object.keys(explicitLosses);
-
-const positiveNumber = (option: string) => (value: string) => {
-  const n = Number(value);
-  if (!(n > 0) || !Number.isFinite(n)) throw new ConfigError(option, 'a finite number > 0', value);
-  return n;
-};
-const nonNegativeNumber = (option: string) => (value: string) => {
-  const n = Number(value);
-  if (!(n >= 0) || !Number.isFinite(n)) throw new ConfigError(option, 'a finite number >= 0', value);
-  return n;
-};
 
 /** `bloom train`: trains a model as DESIGN.md specifies and ends with the JSON result line. */
 export function registerTrainCommand(program: Command, io: CliIo): void {
