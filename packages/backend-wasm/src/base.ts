@@ -1,7 +1,7 @@
 import { cpus } from 'node:os';
 import type { BackendDefinition } from '@bloom/core';
 import { BackendUnavailableError } from '@bloom/core';
-import { TypedArrayAdapter } from '@bloom/embeddings';
+import { rowKernelsAvailable, TypedArrayAdapter } from '@bloom/embeddings';
 import * as tf from '@tensorflow/tfjs';
 
 /** Registered name of the wasm backend. */
@@ -39,9 +39,16 @@ export const wasmBackend: BackendDefinition = {
     const threads = Boolean(await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT'));
     // TensorFlow.js's WebAssembly backend for the dense part, typed-array tables for the embeddings.
     const cores = cpus();
-    return new TypedArrayAdapter(WASM, 'wasm', {
-      device: `${cores[0]?.model.trim() ?? 'CPU'} (WebAssembly${simd ? ' SIMD' : ''}, ${threads ? 'threads' : '1 thread'})`,
-      details: { tfjs: tf.version_core, simd, threads, tables: 'typed arrays' },
-    });
+    // Tables in WebAssembly memory with SIMD row kernels, where the runtime has WebAssembly SIMD.
+    const tableKernels = rowKernelsAvailable() ? 'WebAssembly SIMD' : 'typed arrays';
+    return new TypedArrayAdapter(
+      WASM,
+      'wasm',
+      {
+        device: `${cores[0]?.model.trim() ?? 'CPU'} (WebAssembly${simd ? ' SIMD' : ''}, ${threads ? 'threads' : '1 thread'})`,
+        details: { tfjs: tf.version_core, simd, threads, tables: tableKernels },
+      },
+      'wasm',
+    );
   },
 };

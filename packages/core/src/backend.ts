@@ -23,6 +23,11 @@ export interface BackendAdapter {
   readonly tfBackend: string;
   /** Creates a table of `options.rows` x `options.dim`, initialised with `init` (length rows * dim) or zeros. */
   createTable(options: TableOptions, init?: Float32Array): EmbeddingTable;
+  /**
+   * What runs host-side fused loops (a factorization model's scores and their gradients): `wasm` where the
+   * adapter runs WebAssembly SIMD kernels, `typescript` (the default when absent) for plain loops.
+   */
+  readonly hostKernels?: 'typescript' | 'wasm';
   /** Device facts for reports. */
   deviceInfo(): DeviceInfo;
   /** Releases device resources. */

@@ -1,10 +1,18 @@
 import { registerBuiltinStrategies } from './strategies/register.js';
 
 export { initialWeights } from './initial-weights.js';
+export {
+  align16,
+  KernelMemory,
+  MAX_KERNEL_MEMORY_BYTES,
+  type OptimizerKernel,
+  type RowKernels,
+  rowKernelsAvailable,
+} from './kernels/kernel-memory.js';
 export { adagrad } from './optimizers/adagrad.js';
 export { adam } from './optimizers/adam.js';
 export { createRowOptimizer } from './optimizers/create-optimizer.js';
-export type { RowOptimizer, RowUpdate } from './optimizers/row-optimizer.js';
+export type { KernelCall, RowOptimizer, RowUpdate } from './optimizers/row-optimizer.js';
 export { rowwiseAdagrad } from './optimizers/rowwise-adagrad.js';
 export { sgd } from './optimizers/sgd.js';
 export { SparseEmbedding, type SparseEmbeddingOptions } from './sparse-embedding.js';
@@ -19,11 +27,12 @@ export {
   quotientRemainder,
 } from './strategies/quotient-remainder.js';
 export { builtinStrategies, registerBuiltinStrategies } from './strategies/register.js';
-export { createTypedArrayTable } from './tables/create-table.js';
+export { createTypedArrayTable, type TableKernels } from './tables/create-table.js';
 export { GatherTable } from './tables/gather-table.js';
 export { MultiHotMatmulTable } from './tables/multi-hot-matmul-table.js';
 export { TypedArrayAdapter } from './tables/typed-array-adapter.js';
-export { TypedArrayTable } from './tables/typed-array-table.js';
+export { plainStorage, type RowStorage, TypedArrayTable } from './tables/typed-array-table.js';
+export { WasmGatherTable } from './tables/wasm-gather-table.js';
 
 // Importing the package makes dense, bloom, binary and quotient-remainder available by name.
 registerBuiltinStrategies();

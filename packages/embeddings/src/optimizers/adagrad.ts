@@ -9,6 +9,7 @@ export function adagrad(config: AdagradConfig): RowOptimizer {
   return {
     stateLayout: (dim) => [{ name: 'accumulator', width: dim }],
     stateInit: config.initialAccumulator ?? 0,
+    kernel: () => ({ name: 'adagrad', params: [lr, eps, wd] }),
     update({ data, stride, rows, start, end, grads, dim, frozenRow }: RowUpdate) {
       for (let i = start; i < end; i++) {
         const row = rows === null ? i : rows[i]!;

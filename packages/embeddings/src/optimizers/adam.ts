@@ -18,6 +18,10 @@ export function adam(config: AdamConfig): RowOptimizer {
       { name: 'v', width: dim },
     ],
     stateInit: 0,
+    kernel: (step) => ({
+      name: 'adam',
+      params: [b1, 1 - b1, b2, 1 - b2, eps, lr / (1 - b1 ** step), 1 / Math.sqrt(1 - b2 ** step), wd],
+    }),
     update({ data, stride, rows, start, end, grads, dim, step, frozenRow }: RowUpdate) {
       // lr * (m / c1) / (sqrt(v / c2) + eps), with the bias corrections folded into two constants.
       const stepSize = lr / (1 - b1 ** step);

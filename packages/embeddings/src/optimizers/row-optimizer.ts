@@ -1,3 +1,5 @@
+import type { OptimizerKernel } from '../kernels/kernel-memory.js';
+
 /**
  * An optimizer over table rows, written over typed arrays. The table keeps each row's weights and optimizer
  * state side by side (`[w (d) | state (stateWidth)]`, `stride` floats per row), so an update of a row touches one
@@ -11,6 +13,17 @@ export interface RowOptimizer {
   /** Initial value of the state (Adagrad's initial accumulator; 0 otherwise). */
   readonly stateInit: number;
   update(update: RowUpdate): void;
+  /**
+   * The WebAssembly kernel that computes the same update (wasm/row-kernels.wat) and its float parameters at
+   * `step`; absent when the optimizer has none, and the TypeScript `update` runs instead.
+   */
+  kernel?(step: number): KernelCall;
+}
+
+/** An optimizer kernel and the parameters it takes after its common ones. */
+export interface KernelCall {
+  readonly name: OptimizerKernel;
+  readonly params: readonly number[];
 }
 
 /** One optimizer step's operands. */

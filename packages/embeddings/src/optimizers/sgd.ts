@@ -8,6 +8,7 @@ export function sgd(config: SgdConfig): RowOptimizer {
   return {
     stateLayout: () => [],
     stateInit: 0,
+    kernel: () => ({ name: 'sgd', params: [lr, wd] }),
     update({ data, stride, rows, start, end, grads, dim, frozenRow }: RowUpdate) {
       for (let i = start; i < end; i++) {
         const row = rows === null ? i : rows[i]!;

@@ -1,6 +1,6 @@
 // Tables up to this many rows map rows to slots with a direct array (4 bytes per row, the fastest lookup);
 // larger ones use a hash table sized to the batch, so the scratch does not grow with the table.
-const DIRECT_LIMIT = 1 << 20;
+const DIRECT_LIMIT = 1 << 17;
 
 /**
  * Maps the distinct rows of one batch to compact slots 0..U-1, in first-seen order. Small tables index a

@@ -8,9 +8,27 @@ import {
   type TableOptions,
 } from '@bloom/core';
 import { createRowOptimizer } from '../optimizers/create-optimizer.js';
-import { type RowOptimizer, stateWidth } from '../optimizers/row-optimizer.js';
+import { type RowOptimizer, type RowUpdate, stateWidth } from '../optimizers/row-optimizer.js';
 import { TOUCH_BLOCK, touchRows } from './touch-rows.js';
 import { checkLength } from './validate-rows.js';
+
+/** Where a table's rows live: a Float32Array of its own, or a region of a WebAssembly memory. */
+export interface RowStorage {
+  /**
+   * Makes the rows region `length` floats long and returns it (`next`) with the region's previous contents
+   * (`previous`, `previousLength` floats). The two may share memory, `next` starting where `previous` did.
+   */
+  resize(
+    previous: Float32Array,
+    previousLength: number,
+    length: number,
+  ): { previous: Float32Array; next: Float32Array };
+}
+
+/** Rows in a Float32Array of their own: resizing allocates a fresh zeroed array. */
+export const plainStorage: RowStorage = {
+  resize: (previous, _previousLength, length) => ({ previous, next: new Float32Array(length) }),
+};
 
 // Above this size a table no longer fits the caches of the machines measured (benchmarks/embedding-step.mjs).
 const LARGE_TABLE_BYTES = 8 * 2 ** 20;
@@ -33,7 +51,9 @@ export abstract class TypedArrayTable implements EmbeddingTable {
   #step = 0;
   #denseGrads: Float32Array | undefined;
 
-  constructor(options: TableOptions, init?: Float32Array) {
+  readonly #storage: RowStorage;
+
+  constructor(options: TableOptions, init?: Float32Array, storage: RowStorage = plainStorage) {
     this.rows = requireInteger('rows', options.rows, 1, INT32_MAX);
     this.dim = requireInteger('dim', options.dim, 1, 1 << 16);
     if (
@@ -49,7 +69,8 @@ export abstract class TypedArrayTable implements EmbeddingTable {
     this.options = options;
     this.#optimizer = createRowOptimizer(options.optimizer);
     this.stride = this.dim;
-    this.data = new Float32Array(this.rows * this.dim);
+    this.#storage = storage;
+    this.data = storage.resize(new Float32Array(0), 0, this.rows * this.dim).next;
     if (init !== undefined) {
       checkLength('init', init, this.rows * this.dim);
       this.data.set(init);
@@ -111,7 +132,7 @@ export abstract class TypedArrayTable implements EmbeddingTable {
   }
 
   async writeState(state: Record<string, Float32Array>): Promise<void> {
-    this.#allocateState();
+    this.allocateState();
     let offset = this.dim;
     for (const { name, width } of this.#optimizer.stateLayout(this.dim)) {
       const value = state[name];
@@ -142,7 +163,7 @@ export abstract class TypedArrayTable implements EmbeddingTable {
   }
 
   #update(rows: Int32Array | null, n: number, grads: Float32Array): void {
-    this.#allocateState();
+    this.allocateState();
     this.#step++;
     const update = {
       data: this.data,
@@ -154,34 +175,44 @@ export abstract class TypedArrayTable implements EmbeddingTable {
       frozenRow: this.frozenRow,
     };
     if (rows === null) {
-      this.#optimizer.update({ ...update, start: 0, end: n });
+      this.runOptimizer(this.#optimizer, { ...update, start: 0, end: n });
       return;
     }
     if (!this.isLarge()) {
-      this.#optimizer.update({ ...update, start: 0, end: n });
+      this.runOptimizer(this.#optimizer, { ...update, start: 0, end: n });
       return;
     }
     for (let start = 0; start < n; start += TOUCH_BLOCK) {
       const end = Math.min(n, start + TOUCH_BLOCK);
       touchRows(this.data, rows, start, end, this.stride, this.stride);
-      this.#optimizer.update({ ...update, start, end });
+      this.runOptimizer(this.#optimizer, { ...update, start, end });
     }
   }
 
-  // State is allocated on the first update (a table only looked up never pays for it), by widening every row.
-  #allocateState(): void {
+  /** Runs one optimizer update; tables with faster kernels for some optimizers override it. */
+  protected runOptimizer(optimizer: RowOptimizer, update: RowUpdate): void {
+    optimizer.update(update);
+  }
+
+  /**
+   * Allocates the optimizer state by widening every row, once: on the first update, so that a table only looked
+   * up never pays for it. Idempotent.
+   */
+  protected allocateState(): void {
     const extra = stateWidth(this.#optimizer, this.dim);
     if (extra === 0 || this.stride !== this.dim) return;
     const stride = this.dim + extra;
-    const data = new Float32Array(this.rows * stride);
-    if (this.#optimizer.stateInit !== 0) data.fill(this.#optimizer.stateInit);
-    // A plain loop: a subarray per row would allocate millions of views on large tables.
     const d = this.dim;
-    const old = this.data;
-    for (let r = 0; r < this.rows; r++) {
+    const { previous: old, next: data } = this.#storage.resize(this.data, this.rows * d, this.rows * stride);
+    const init = this.#optimizer.stateInit;
+    // Last row first and last column first, so that this also widens in place when `data` starts where `old`
+    // does: row r moves up to r * stride >= r * d, never over a row not yet moved. A plain loop: a subarray
+    // per row would allocate millions of views on large tables.
+    for (let r = this.rows - 1; r >= 0; r--) {
       const from = r * d;
       const to = r * stride;
-      for (let c = 0; c < d; c++) data[to + c] = old[from + c]!;
+      for (let c = d - 1; c >= 0; c--) data[to + c] = old[from + c]!;
+      for (let c = d; c < stride; c++) data[to + c] = init;
     }
     this.data = data;
     this.stride = stride;

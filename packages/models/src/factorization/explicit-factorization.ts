@@ -3,6 +3,7 @@ import type { Interactions } from '@bloom/data';
 import { type ExplicitLossName, explicitLosses } from '../losses/explicit-losses.js';
 import { type EpochReport, type FitOptions, runEpochs } from '../training-loop.js';
 import { BilinearNet } from './bilinear-net.js';
+import { BilinearStep } from './bilinear-step.js';
 import {
   type AdapterLike,
   checkFits,
@@ -27,6 +28,7 @@ export class ExplicitFactorizationModel {
   readonly kind = 'explicit-factorization';
   readonly net: BilinearNet;
   readonly #rng: Rng;
+  readonly #kernels: boolean;
 
   private constructor(
     readonly config: ResolvedFactorizationConfig & { loss: ExplicitLossName },
@@ -34,6 +36,7 @@ export class ExplicitFactorizationModel {
   ) {
     this.net = new BilinearNet(config, adapter);
     this.#rng = new Rng(config.seed * 4 + 3);
+    this.#kernels = adapter.hostKernels === 'wasm';
   }
 
   /** Validates the config (naming the bad option) and creates the tables on `adapter`. */
@@ -49,38 +52,20 @@ export class ExplicitFactorizationModel {
       throw new DataError('explicit factorization needs ratings, and these interactions have none');
     checkFits(this.config, interactions);
     const loss = explicitLosses[this.config.loss];
-    const net = this.net;
-    const d = net.dim;
+    const step = new BilinearStep(this.net, 0, this.#kernels);
+    let observed = new Float32Array(0);
     return runEpochs(interactions.length, options, this.#rng, (batch) => {
       const b = batch.length;
-      const users = Int32Array.from(batch, (r) => interactions.userIds[r]!);
-      const items = Int32Array.from(batch, (r) => interactions.itemIds[r]!);
-      const observed = Float32Array.from(batch, (r) => ratings[r]!);
-      const u = BilinearNet.vectors(net.users, users);
-      const it = BilinearNet.vectors(net.items, items);
-      const bu = BilinearNet.vectors(net.userBias, users);
-      const bi = BilinearNet.vectors(net.itemBias, items);
-      const raw = new Float32Array(b);
+      step.resize(b);
+      if (observed.length !== b) observed = new Float32Array(b);
       for (let i = 0; i < b; i++) {
-        let s = bu.values[i]! + bi.values[i]!;
-        for (let c = 0; c < d; c++) s += u.values[i * d + c]! * it.values[i * d + c]!;
-        raw[i] = s;
+        step.users[i] = interactions.userIds[batch[i]!]!;
+        step.items[i] = interactions.itemIds[batch[i]!]!;
+        observed[i] = ratings[batch[i]!]!;
       }
-      const dRaw = new Float32Array(b);
-      const value = loss(raw, observed, dRaw);
-      const dU = new Float32Array(b * d);
-      const dI = new Float32Array(b * d);
-      for (let i = 0; i < b; i++) {
-        const g = dRaw[i]!;
-        for (let c = 0; c < d; c++) {
-          dU[i * d + c] = g * it.values[i * d + c]!;
-          dI[i * d + c] = g * u.values[i * d + c]!;
-        }
-      }
-      BilinearNet.applyGradients(net.users, u.rows, dU);
-      BilinearNet.applyGradients(net.items, it.rows, dI);
-      BilinearNet.applyGradients(net.userBias, bu.rows, dRaw);
-      BilinearNet.applyGradients(net.itemBias, bi.rows, dRaw);
+      step.forward();
+      const value = loss(step.pos, observed, step.dPos);
+      step.backward();
       return value;
     });
   }

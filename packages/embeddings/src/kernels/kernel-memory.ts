@@ -1,0 +1,179 @@
+import { ROW_KERNELS_BASE64 } from './row-kernels-bytes.js';
+
+/** The exports of wasm/row-kernels.wat; every pointer is a byte offset into the instance's memory. */
+export interface RowKernels {
+  gather(
+    data: number,
+    stride: number,
+    rows: number,
+    k: number,
+    batch: number,
+    d: number,
+    scale: number,
+    out: number,
+  ): void;
+  scatter_sum(
+    grads: number,
+    slots: number,
+    batch: number,
+    k: number,
+    d: number,
+    summed: number,
+    count: number,
+    share: number,
+  ): void;
+  sgd(
+    data: number,
+    stride: number,
+    rows: number,
+    n: number,
+    grads: number,
+    d: number,
+    frozen: number,
+    ...params: number[]
+  ): void;
+  adagrad(
+    data: number,
+    stride: number,
+    rows: number,
+    n: number,
+    grads: number,
+    d: number,
+    frozen: number,
+    ...params: number[]
+  ): void;
+  adam(
+    data: number,
+    stride: number,
+    rows: number,
+    n: number,
+    grads: number,
+    d: number,
+    frozen: number,
+    ...params: number[]
+  ): void;
+  bilinear_scores(
+    u: number,
+    items: number,
+    bu: number,
+    bi: number,
+    b: number,
+    n: number,
+    d: number,
+    pos: number,
+    neg: number,
+  ): void;
+  bilinear_backward(
+    u: number,
+    items: number,
+    dpos: number,
+    dneg: number,
+    b: number,
+    n: number,
+    d: number,
+    du: number,
+    ditems: number,
+  ): void;
+}
+
+/** The optimizer kernels: each updates n listed rows, `(data, stride, rows, n, grads, d, frozen, ...params)`. */
+export type OptimizerKernel = 'sgd' | 'adagrad' | 'adam';
+
+/** The slice of the WebAssembly API used here, typed locally so that no consumer needs the DOM typings. */
+interface WasmApi {
+  validate(bytes: Uint8Array): boolean;
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: unknown };
+  Memory: new (descriptor: { initial: number }) => WasmMemory;
+}
+
+interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+  grow(pages: number): number;
+}
+
+const PAGE = 65536;
+/** The most a memory is allowed to reach: wasm32 addresses 4 GiB, and V8 grants at most that. */
+export const MAX_KERNEL_MEMORY_BYTES = 4 * 2 ** 30 - PAGE;
+
+let compiled: object | null | undefined;
+
+function wasmApi(): WasmApi | undefined {
+  return (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
+}
+
+/** Whether this runtime runs the row kernels (WebAssembly with SIMD); compiled once on first call. */
+export function rowKernelsAvailable(): boolean {
+  if (compiled === undefined) {
+    const api = wasmApi();
+    const bytes = Uint8Array.from(atob(ROW_KERNELS_BASE64), (c) => c.charCodeAt(0));
+    compiled = api?.validate(bytes) ? new api.Module(bytes) : null;
+  }
+  return compiled !== null;
+}
+
+/**
+ * A WebAssembly memory of its own with the row kernels bound to it: a table's rows and scratch, or a model's
+ * scratch, live here so that the kernels run on them in place. Growing the memory detaches every view on it, so
+ * owners make views afresh (see {@link f32}) after any call that may grow it ({@link reserve}).
+ */
+export class KernelMemory {
+  readonly kernels: RowKernels;
+  readonly #memory: WasmMemory;
+
+  private constructor(memory: WasmMemory, kernels: RowKernels) {
+    this.#memory = memory;
+    this.kernels = kernels;
+  }
+
+  /** A memory of at least `bytes`, or null where the row kernels are unavailable. */
+  static create(bytes: number): KernelMemory | null {
+    if (!rowKernelsAvailable()) return null;
+    const api = wasmApi()!;
+    const memory = new api.Memory({ initial: Math.max(1, Math.ceil(bytes / PAGE)) });
+    const instance = new api.Instance(compiled!, { env: { memory } });
+    return new KernelMemory(memory, instance.exports as RowKernels);
+  }
+
+  /** Current size in bytes. */
+  get byteLength(): number {
+    return this.#memory.buffer.byteLength;
+  }
+
+  /** The memory's buffer (changes identity when the memory grows). */
+  get buffer(): ArrayBuffer {
+    return this.#memory.buffer;
+  }
+
+  /**
+   * Grows the memory to hold at least `bytes` (new bytes are zero).
+   * @returns whether it grew, which detached every view on it.
+   * @throws RangeError beyond {@link MAX_KERNEL_MEMORY_BYTES}.
+   */
+  reserve(bytes: number): boolean {
+    const have = this.#memory.buffer.byteLength;
+    if (bytes <= have) return false;
+    if (bytes > MAX_KERNEL_MEMORY_BYTES) {
+      throw new RangeError(`a kernel memory of ${bytes} bytes exceeds WebAssembly's 4 GiB`);
+    }
+    // Grow by at least half again, so that a memory growing step by step is not regrown every step.
+    const target = Math.min(MAX_KERNEL_MEMORY_BYTES, Math.max(bytes, Math.floor(have * 1.5)));
+    this.#memory.grow(Math.ceil((target - have) / PAGE));
+    return true;
+  }
+
+  /** A float view of `length` floats at byte offset `at`. */
+  f32(at: number, length: number): Float32Array {
+    return new Float32Array(this.#memory.buffer, at, length);
+  }
+
+  /** An int32 view of `length` ints at byte offset `at`. */
+  i32(at: number, length: number): Int32Array {
+    return new Int32Array(this.#memory.buffer, at, length);
+  }
+}
+
+/** Rounds a byte count up to a multiple of 16 (one SIMD vector), so regions start aligned. */
+export function align16(bytes: number): number {
+  return Math.ceil(bytes / 16) * 16;
+}

@@ -1,0 +1,101 @@
+import { type CombineMode, type OptimizerConfig, Rng } from '@bloom/core';
+import { describe, expect, it } from 'vitest';
+import { rowKernelsAvailable } from '../kernels/kernel-memory.js';
+import { createTypedArrayTable } from './create-table.js';
+import { GatherTable } from './gather-table.js';
+import { WasmGatherTable } from './wasm-gather-table.js';
+
+const optimizers: OptimizerConfig[] = [
+  { kind: 'sgd', lr: 0.1, weightDecay: 0.01 },
+  { kind: 'adagrad', lr: 0.1, initialAccumulator: 0.1, weightDecay: 0.01 },
+  { kind: 'rowwise-adagrad', lr: 0.1 },
+  { kind: 'adam', lr: 0.01, weightDecay: 0.01 },
+];
+
+/** Largest error, relative to the value where it exceeds 1 (Adagrad's accumulators grow into the hundreds). */
+function maxError(a: Float32Array, b: Float32Array): number {
+  expect(a.length).toBe(b.length);
+  let worst = 0;
+  for (let i = 0; i < a.length; i++)
+    worst = Math.max(worst, Math.abs(a[i]! - b[i]!) / Math.max(1, Math.abs(b[i]!)));
+  return worst;
+}
+
+// The SIMD kernels against the TypeScript table (itself pinned to tfjs and a scalar reference by the
+// conformance suite): widths with and without a SIMD tail, k up to 5 with duplicate rows, sum and mean, a frozen
+// row, batches that grow the memory between steps, and every optimizer.
+describe('WasmGatherTable', () => {
+  it('is available in Node', () => {
+    expect(rowKernelsAvailable()).toBe(true);
+  });
+
+  for (const optimizer of optimizers)
+    it(`equals GatherTable step after step (${optimizer.kind})`, async () => {
+      const rng = new Rng(11);
+      for (const dim of [1, 4, 6, 32])
+        for (const k of [1, 2, 5])
+          for (const combine of ['sum', 'mean'] as CombineMode[]) {
+            const rows = 37;
+            const options = { rows, dim, optimizer, frozenRow: 3 };
+            const init = Float32Array.from({ length: rows * dim }, () => rng.next() - 0.5);
+            init.fill(0, 3 * dim, 4 * dim);
+            const wasm = WasmGatherTable.create(options, init)!;
+            const plain = new GatherTable(options, init);
+            for (const batch of [3, 50, 2000, 7]) {
+              const ids = Int32Array.from({ length: batch * k }, () => rng.nextInt(rows));
+              const grads = Float32Array.from({ length: batch * dim }, () => rng.next() - 0.5);
+              const label = `dim ${dim}, k ${k}, ${combine}, batch ${batch}`;
+              expect(
+                maxError(wasm.lookup(ids, k, combine), plain.lookup(ids, k, combine)),
+                label,
+              ).toBeLessThan(1e-6);
+              wasm.applyGradients(ids, k, combine, grads);
+              plain.applyGradients(ids, k, combine, grads);
+              expect(maxError(await wasm.read(), await plain.read()), label).toBeLessThan(1e-5);
+            }
+            const state = await plain.readState();
+            const wasmState = await wasm.readState();
+            expect(Object.keys(wasmState)).toEqual(Object.keys(state));
+            for (const name of Object.keys(state))
+              expect(maxError(wasmState[name]!, state[name]!), name).toBeLessThan(1e-5);
+            expect(Array.from((await wasm.read()).subarray(3 * dim, 4 * dim))).toEqual(
+              new Array(dim).fill(0),
+            );
+          }
+    });
+
+  it('writes lookups into a caller buffer and keeps dense mode on the TypeScript path', async () => {
+    const options = { rows: 10, dim: 5, optimizer: { kind: 'adam', lr: 0.1 }, updateMode: 'dense' } as const;
+    const init = Float32Array.from({ length: 50 }, (_, i) => i / 50);
+    const wasm = WasmGatherTable.create(options, init)!;
+    const plain = new GatherTable(options, init);
+    const out = new Float32Array(10);
+    expect(wasm.lookup(Int32Array.of(2, 9), 1, 'sum', out)).toBe(out);
+    for (const t of [wasm, plain])
+      t.applyGradients(Int32Array.of(2, 2), 1, 'sum', new Float32Array(10).fill(1));
+    expect(maxError(await wasm.read(), await plain.read())).toBeLessThan(1e-6);
+  });
+
+  it('restores checkpointed state into a fresh table (the state widens in place)', async () => {
+    const options = { rows: 6, dim: 3, optimizer: { kind: 'adam', lr: 0.1 } } as const;
+    const a = WasmGatherTable.create(options)!;
+    a.applyGradients(Int32Array.of(1, 4), 1, 'sum', Float32Array.of(1, -1, 2, 0.5, 0.5, 0.5));
+    const b = WasmGatherTable.create(options)!;
+    await b.write(await a.read());
+    await b.writeState(await a.readState());
+    for (const t of [a, b]) t.applyGradients(Int32Array.of(4, 5), 1, 'sum', new Float32Array(6).fill(0.25));
+    expect(Array.from(await b.read())).toEqual(Array.from(await a.read()));
+    expect(b.memory().optimizerStateBytes).toBe(6 * 3 * 2 * 4);
+  });
+
+  it('leaves tables that could outgrow 4 GiB to the TypeScript table', () => {
+    const huge = { rows: 2 ** 26, dim: 8, optimizer: { kind: 'sgd', lr: 1 } } as const;
+    expect(WasmGatherTable.create(huge)).toBeNull();
+    const small = { rows: 4, dim: 2, optimizer: { kind: 'sgd', lr: 1 } } as const;
+    expect(createTypedArrayTable(small, undefined, 'wasm')).toBeInstanceOf(WasmGatherTable);
+    expect(createTypedArrayTable(small, undefined, 'typescript')).toBeInstanceOf(GatherTable);
+    expect(
+      createTypedArrayTable({ ...small, formulation: 'multi-hot-matmul' }, undefined, 'wasm'),
+    ).not.toBeInstanceOf(WasmGatherTable);
+  });
+});

@@ -1,0 +1,222 @@
+import { align16, KernelMemory } from '@bloom/embeddings';
+import { BilinearNet } from './bilinear-net.js';
+
+/**
+ * One fused minibatch step of {@link BilinearNet} with n negatives per positive (n = 0 for explicit models):
+ * the four lookups, scores, and, given dL/dscore, the gradients of the four tables. Its buffers live in a
+ * WebAssembly memory where the runtime has WebAssembly SIMD, so that the lookups write straight into them and
+ * the SIMD kernels (scores and their gradient) run in place; elsewhere they are plain arrays and TypeScript loops
+ * do the same arithmetic. Buffers are reused from step to step and regrown only for a larger batch.
+ *
+ * Use: fill `users` and `items` (positives, then the negatives of example i at b + i n + j), call `forward`, fill
+ * `dPos` and `dNeg` from `pos` and `neg`, call `backward`.
+ */
+export class BilinearStep {
+  users = new Int32Array(0);
+  /** [b (1 + n)] item ids: positives, then n negatives per positive. */
+  items = new Int32Array(0);
+  /** [b] positive scores and their gradients. */
+  pos: Float32Array = new Float32Array(0);
+  dPos: Float32Array = new Float32Array(0);
+  /** [b n] negative scores and their gradients. */
+  neg: Float32Array = new Float32Array(0);
+  dNeg: Float32Array = new Float32Array(0);
+  #u: Float32Array = new Float32Array(0);
+  #it: Float32Array = new Float32Array(0);
+  #bu: Float32Array = new Float32Array(0);
+  #bi: Float32Array = new Float32Array(0);
+  #dU: Float32Array = new Float32Array(0);
+  #dI: Float32Array = new Float32Array(0);
+  #dBu: Float32Array = new Float32Array(0);
+  #dBi: Float32Array = new Float32Array(0);
+  #size = -1;
+  // The table rows of the last forward's lookups: users, items, user biases, item biases.
+  #rows: [Int32Array, Int32Array, Int32Array, Int32Array] = [
+    new Int32Array(0),
+    new Int32Array(0),
+    new Int32Array(0),
+    new Int32Array(0),
+  ];
+  readonly #memory: KernelMemory | null;
+
+  /**
+   * @param net - The tables.
+   * @param negatives - Negatives per positive (n).
+   * @param kernels - Whether to use the WebAssembly kernels where available (tests compare both paths).
+   */
+  constructor(
+    readonly net: BilinearNet,
+    readonly negatives: number,
+    kernels = true,
+  ) {
+    this.#memory = kernels ? KernelMemory.create(0) : null;
+  }
+
+  /** Whether the SIMD kernels run the step. */
+  get usesKernels(): boolean {
+    return this.#memory !== null;
+  }
+
+  /** Sizes the buffers for a batch of b positives (call before filling `users` and `items`). */
+  resize(b: number): void {
+    if (b === this.#size) return;
+    this.#size = b;
+    const d = this.net.dim;
+    const m = b * (1 + this.negatives);
+    this.users = new Int32Array(b);
+    this.items = new Int32Array(m);
+    // [name, floats], laid out in this order in the kernel memory.
+    const layout: [string, number][] = [
+      ['u', b * d],
+      ['it', m * d],
+      ['bu', b],
+      ['bi', m],
+      ['pos', b],
+      ['neg', m - b],
+      ['dPos', b],
+      ['dNeg', m - b],
+      ['dU', b * d],
+      ['dI', m * d],
+      ['dBu', b],
+      ['dBi', m],
+    ];
+    const views: Record<string, Float32Array> = {};
+    const memory = this.#memory;
+    if (memory === null) {
+      for (const [name, floats] of layout) views[name] = new Float32Array(floats);
+    } else {
+      const offsets: number[] = [];
+      let at = 0;
+      for (const [, floats] of layout) {
+        offsets.push(at);
+        at += align16(floats * 4);
+      }
+      memory.reserve(at);
+      layout.forEach(([name, floats], i) => {
+        views[name] = memory.f32(offsets[i]!, floats);
+      });
+    }
+    this.#u = views.u!;
+    this.#it = views.it!;
+    this.#bu = views.bu!;
+    this.#bi = views.bi!;
+    this.pos = views.pos!;
+    this.neg = views.neg!;
+    this.dPos = views.dPos!;
+    this.dNeg = views.dNeg!;
+    this.#dU = views.dU!;
+    this.#dI = views.dI!;
+    this.#dBu = views.dBu!;
+    this.#dBi = views.dBi!;
+  }
+
+  /** Looks up the batch's vectors and biases (validating the ids) and fills `pos` and `neg`. */
+  forward(): void {
+    const net = this.net;
+    this.#rows = [
+      lookupInto(net.users, this.users, this.#u),
+      lookupInto(net.items, this.items, this.#it),
+      lookupInto(net.userBias, this.users, this.#bu),
+      lookupInto(net.itemBias, this.items, this.#bi),
+    ];
+    const b = this.users.length;
+    const n = this.negatives;
+    const d = net.dim;
+    if (this.#memory !== null) {
+      this.#memory.kernels.bilinear_scores(
+        this.#u.byteOffset,
+        this.#it.byteOffset,
+        this.#bu.byteOffset,
+        this.#bi.byteOffset,
+        b,
+        n,
+        d,
+        this.pos.byteOffset,
+        this.neg.byteOffset,
+      );
+    } else {
+      const [u, it, bu, bi] = [this.#u, this.#it, this.#bu, this.#bi];
+      for (let i = 0; i < b; i++) {
+        this.pos[i] = dot(u, i, it, i, d) + bu[i]! + bi[i]!;
+        for (let j = 0; j < n; j++) {
+          const k = b + i * n + j;
+          this.neg[i * n + j] = dot(u, i, it, k, d) + bu[i]! + bi[k]!;
+        }
+      }
+    }
+  }
+
+  /**
+   * Back-propagates `dPos` and `dNeg` and applies the gradients to the four tables:
+   * dU = dpos P + sum_j dneg_j N_j; dP = dpos U; dN_j = dneg_j U; each bias gets its scores' gradients.
+   */
+  backward(): void {
+    const b = this.users.length;
+    const n = this.negatives;
+    const net = this.net;
+    const d = net.dim;
+    const [u, it, dU, dI, dBu, dBi] = [this.#u, this.#it, this.#dU, this.#dI, this.#dBu, this.#dBi];
+    if (this.#memory !== null) {
+      this.#memory.kernels.bilinear_backward(
+        u.byteOffset,
+        it.byteOffset,
+        this.dPos.byteOffset,
+        this.dNeg.byteOffset,
+        b,
+        n,
+        d,
+        dU.byteOffset,
+        dI.byteOffset,
+      );
+    } else {
+      for (let i = 0; i < b; i++) {
+        scaleInto(this.dPos[i]!, it, i, dU, i, d);
+        scaleInto(this.dPos[i]!, u, i, dI, i, d);
+        for (let j = 0; j < n; j++) {
+          const k = b + i * n + j;
+          const g = this.dNeg[i * n + j]!;
+          axpy(g, it, k, dU, i, d);
+          scaleInto(g, u, i, dI, k, d);
+        }
+      }
+    }
+    for (let i = 0; i < b; i++) {
+      let sum = this.dPos[i]!;
+      dBi[i] = sum;
+      for (let j = 0; j < n; j++) {
+        const g = this.dNeg[i * n + j]!;
+        sum += g;
+        dBi[b + i * n + j] = g;
+      }
+      dBu[i] = sum;
+    }
+    const [users, items, userBias, itemBias] = this.#rows;
+    BilinearNet.applyGradients(net.users, users, dU);
+    BilinearNet.applyGradients(net.items, items, dI);
+    BilinearNet.applyGradients(net.userBias, userBias, dBu);
+    BilinearNet.applyGradients(net.itemBias, itemBias, dBi);
+  }
+}
+
+/** Looks up `ids` through `embedding` into `out` and returns the table rows used. */
+function lookupInto(embedding: BilinearNet['users'], ids: Int32Array, out: Float32Array): Int32Array {
+  const rows = embedding.rowsFor(ids);
+  embedding.table.lookup(rows, embedding.strategy.rowsPerId, embedding.strategy.combine, out);
+  return rows;
+}
+
+function dot(a: Float32Array, i: number, b: Float32Array, j: number, d: number): number {
+  let s = 0;
+  for (let c = 0; c < d; c++) s += a[i * d + c]! * b[j * d + c]!;
+  return s;
+}
+
+/** y[j] += alpha * x[i], rows of width d. */
+function axpy(alpha: number, x: Float32Array, i: number, y: Float32Array, j: number, d: number): void {
+  for (let c = 0; c < d; c++) y[j * d + c]! += alpha * x[i * d + c]!;
+}
+
+/** y[j] = alpha * x[i], rows of width d. */
+function scaleInto(alpha: number, x: Float32Array, i: number, y: Float32Array, j: number, d: number): void {
+  for (let c = 0; c < d; c++) y[j * d + c] = alpha * x[i * d + c]!;
+}
