@@ -1,8 +1,10 @@
 // Spotlight measured in the same run (issue 5): seconds per ML-100K epoch of BPR factorization (dim 32, batch
 // 2048) with the item table inflated to N rows, dense and bloom (ratio 0.2, k 4), for
 // - Spotlight's code path in PyTorch on one thread (benchmarks/spotlight_torch_epoch.py; Debian's python3-torch),
-// - Bloom's fused path (`bloom train`, wasm adapter),
-// paired cell by cell (the two alternate, each in a fresh process) so machine load hits both alike.
+// - Bloom's fused path (`bloom train`) on the wasm adapter (WebAssembly SIMD kernels) and on the cpu adapter
+//   (TypeScript loops),
+// paired cell by cell (they alternate, each in a fresh process) so machine load hits all alike. The cheap sizes
+// (1e4, 1e5) repeat REPEATS times (default 3) and report medians; this machine is shared and noisy.
 // Writes benchmarks/results/spotlight-baseline.{json,md}.
 // Run after `npm run build` (needs /usr/bin/python3 with torch): node benchmarks/spotlight-baseline.mjs
 import { execFileSync } from 'node:child_process';
@@ -21,35 +23,58 @@ const run = (file, args) =>
     .split('\n')
     .at(-1);
 
+const repeats = Number(process.env.REPEATS ?? 3);
+const median = (xs) => xs.toSorted((a, b) => a - b)[Math.floor(xs.length / 2)];
 const rows = [];
 for (const embedding of ['dense', 'bloom'])
   for (const n of sizes) {
-    const shape = [
-      '--embedding',
+    const cells = [];
+    for (let r = 0; r < (n <= 1e5 ? repeats : 1); r++) cells.push(measure(embedding, n));
+    const row = {
       embedding,
-      '--compression',
-      '0.2',
-      '--hashes',
-      '4',
-      '--dim',
-      '32',
-      '--batch-size',
-      '2048',
-    ];
-    // Spotlight: a warm-up epoch, then one timed epoch (dense Adam over a 5e6-row table takes minutes).
-    const torch = JSON.parse(
-      run(python, [
-        join(root, 'benchmarks/spotlight_torch_epoch.py'),
-        '--ratings',
-        join(data, 'ml-100k/u.data'),
-        '--num-embeddings',
-        String(n),
-        '--epochs',
-        '2',
-        ...shape,
-      ]),
-    );
-    const ours = JSON.parse(
+      n,
+      spotlightSeconds: median(cells.map((c) => c.spotlight)),
+      bloomSeconds: median(cells.map((c) => c.wasm)),
+      bloomCpuSeconds: median(cells.map((c) => c.cpu)),
+      repeats: cells.length,
+      cells,
+      torch: cells[0].torch,
+      threads: cells[0].threads,
+      device: cells[0].device,
+    };
+    row.speedup = row.spotlightSeconds / row.bloomSeconds;
+    rows.push(row);
+    process.stderr.write(`${JSON.stringify(row)}\n`);
+  }
+
+function measure(embedding, n) {
+  const shape = [
+    '--embedding',
+    embedding,
+    '--compression',
+    '0.2',
+    '--hashes',
+    '4',
+    '--dim',
+    '32',
+    '--batch-size',
+    '2048',
+  ];
+  // Spotlight: a warm-up epoch, then one timed epoch (dense Adam over a 5e6-row table takes minutes).
+  const torch = JSON.parse(
+    run(python, [
+      join(root, 'benchmarks/spotlight_torch_epoch.py'),
+      '--ratings',
+      join(data, 'ml-100k/u.data'),
+      '--num-embeddings',
+      String(n),
+      '--epochs',
+      '2',
+      ...shape,
+    ]),
+  );
+  const ours = (backend) =>
+    JSON.parse(
       run(process.execPath, [
         join(root, 'packages/cli/dist/bin.js'),
         'train',
@@ -62,26 +87,24 @@ for (const embedding of ['dense', 'bloom'])
         '--num-embeddings',
         String(n),
         '--backend',
-        'wasm',
+        backend,
         '--no-eval',
         '--json',
         ...shape,
       ]),
     );
-    const row = {
-      embedding,
-      n,
-      spotlightSeconds: torch.seconds.at(-1),
-      spotlightWarmupSeconds: torch.seconds[0],
-      bloomSeconds: ours.seconds_per_epoch,
-      speedup: torch.seconds.at(-1) / ours.seconds_per_epoch,
-      torch: torch.torch,
-      threads: torch.threads,
-      device: ours.device,
-    };
-    rows.push(row);
-    process.stderr.write(`${JSON.stringify(row)}\n`);
-  }
+  const wasm = ours('wasm');
+  const cpu = ours('cpu');
+  return {
+    spotlight: torch.seconds.at(-1),
+    spotlightWarmup: torch.seconds[0],
+    wasm: wasm.seconds_per_epoch,
+    cpu: cpu.seconds_per_epoch,
+    torch: torch.torch,
+    threads: torch.threads,
+    device: wasm.device,
+  };
+}
 
 const at = (embedding, n) => rows.find((r) => r.embedding === embedding && r.n === n);
 const lines = [
@@ -92,21 +115,22 @@ const lines = [
   "BPR on ML-100K (80k training interactions, Spotlight's random split seed 42), dim 32, batch 2048, Adam lr 1e-2, item",
   "table inflated to N rows; bloom: ratio 0.2, k 4, murmur3 with Spotlight's seeds. Spotlight: its ImplicitFactorizationModel",
   "code path re-implemented in torch (Spotlight is not installable here), dense torch Adam as Spotlight's default, the",
-  'second of two epochs. Bloom: `bloom train --backend wasm`, the median of 5 epochs (lazy Adam, fused typed-array step).',
-  'Cells alternate Spotlight / Bloom, each in a fresh process.',
+  'second of two epochs. Bloom: `bloom train`, the median of 5 epochs (lazy Adam, fused step), on the wasm backend',
+  '(tables and step in WebAssembly SIMD kernels) and the cpu backend (the same step in TypeScript loops).',
+  `Cells alternate Spotlight / Bloom wasm / Bloom cpu, each in a fresh process; 1e4 and 1e5 are the medians of ${repeats} such rounds.`,
   '',
-  '| items | N | Spotlight s/epoch | Bloom s/epoch | Bloom speed-up |',
-  '| --- | ---: | ---: | ---: | ---: |',
+  '| items | N | Spotlight s/epoch | Bloom wasm s/epoch | Bloom cpu s/epoch | wasm speed-up over Spotlight |',
+  '| --- | ---: | ---: | ---: | ---: | ---: |',
   ...rows.map(
     (r) =>
-      `| ${r.embedding} | ${r.n.toExponential(0)} | ${r.spotlightSeconds.toFixed(3)} | ${r.bloomSeconds.toFixed(3)} | ${r.speedup.toFixed(1)}x |`,
+      `| ${r.embedding} | ${r.n.toExponential(0)} | ${r.spotlightSeconds.toFixed(3)} | ${r.bloomSeconds.toFixed(3)} | ${r.bloomCpuSeconds.toFixed(3)} | ${r.speedup.toFixed(1)}x |`,
   ),
   '',
-  '| items | Spotlight 5e6 / 1e4 | Bloom 5e6 / 1e4 |',
-  '| --- | ---: | ---: |',
+  '| items | Spotlight 5e6 / 1e4 | Bloom wasm 5e6 / 1e4 | Bloom cpu 5e6 / 1e4 |',
+  '| --- | ---: | ---: | ---: |',
   ...['dense', 'bloom'].map(
     (e) =>
-      `| ${e} | ${(at(e, 5e6).spotlightSeconds / at(e, 1e4).spotlightSeconds).toFixed(1)}x | ${(at(e, 5e6).bloomSeconds / at(e, 1e4).bloomSeconds).toFixed(2)}x |`,
+      `| ${e} | ${(at(e, 5e6).spotlightSeconds / at(e, 1e4).spotlightSeconds).toFixed(1)}x | ${(at(e, 5e6).bloomSeconds / at(e, 1e4).bloomSeconds).toFixed(2)}x | ${(at(e, 5e6).bloomCpuSeconds / at(e, 1e4).bloomCpuSeconds).toFixed(2)}x |`,
   ),
 ];
 writeFileSync(join(root, 'benchmarks/results/spotlight-baseline.md'), `${lines.join('\n')}\n`);

@@ -149,6 +149,61 @@
       (br $sloop)))
     (local.get $s))
 
+  ;; The index of the first of the n int32 rows at $rows outside [0, $limit), or -1: four rows per step, one
+  ;; unsigned compare each (a negative row is a huge unsigned one). Tables call it before any kernel reads a row.
+  (func (export "first_out_of_range") (param $rows i32) (param $n i32) (param $limit i32) (result i32)
+    (local $i i32) (local $nv i32) (local $vlimit v128)
+    (local.set $nv (i32.and (local.get $n) (i32.const -4)))
+    (local.set $vlimit (i32x4.splat (local.get $limit)))
+    (block $vdone (loop $vloop
+      (br_if $vdone (i32.ge_u (local.get $i) (local.get $nv)))
+      (br_if $vdone (v128.any_true (i32x4.ge_u
+        (v128.load (i32.add (local.get $rows) (i32.shl (local.get $i) (i32.const 2)))) (local.get $vlimit))))
+      (local.set $i (i32.add (local.get $i) (i32.const 4)))
+      (br $vloop)))
+    (block $sdone (loop $sloop
+      (br_if $sdone (i32.ge_u (local.get $i) (local.get $n)))
+      (if (i32.ge_u (i32.load (i32.add (local.get $rows) (i32.shl (local.get $i) (i32.const 2)))) (local.get $limit))
+        (then (return (local.get $i))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $sloop)))
+    (i32.const -1))
+
+  ;; Numbers the distinct rows among the n listed at $rows 0, 1, ... in first-seen order, through a direct map of
+  ;; the table ($map: an i32 per table row, 0 for unseen, else slot + 1, so that fresh memory is an empty map).
+  ;; Writes slots[i] (the slot of rows[i], or -1 for the frozen row) and unique[slot] = row; returns the count.
+  ;; clear_slots empties the map again, touching only the rows seen.
+  (func (export "assign_slots") (param $rows i32) (param $n i32) (param $frozen i32) (param $map i32) (param $slots i32)
+    (param $unique i32) (result i32)
+    (local $i i32) (local $row i32) (local $at i32) (local $s i32) (local $count i32)
+    (block $done (loop $loop
+      (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+      (local.set $row (i32.load (i32.add (local.get $rows) (i32.shl (local.get $i) (i32.const 2)))))
+      (if (i32.eq (local.get $row) (local.get $frozen))
+        (then (local.set $s (i32.const 0)))
+        (else
+          (local.set $at (i32.add (local.get $map) (i32.shl (local.get $row) (i32.const 2))))
+          (local.set $s (i32.load (local.get $at)))
+          (if (i32.eqz (local.get $s)) (then
+            (i32.store (i32.add (local.get $unique) (i32.shl (local.get $count) (i32.const 2))) (local.get $row))
+            (local.set $count (i32.add (local.get $count) (i32.const 1)))
+            (local.set $s (local.get $count))
+            (i32.store (local.get $at) (local.get $s))))))
+      (i32.store (i32.add (local.get $slots) (i32.shl (local.get $i) (i32.const 2))) (i32.sub (local.get $s) (i32.const 1)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $loop)))
+    (local.get $count))
+
+  (func (export "clear_slots") (param $map i32) (param $unique i32) (param $count i32)
+    (local $i i32)
+    (block $done (loop $loop
+      (br_if $done (i32.ge_u (local.get $i) (local.get $count)))
+      (i32.store (i32.add (local.get $map)
+        (i32.shl (i32.load (i32.add (local.get $unique) (i32.shl (local.get $i) (i32.const 2)))) (i32.const 2)))
+        (i32.const 0))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $loop))))
+
   ;; Sums the gradients ([batch, d]) of duplicate rows into summed ([count, d]): entry b k + j of slots names the
   ;; slot of row j of example b, or -1 to skip it (a frozen row). Then scales the sums by share (1/k for mean).
   (func (export "scatter_sum") (param $grads i32) (param $slots i32) (param $batch i32) (param $k i32) (param $d i32)

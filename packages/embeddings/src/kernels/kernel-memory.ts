@@ -22,6 +22,9 @@ export interface RowKernels {
     count: number,
     share: number,
   ): void;
+  first_out_of_range(rows: number, n: number, limit: number): number;
+  assign_slots(rows: number, n: number, frozen: number, map: number, slots: number, unique: number): number;
+  clear_slots(map: number, unique: number, count: number): void;
   sgd(
     data: number,
     stride: number,

@@ -1,4 +1,4 @@
-import { type CombineMode, type OptimizerConfig, Rng } from '@bloom/core';
+import { type CombineMode, IdRangeError, type OptimizerConfig, Rng } from '@bloom/core';
 import { describe, expect, it } from 'vitest';
 import { rowKernelsAvailable } from '../kernels/kernel-memory.js';
 import { createTypedArrayTable } from './create-table.js';
@@ -63,6 +63,38 @@ describe('WasmGatherTable', () => {
             );
           }
     });
+
+  it('numbers distinct rows with the hash table beyond the direct map (2^17 rows), with the same result', async () => {
+    const rng = new Rng(12);
+    const rows = 2 ** 17 + 5;
+    const options = { rows, dim: 4, optimizer: { kind: 'adam', lr: 0.1 }, frozenRow: 0 } as const;
+    const wasm = WasmGatherTable.create(options)!;
+    const plain = new GatherTable(options);
+    for (let step = 0; step < 3; step++) {
+      // Few distinct rows, so most are duplicates, plus the last row and the frozen one.
+      const ids = Int32Array.from({ length: 300 }, () => rng.nextInt(40) * 3000);
+      ids.set([rows - 1, 0]);
+      const grads = Float32Array.from({ length: 150 * 4 }, () => rng.next() - 0.5);
+      wasm.applyGradients(ids, 2, 'mean', grads);
+      plain.applyGradients(ids, 2, 'mean', grads);
+    }
+    expect(maxError(await wasm.read(), await plain.read())).toBeLessThan(1e-6);
+    expect(Array.from((await wasm.read()).subarray(0, 4))).toEqual([0, 0, 0, 0]);
+  });
+
+  it('refuses rows outside the table before any kernel reads them, changing nothing', async () => {
+    const options = { rows: 10, dim: 4, optimizer: { kind: 'adam', lr: 0.1 } } as const;
+    const init = Float32Array.from({ length: 40 }, (_, i) => i);
+    const table = WasmGatherTable.create(options, init)!;
+    for (const bad of [Int32Array.of(1, 2, 3, 4, 5, 10), Int32Array.of(0, 1, 2, 3, 4, 5, 6, -1)]) {
+      expect(() => table.lookup(bad, 1, 'sum')).toThrow(IdRangeError);
+      expect(() => table.applyGradients(bad, 1, 'sum', new Float32Array(bad.length * 4).fill(1))).toThrow(
+        /table row in \[0, 9\]/,
+      );
+    }
+    expect(() => table.lookup(Int32Array.of(1, 2, 3), 2, 'sum')).toThrow(/k: expected a positive integer/);
+    expect(Array.from(await table.read())).toEqual(Array.from(init));
+  });
 
   it('writes lookups into a caller buffer and keeps dense mode on the TypeScript path', async () => {
     const options = { rows: 10, dim: 5, optimizer: { kind: 'adam', lr: 0.1 }, updateMode: 'dense' } as const;

@@ -5,7 +5,7 @@ import { BilinearNet } from './bilinear-net.js';
 import { BilinearStep } from './bilinear-step.js';
 import { resolveFactorizationConfig } from './factorization-config.js';
 
-const typescript = new TypedArrayAdapter('typescript', 'cpu', { device: 'test' });
+const typescript = new TypedArrayAdapter('typescript', 'cpu', { device: 'test', details: {} });
 
 function maxError(a: Float32Array, b: Float32Array): number {
   let worst = 0;

@@ -30,7 +30,9 @@ export class BilinearStep {
   #dBu: Float32Array = new Float32Array(0);
   #dBi: Float32Array = new Float32Array(0);
   #size = -1;
-  // The table rows of the last forward's lookups: users, items, user biases, item biases.
+  // The table rows of the last forward's lookups (users, items, user biases, item biases), reused from step to
+  // step: a fresh typed array per lookup would allocate a backing store each time, which cost more than the
+  // kernels in profiles.
   #rows: [Int32Array, Int32Array, Int32Array, Int32Array] = [
     new Int32Array(0),
     new Int32Array(0),
@@ -65,6 +67,13 @@ export class BilinearStep {
     const m = b * (1 + this.negatives);
     this.users = new Int32Array(b);
     this.items = new Int32Array(m);
+    const { users, items, userBias, itemBias } = this.net;
+    this.#rows = [
+      new Int32Array(b * users.strategy.rowsPerId),
+      new Int32Array(m * items.strategy.rowsPerId),
+      new Int32Array(b * userBias.strategy.rowsPerId),
+      new Int32Array(m * itemBias.strategy.rowsPerId),
+    ];
     // [name, floats], laid out in this order in the kernel memory.
     const layout: [string, number][] = [
       ['u', b * d],
@@ -113,12 +122,11 @@ export class BilinearStep {
   /** Looks up the batch's vectors and biases (validating the ids) and fills `pos` and `neg`. */
   forward(): void {
     const net = this.net;
-    this.#rows = [
-      lookupInto(net.users, this.users, this.#u),
-      lookupInto(net.items, this.items, this.#it),
-      lookupInto(net.userBias, this.users, this.#bu),
-      lookupInto(net.itemBias, this.items, this.#bi),
-    ];
+    const rows = this.#rows;
+    lookupInto(net.users, this.users, rows[0], this.#u);
+    lookupInto(net.items, this.items, rows[1], this.#it);
+    lookupInto(net.userBias, this.users, rows[2], this.#bu);
+    lookupInto(net.itemBias, this.items, rows[3], this.#bi);
     const b = this.users.length;
     const n = this.negatives;
     const d = net.dim;
@@ -198,11 +206,16 @@ export class BilinearStep {
   }
 }
 
-/** Looks up `ids` through `embedding` into `out` and returns the table rows used. */
-function lookupInto(embedding: BilinearNet['users'], ids: Int32Array, out: Float32Array): Int32Array {
-  const rows = embedding.rowsFor(ids);
-  embedding.table.lookup(rows, embedding.strategy.rowsPerId, embedding.strategy.combine, out);
-  return rows;
+/** Looks up `ids` through `embedding` into `out`, filling `rows` with the table rows used. */
+function lookupInto(
+  embedding: BilinearNet['users'],
+  ids: Int32Array,
+  rows: Int32Array,
+  out: Float32Array,
+): void {
+  const { strategy } = embedding;
+  strategy.rowsFor(ids, rows);
+  embedding.table.lookup(rows, strategy.rowsPerId, strategy.combine, out);
 }
 
 function dot(a: Float32Array, i: number, b: Float32Array, j: number, d: number): number {

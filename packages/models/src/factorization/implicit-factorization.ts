@@ -75,13 +75,15 @@ export class ImplicitFactorizationModel {
     const n = lossName === 'adaptive-hinge' ? this.config.numNegativeSamples : 1;
     const loss = implicitLosses[lossName];
     const step = new BilinearStep(this.net, n, this.#kernels);
+    const { userIds, itemIds } = data;
     return (batch) => {
       const b = batch.length;
       step.resize(b);
       const { users, items } = step;
       for (let i = 0; i < b; i++) {
-        users[i] = data.userIds[batch[i]!]!;
-        items[i] = data.itemIds[batch[i]!]!;
+        const row = batch[i]!;
+        users[i] = userIds[row]!;
+        items[i] = itemIds[row]!;
       }
       for (let i = b; i < items.length; i++) items[i] = this.#rng.nextInt(numItems);
       step.forward();
