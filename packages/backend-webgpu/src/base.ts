@@ -1,7 +1,15 @@
-import { type BackendDefinition, BackendUnavailableError } from '@bloom/core';
+/// <reference types="@webgpu/types" />
+import {
+  type BackendDefinition,
+  BackendUnavailableError,
+  type DeviceInfo,
+  type EmbeddingTable,
+  type TableOptions,
+} from '@bloom/core';
 import { TypedArrayAdapter } from '@bloom/embeddings';
 import * as tf from '@tensorflow/tfjs';
 import { describeAdapter, type GpuAdapterLike, provideNavigatorGpu } from './navigator-gpu.js';
+import { WebGpuTable } from './tables/webgpu-table.js';
 
 /** Registered name of the webgpu backend (and of TensorFlow.js's backend it runs). */
 export const WEBGPU = 'webgpu';
@@ -30,7 +38,7 @@ async function findAdapter(): Promise<
 /**
  * Registry entry of the webgpu backend. It never falls back silently: `availability()` says why no adapter
  * was found, and `create()` throws BackendUnavailableError unless TensorFlow.js really runs on 'webgpu'.
- * Embedding tables are the typed-array tables for now (ids validated on the host before anything else).
+ * Tables asked for with `access: 'tensor'` live on the GPU; ids are validated on the host before the GPU sees them.
  */
 export const webgpuBackend: BackendDefinition = {
   name: WEBGPU,
@@ -61,7 +69,8 @@ export const webgpuBackend: BackendDefinition = {
       );
     }
     const info = found.adapter.info ?? {};
-    return new TypedArrayAdapter(WEBGPU, WEBGPU, {
+    const device = (tf.backend() as unknown as { device: GPUDevice }).device;
+    return new WebGpuAdapter(device, {
       device: describeAdapter(found.adapter),
       details: {
         tfjs: tf.version.tfjs,
@@ -71,8 +80,35 @@ export const webgpuBackend: BackendDefinition = {
         architecture: info.architecture ?? '',
         adapter: info.device ?? '',
         description: info.description ?? '',
-        tables: 'typed arrays on the host (GPU-resident tables are not implemented yet)',
+        tables: "GPU buffers with WGSL kernels for access: 'tensor'; typed arrays on the host otherwise",
+        maxStorageBufferBindingSize: device.limits.maxStorageBufferBindingSize,
       },
     });
   },
 };
+
+/**
+ * The webgpu adapter: tables asked for with `access: 'tensor'` live on the GPU ({@link WebGpuTable}) unless they
+ * cannot (dense update mode, the binary formulation, or a block larger than one storage binding), and the others
+ * are host typed-array tables, which the synchronous fused models need.
+ */
+export class WebGpuAdapter extends TypedArrayAdapter {
+  /** Why the last table asked for on the GPU was kept on the host, if it was. */
+  lastHostReason: string | undefined;
+
+  readonly gpu: GPUDevice;
+
+  constructor(gpu: GPUDevice, info: Omit<DeviceInfo, 'backend'>) {
+    super(WEBGPU, WEBGPU, info);
+    this.gpu = gpu;
+  }
+
+  override createTable(options: TableOptions, init?: Float32Array): EmbeddingTable {
+    if (options.access === 'tensor') {
+      const table = WebGpuTable.create(options, init, this.gpu);
+      if (typeof table !== 'string') return table;
+      this.lastHostReason = table;
+    }
+    return super.createTable(options, init);
+  }
+}

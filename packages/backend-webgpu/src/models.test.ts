@@ -2,9 +2,9 @@ import { generateSequential, userBasedTrainTestSplit } from '@bloom/data';
 import { NetworkSequenceModel, sequenceMrrScoreAsync } from '@bloom/models';
 import * as tf from '@tensorflow/tfjs';
 import { expect, it } from 'vitest';
-import { webgpuBackend } from './index.js';
+import { WebGpuTable, webgpuBackend } from './index.js';
 
-it('trains an LSTM sequence model with its network on WebGPU, and evaluates it with asynchronous reads', async () => {
+it('trains an LSTM sequence model on WebGPU with its item tables on the GPU, and evaluates it with asynchronous reads', async () => {
   const adapter = await webgpuBackend.create();
   expect(tf.getBackend()).toBe('webgpu');
   const data = generateSequential({
@@ -20,6 +20,9 @@ it('trains an LSTM sequence model with its network on WebGPU, and evaluates it w
     { numItems: 40, dim: 16, representation: 'lstm', seed: 1 },
     adapter,
   );
+  // The item tables live on the GPU: the network reads them only through tensors.
+  expect(model.items.table).toBeInstanceOf(WebGpuTable);
+  expect(model.itemBias.table).toBeInstanceOf(WebGpuTable);
   const reports = await model.fit(train.toSequence({ maxLength: 10 }), { epochs: 3, batchSize: 64 });
   expect(reports.at(-1)!.loss).toBeLessThan(reports[0]!.loss);
   const { mrr } = await sequenceMrrScoreAsync(model, test.toSequence({ maxLength: 10 }));

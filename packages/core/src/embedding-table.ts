@@ -77,7 +77,16 @@ export interface TableOptions {
   readonly frozenRow?: number | null;
   /** Default `gather`. */
   readonly formulation?: TableFormulation;
+  /**
+   * How the caller will use the table. `host` (the default) needs the synchronous typed-array methods (`lookup`,
+   * `applyGradients`); `tensor` needs only the tensor methods that @bloom/embeddings' `TensorTable` adds, so a GPU
+   * adapter may keep the table on the device.
+   */
+  readonly access?: TableAccess;
 }
+
+/** See {@link TableOptions.access}. */
+export type TableAccess = 'host' | 'tensor';
 
 /** Bytes held by a table, for memory reports. */
 export interface TableMemory {

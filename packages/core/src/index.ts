@@ -13,6 +13,7 @@ export {
   type OptimizerConfig,
   type RowwiseAdagradConfig,
   type SgdConfig,
+  type TableAccess,
   type TableFormulation,
   type TableMemory,
   type TableOptions,

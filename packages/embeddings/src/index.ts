@@ -30,9 +30,12 @@ export { builtinStrategies, registerBuiltinStrategies } from './strategies/regis
 export { createTypedArrayTable, type TableKernels } from './tables/create-table.js';
 export { GatherTable } from './tables/gather-table.js';
 export { MultiHotMatmulTable } from './tables/multi-hot-matmul-table.js';
+export { RowSlots } from './tables/row-slots.js';
 export { TypedArrayAdapter } from './tables/typed-array-adapter.js';
 export { plainStorage, type RowStorage, TypedArrayTable } from './tables/typed-array-table.js';
+export { checkBatch } from './tables/validate-rows.js';
 export { WasmGatherTable } from './tables/wasm-gather-table.js';
+export { isTensorTable, type TensorTable } from './tensor-table.js';
 
 // Importing the package makes dense, bloom, binary and quotient-remainder available by name.
 registerBuiltinStrategies();

@@ -3,11 +3,13 @@ import type {
   EmbeddingStrategy,
   EmbeddingTable,
   OptimizerConfig,
+  TableAccess,
   TableMemory,
   UpdateMode,
 } from '@bloom/core';
 import * as tf from '@tensorflow/tfjs';
 import { initialWeights } from './initial-weights.js';
+import { isTensorTable } from './tensor-table.js';
 
 /** Options of {@link SparseEmbedding.create}. */
 export interface SparseEmbeddingOptions {
@@ -20,6 +22,11 @@ export interface SparseEmbeddingOptions {
   readonly seed?: number;
   /** Initial weights, [tableRows, d]. */
   readonly init?: Float32Array;
+  /**
+   * `tensor` when the table is used only through {@link lookup} and {@link applyGradients} (and `sparseStep`), so a
+   * GPU adapter may keep it on the device; default `host` (the table's typed-array methods work too).
+   */
+  readonly access?: TableAccess;
 }
 
 /**
@@ -51,6 +58,7 @@ export class SparseEmbedding {
         updateMode: options.updateMode ?? 'sparse',
         frozenRow: strategy.paddingRow,
         formulation: strategy.formulation,
+        access: options.access ?? 'host',
       },
       options.init ?? initialWeights(strategy, options.seed ?? 0),
     );
@@ -65,12 +73,17 @@ export class SparseEmbedding {
   /** The combined embeddings of the rows' ids as a [B, d] tensor (not a variable). */
   lookup(rows: Int32Array): tf.Tensor2D {
     const k = this.strategy.rowsPerId;
+    if (isTensorTable(this.table)) return this.table.lookupTensor(rows, k, this.strategy.combine);
     const values = this.table.lookup(rows, k, this.strategy.combine);
     return tf.tensor2d(values, [rows.length / k, this.strategy.dim], 'float32');
   }
 
   /** Applies dLoss/d(lookup) ([B, d]) to the table: summed per row, then the optimizer step in place. */
   async applyGradients(rows: Int32Array, grads: tf.Tensor): Promise<void> {
+    if (isTensorTable(this.table)) {
+      this.table.applyGradientsTensor(rows, this.strategy.rowsPerId, this.strategy.combine, grads);
+      return;
+    }
     const values = (await grads.data()) as Float32Array;
     this.table.applyGradients(rows, this.strategy.rowsPerId, this.strategy.combine, values);
   }

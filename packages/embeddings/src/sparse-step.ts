@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { SparseEmbedding } from './sparse-embedding.js';
+import { isTensorTable } from './tensor-table.js';
 
 /** One embedding lookup in a step: which layer, and the ids of the batch. */
 export interface StepLookup {
@@ -77,6 +78,21 @@ async function applyPerEmbedding(
       members.map((i) => rows[i]!),
       Int32Array,
     );
+    if (isTensorTable(embedding.table)) {
+      // The gradients stay where they are: one concatenated tensor, one optimizer step on the device.
+      const all = tf.concat(members.map((i) => grads[i]!));
+      try {
+        embedding.table.applyGradientsTensor(
+          allRows,
+          embedding.strategy.rowsPerId,
+          embedding.strategy.combine,
+          all,
+        );
+      } finally {
+        all.dispose();
+      }
+      continue;
+    }
     const values = await Promise.all(members.map((i) => grads[i]!.data() as Promise<Float32Array>));
     embedding.table.applyGradients(
       allRows,

@@ -59,7 +59,8 @@ export class NetworkSequenceModel {
   ) {
     const { dim: d, optimizer, seed, numItems } = config;
     this.numItems = numItems;
-    const tables = createSequenceTables(config, adapter);
+    // The network reads the item tables only through tensors, so a GPU adapter may keep them on the device.
+    const tables = createSequenceTables(config, adapter, 'tensor');
     this.items = tables.items;
     this.itemBias = tables.itemBias;
     this.#representation = networkRepresentations[config.representation](d, seed * 4 + 1);
@@ -180,10 +181,9 @@ export class NetworkSequenceModel {
     const d = this.config.dim;
     const L = sequence.length;
     const w = this.#representation.width;
-    const inputs = lookup(this.items, sequence);
     return tf.tidy(() =>
       this.#representation
-        .represent(tf.tensor3d(inputs, [1, L, d]))
+        .represent(lookup(this.items, sequence).reshape([1, L, d]) as tf.Tensor3D)
         .slice([0, L, 0], [1, 1, w])
         .reshape([1, w]),
     ) as tf.Tensor2D;
@@ -192,12 +192,10 @@ export class NetworkSequenceModel {
   // Tied output: every item's embedding scored against the state, plus its bias.
   #tiedScores(user: tf.Tensor2D): tf.Tensor1D {
     const all = Int32Array.from({ length: this.numItems }, (_, i) => i);
-    const items = lookup(this.items, all);
-    const biases = lookup(this.itemBias, all);
     return tf.tidy(() =>
       tf.add(
-        this.#representation.scoreAll(user, tf.tensor2d(items, [this.numItems, this.config.dim])),
-        tf.tensor1d(biases),
+        this.#representation.scoreAll(user, lookup(this.items, all)),
+        lookup(this.itemBias, all).reshape([this.numItems]),
       ),
     ) as tf.Tensor1D;
   }
@@ -236,7 +234,8 @@ function maskedLoss(loss: SequenceLoss, pos: tf.Tensor1D, neg: tf.Tensor1D, mask
   return tf.div(tf.sum(tf.mul(perPosition, mask)), tf.maximum(tf.sum(mask), 1)) as tf.Scalar;
 }
 
-// A table lookup outside any training step (prediction): the combined rows of `ids`.
-function lookup(e: SparseEmbedding, ids: Int32Array): Float32Array {
-  return e.table.lookup(e.rowsFor(ids), e.strategy.rowsPerId, e.strategy.combine);
+// A table lookup outside any training step (prediction): the combined rows of `ids`, as a tensor (from the
+// device when the table lives there).
+function lookup(e: SparseEmbedding, ids: Int32Array): tf.Tensor2D {
+  return e.lookup(e.rowsFor(ids));
 }

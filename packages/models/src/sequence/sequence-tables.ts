@@ -1,3 +1,4 @@
+import type { TableAccess } from '@bloom/core';
 import { SparseEmbedding } from '@bloom/embeddings';
 import {
   type AdapterLike,
@@ -21,10 +22,14 @@ export function resolveSequenceConfig(
   return resolveFactorizationConfig({ ...config, numUsers: 1, items });
 }
 
-/** The item table (input and output embeddings, tied) and the item bias table every sequence model has. */
+/**
+ * The item table (input and output embeddings, tied) and the item bias table every sequence model has.
+ * @param access - `tensor` when the model reads them only through tensors (see TableOptions.access).
+ */
 export function createSequenceTables(
   config: ResolvedFactorizationConfig,
   adapter: AdapterLike,
+  access: TableAccess = 'host',
 ): { items: SparseEmbedding; itemBias: SparseEmbedding } {
   const { dim, optimizer, updateMode, seed, numItems } = config;
   const items = SparseEmbedding.create({
@@ -33,6 +38,7 @@ export function createSequenceTables(
     optimizer,
     updateMode,
     seed: seed * 4 + 2,
+    access,
   });
   const itemBias = SparseEmbedding.create({
     strategy: strategyFor({ strategy: 'dense', options: { paddingIdx: 0 } }, numItems, 1),
@@ -40,6 +46,7 @@ export function createSequenceTables(
     optimizer,
     updateMode,
     init: new Float32Array(numItems),
+    access,
   });
   return { items, itemBias };
 }
