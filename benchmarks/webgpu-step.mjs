@@ -1,6 +1,6 @@
-// BPR step time on the webgpu backend against N (issue 6's benchmark, as far as it can run before GPU-resident
-// tables exist): Bloom's sparse step (host tables, `sparseStep`, the loss on tfjs-webgpu) with dense and bloom
-// (ratio 0.2, k 4) items, against stock TensorFlow.js training on webgpu (the item table a tf.Variable, tf.gather,
+// BPR step time on the webgpu backend against N (issue 6's benchmark): Bloom's sparse step (`sparseStep`, the
+// loss on tfjs-webgpu) with dense and bloom (ratio 0.2, k 4) items, with the tables on the host (typed arrays) and
+// on the GPU (access 'tensor': WGSL lookups and updates), against stock TensorFlow.js training on webgpu (the item table a tf.Variable, tf.gather,
 // tf.train.adam over every row), which grows with N. d 32, batch 2048, 944 users, ML-100K ids.
 // Writes benchmarks/results/webgpu-step.{json,md} with the adapter's name.
 // Run after `npm run build`: node benchmarks/webgpu-step.mjs [--sizes 1e4,1e5,5e5] [--steps 10] (N >= 1682, ML-100K's items)
@@ -44,18 +44,20 @@ async function timeSteps(step) {
   return median(times);
 }
 
-async function bloomStep(n, kind) {
+async function bloomStep(n, kind, access) {
   const optimizer = { kind: 'adam', lr: 1e-3 };
   const users = SparseEmbedding.create({
     strategy: createDenseStrategy({ numEmbeddings: 944, dim }),
     adapter,
     optimizer,
+    access,
   });
   const strategy =
     kind === 'dense'
       ? createDenseStrategy({ numEmbeddings: n, dim })
       : createBloomStrategy({ numEmbeddings: n, dim, compressionRatio: 0.2, numHashes: 4 });
-  const items = SparseEmbedding.create({ strategy, adapter, optimizer });
+  const items = SparseEmbedding.create({ strategy, adapter, optimizer, access });
+  if (access === 'tensor' && adapter.lastHostReason !== undefined) return `host: ${adapter.lastHostReason}`;
   const ms = await timeSteps(async () => {
     const { u, i } = draw();
     const negatives = Int32Array.from({ length: batch }, () => next(n));
@@ -105,8 +107,10 @@ const rows = [];
 for (const n of sizes) {
   const row = {
     n,
-    bloomDenseMs: await bloomStep(n, 'dense'),
-    bloomBloomMs: await bloomStep(n, 'bloom'),
+    bloomDenseMs: await bloomStep(n, 'dense', 'host'),
+    bloomBloomMs: await bloomStep(n, 'bloom', 'host'),
+    gpuDenseMs: await bloomStep(n, 'dense', 'tensor'),
+    gpuBloomMs: await bloomStep(n, 'bloom', 'tensor'),
     stockDenseMs: await stockStep(n),
   };
   rows.push(row);
@@ -119,14 +123,15 @@ const lines = [
   `Command: \`npm run build && node benchmarks/webgpu-step.mjs --sizes ${values.sizes} --steps ${steps}\` (${new Date().toISOString()}).`,
   `Adapter: ${device}; Node ${process.version}.`,
   `d ${dim}, batch ${batch}, 944 users, ML-100K ids, Adam; median of ${steps} steps after one warm-up step.`,
-  'Bloom: host typed-array tables through `sparseStep`, the loss and its gradients on tfjs-webgpu (GPU-resident',
-  'tables are not implemented yet). Stock: the tables as tf.Variables on webgpu, tf.gather, tf.train.adam (every row).',
+  'Bloom: `sparseStep`, the loss and its gradients on tfjs-webgpu, with the tables on the host (typed arrays) or on',
+  "the GPU (access 'tensor': WGSL gather and lazy Adam). Stock: the tables as tf.Variables on webgpu, tf.gather,",
+  'tf.train.adam (every row).',
   '',
-  '| N | Bloom, dense items (ms) | Bloom, bloom items 0.2 k 4 (ms) | stock tfjs-webgpu, dense (ms) |',
-  '| ---: | ---: | ---: | ---: |',
+  '| N | Bloom host tables, dense (ms) | host, bloom 0.2 k 4 (ms) | Bloom GPU tables, dense (ms) | GPU, bloom 0.2 k 4 (ms) | stock tfjs-webgpu, dense (ms) |',
+  '| ---: | ---: | ---: | ---: | ---: | ---: |',
   ...rows.map(
     (r) =>
-      `| ${r.n.toExponential(0)} | ${fmt(r.bloomDenseMs)} | ${fmt(r.bloomBloomMs)} | ${fmt(r.stockDenseMs)} |`,
+      `| ${r.n.toExponential(0)} | ${fmt(r.bloomDenseMs)} | ${fmt(r.bloomBloomMs)} | ${fmt(r.gpuDenseMs)} | ${fmt(r.gpuBloomMs)} | ${fmt(r.stockDenseMs)} |`,
   ),
 ];
 writeFileSync(new URL('./results/webgpu-step.md', import.meta.url), `${lines.join('\n')}\n`);
