@@ -11,11 +11,15 @@ fn threadIndex(wg: vec3<u32>, li: u32) -> u32 {
 }`;
 
 /**
- * out[b, c] = scale * sum_j weights[rows[b k + j], c]: thread per output float.
- * Params (uniform, u32 unless said): count (B), k, d, groupsX, scale (f32).
+ * out[b, c] = scale * sum_j weights[rows[b k + j], c]: thread per output float. Runs once per chunk of the table
+ * (rows [rowStart, rowEnd) in this binding); the first chunk writes `out`, the others add to it.
+ * Params (uniform): eight u32 (count = B, k, d, groupsX, rowStart, rowEnd, first, pad), then scale (f32).
  */
 export const GATHER = /* wgsl */ `
-struct Params { count: u32, k: u32, d: u32, groupsX: u32, scale: f32, pad0: u32, pad1: u32, pad2: u32 }
+struct Params {
+  count: u32, k: u32, d: u32, groupsX: u32, rowStart: u32, rowEnd: u32, first: u32, pad0: u32,
+  scale: f32, pad1: f32, pad2: f32, pad3: f32,
+}
 @group(0) @binding(0) var<storage, read> weights: array<f32>;
 @group(0) @binding(1) var<storage, read> rows: array<u32>;
 @group(0) @binding(2) var<storage, read_write> out: array<f32>;
@@ -29,9 +33,12 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
   let c = i - b * p.d;
   var s = 0.0;
   for (var j = 0u; j < p.k; j = j + 1u) {
-    s = s + weights[rows[b * p.k + j] * p.d + c];
+    let r = rows[b * p.k + j];
+    if (r >= p.rowStart && r < p.rowEnd) {
+      s = s + weights[(r - p.rowStart) * p.d + c];
+    }
   }
-  out[i] = s * p.scale;
+  out[i] = select(out[i], 0.0, p.first == 1u) + s * p.scale;
 }`;
 
 /** The optimizers with a GPU update; their state blocks are [rows, d] each except row-wise Adagrad's [rows, 1]. */
@@ -42,9 +49,8 @@ export type GpuOptimizer = 'sgd' | 'adagrad' | 'rowwise-adagrad' | 'adam';
 // float atomics are needed and the sum is deterministic.
 const UPDATE_PRELUDE = /* wgsl */ `
 struct Params {
-  count: u32, d: u32, groupsX: u32, share: f32,
-  lr: f32, wd: f32, b1: f32, b2: f32,
-  eps: f32, stepSize: f32, invSqrtC2: f32, pad0: f32,
+  count: u32, d: u32, groupsX: u32, rowStart: u32, rowEnd: u32, pad0: u32, pad1: u32, pad2: u32,
+  share: f32, lr: f32, wd: f32, b1: f32, b2: f32, eps: f32, stepSize: f32, invSqrtC2: f32,
 }
 @group(0) @binding(0) var<storage, read_write> weights: array<f32>;
 @group(0) @binding(1) var<storage, read> grads: array<f32>;
@@ -62,7 +68,7 @@ fn gradient(u: u32, c: u32, w: f32) -> f32 {
   return g * p.share + p.wd * w;
 }`;
 
-// Thread per (distinct row, column).
+// Thread per (distinct row, column); each dispatch updates the rows of one chunk, [rowStart, rowEnd).
 const ELEMENTWISE_HEAD = /* wgsl */ `
 @compute @workgroup_size(${WORKGROUP})
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) li: u32) {
@@ -70,7 +76,9 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
   if (i >= p.count * p.d) { return; }
   let u = i / p.d;
   let c = i - u * p.d;
-  let at = uniq[u] * p.d + c;
+  let row = uniq[u];
+  if (row < p.rowStart || row >= p.rowEnd) { return; }
+  let at = (row - p.rowStart) * p.d + c;
   let w = weights[at];
   let g = gradient(u, c, w);`;
 
@@ -107,14 +115,17 @@ ${ELEMENTWISE_HEAD}
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) li: u32) {
   let u = threadIndex(wg, li);
   if (u >= p.count) { return; }
-  let base = uniq[u] * p.d;
+  let row = uniq[u];
+  if (row < p.rowStart || row >= p.rowEnd) { return; }
+  let local = row - p.rowStart;
+  let base = local * p.d;
   var squares = 0.0;
   for (var c = 0u; c < p.d; c = c + 1u) {
     let g = gradient(u, c, weights[base + c]);
     squares = squares + g * g;
   }
-  let a = accumulator[uniq[u]] + squares / f32(p.d);
-  accumulator[uniq[u]] = a;
+  let a = accumulator[local] + squares / f32(p.d);
+  accumulator[local] = a;
   let scale = p.lr / (sqrt(a) + p.eps);
   for (var c = 0u; c < p.d; c = c + 1u) {
     let w = weights[base + c];

@@ -10,15 +10,16 @@ import {
 } from '@bloom/core';
 import { checkBatch, createRowOptimizer, RowSlots, type TensorTable } from '@bloom/embeddings';
 import * as tf from '@tensorflow/tfjs';
+import { ChunkedBlock } from './chunked-block.js';
 import { segmentRows } from './segments.js';
 import { GATHER, type GpuOptimizer, UPDATE, WORKGROUP } from './shaders.js';
 
 const STORAGE = 0x80; // GPUBufferUsage.STORAGE
 const COPY_SRC = 0x04;
 const COPY_DST = 0x08;
-const MAP_READ = 0x01;
 const UNIFORM = 0x40;
-const PARAMS_BYTES = 48;
+// Eight u32 then eight f32: the layout of every shader's Params.
+const PARAMS_BYTES = 64;
 
 // Pipelines are compiled once per device and shader.
 const pipelines = new WeakMap<GPUDevice, Map<string, GPUComputePipeline>>();
@@ -45,8 +46,8 @@ function pipeline(device: GPUDevice, code: string): GPUComputePipeline {
  * sparse updates are WGSL compute shaders (see shaders.ts). Row indices are validated on the host before the GPU
  * sees them; duplicates are grouped on the host (a counting sort) and summed by the thread that owns the row.
  * Lookups come back as tensors and gradients go in as tensors (`TensorTable`), so rows never cross to the host;
- * the synchronous typed-array methods throw. Weights and each state block are one buffer each, so a table is
- * limited to the device's `maxStorageBufferBindingSize` per block (the adapter keeps larger tables on the host).
+ * the synchronous typed-array methods throw. Weights and each state block are split by rows into buffers that fit
+ * one storage binding ({@link ChunkedBlock}), and the shaders run once per chunk.
  */
 export class WebGpuTable implements TensorTable {
   readonly rows: number;
@@ -58,13 +59,19 @@ export class WebGpuTable implements TensorTable {
   readonly #stateInit: number;
   readonly #frozenRow: number;
   readonly #slots: RowSlots;
-  readonly #weights: GPUBuffer;
-  #state: GPUBuffer[] = [];
+  readonly #rowsPerChunk: number;
+  readonly #weights: ChunkedBlock;
+  #state: ChunkedBlock[] = [];
   #step = 0;
   readonly #scratch = new Map<string, GPUBuffer>();
   #disposed = false;
 
-  private constructor(options: TableOptions, device: GPUDevice, init: Float32Array | undefined) {
+  private constructor(
+    options: TableOptions,
+    device: GPUDevice,
+    init: Float32Array | undefined,
+    maxChunkBytes: number,
+  ) {
     this.rows = requireInteger('rows', options.rows, 1, INT32_MAX);
     this.dim = requireInteger('dim', options.dim, 1, 1 << 16);
     this.options = options;
@@ -76,37 +83,35 @@ export class WebGpuTable implements TensorTable {
     this.#frozenRow = options.frozenRow ?? -1;
     if (this.#frozenRow !== -1) requireInteger('frozenRow', this.#frozenRow, 0, this.rows - 1);
     this.#slots = new RowSlots(this.rows);
-    this.#weights = device.createBuffer({
-      size: this.rows * this.dim * 4,
-      usage: STORAGE | COPY_SRC | COPY_DST,
-    });
+    this.#rowsPerChunk = Math.max(1, Math.floor(maxChunkBytes / (this.dim * 4)));
+    this.#weights = new ChunkedBlock(device, this.rows, this.dim, this.#rowsPerChunk);
     const weights = new Float32Array(this.rows * this.dim);
     if (init !== undefined) {
       checkLength('init', init, weights.length);
       weights.set(init);
     }
     if (this.#frozenRow >= 0) weights.fill(0, this.#frozenRow * this.dim, (this.#frozenRow + 1) * this.dim);
-    device.queue.writeBuffer(this.#weights, 0, weights);
+    this.#weights.write(weights);
   }
 
   /**
-   * A table on `device`, or the reason it cannot be one: only the sparse update of gather tables runs on the GPU,
-   * and each of its buffers must fit one storage binding.
+   * A table on `device`, or the reason it cannot be one (only the sparse update of gather tables runs on the GPU).
+   * @param maxChunkBytes - The most bytes of one block in one buffer: by default the device's storage binding
+   *   and buffer limits; tests pass less to exercise several chunks.
    */
   static create(
     options: TableOptions,
     init: Float32Array | undefined,
     device: GPUDevice,
+    maxChunkBytes = Math.min(device.limits.maxStorageBufferBindingSize, device.limits.maxBufferSize),
   ): WebGpuTable | string {
     if ((options.updateMode ?? 'sparse') !== 'sparse') return 'the dense update mode runs on the host';
     if ((options.formulation ?? 'gather') !== 'gather')
       return `the ${options.formulation} formulation runs on the host`;
-    const limit = device.limits.maxStorageBufferBindingSize;
-    const widest = Math.max(options.dim, 1);
-    if (options.rows * widest * 4 > limit) {
-      return `${options.rows} rows of ${options.dim} floats exceed the device's ${limit}-byte storage binding`;
+    if (options.dim * 4 > maxChunkBytes) {
+      return `a row of ${options.dim} floats exceeds one ${maxChunkBytes}-byte buffer`;
     }
-    return new WebGpuTable(options, device, init);
+    return new WebGpuTable(options, device, init, maxChunkBytes);
   }
 
   lookup(): Float32Array {
@@ -131,8 +136,11 @@ export class WebGpuTable implements TensorTable {
     const out = device.createBuffer({ size: batch * d * 4, usage: STORAGE | COPY_SRC | COPY_DST });
     device.queue.writeBuffer(rowsBuffer, 0, rows);
     const groups = this.#groups(batch * d);
-    this.#params([batch, k, d, groups.x], [combine === 'mean' ? 1 / k : 1]);
-    this.#dispatch(GATHER, [this.#weights, rowsBuffer, out, this.#scratch.get('params')!], groups);
+    this.#weights.buffers.forEach((chunk, c) => {
+      const { start, end } = this.#weights.range(c);
+      this.#params([batch, k, d, groups.x, start, end, c === 0 ? 1 : 0], [combine === 'mean' ? 1 / k : 1]);
+      this.#dispatch(GATHER, [chunk, rowsBuffer, out, this.#scratch.get('params')!], groups);
+    });
     // tfjs copies the buffer into one of its own and submits the copy now, after the gather; destroying `out`
     // then frees it once that work is done.
     const tensor = tf.tensor({ buffer: out }, [batch, d], 'float32') as tf.Tensor2D;
@@ -169,35 +177,29 @@ export class WebGpuTable implements TensorTable {
     const eps = config.eps ?? (this.#optimizer === 'adam' ? 1e-8 : 1e-10);
     const rowwise = this.#optimizer === 'rowwise-adagrad';
     const groups = this.#groups(rowwise ? uniq.length : uniq.length * d);
-    this.#params(
-      [uniq.length, d, groups.x],
-      [
-        combine === 'mean' ? 1 / k : 1,
-        config.lr,
-        config.weightDecay ?? 0,
-        b1,
-        b2,
-        eps,
-        config.lr / (1 - b1 ** this.#step),
-        1 / Math.sqrt(1 - b2 ** this.#step),
-      ],
-    );
+    const floats = [
+      combine === 'mean' ? 1 / k : 1,
+      config.lr,
+      config.weightDecay ?? 0,
+      b1,
+      b2,
+      eps,
+      config.lr / (1 - b1 ** this.#step),
+      1 / Math.sqrt(1 - b2 ** this.#step),
+    ];
     // The gradient tensor's own buffer (tfjs submits its pending work first, so it is computed before the update).
     const gpu = this.#gradientBuffer(grads);
     try {
-      this.#dispatch(
-        UPDATE[this.#optimizer],
-        [
-          this.#weights,
-          gpu.buffer!,
-          uniqBuffer,
-          offsetsBuffer,
-          entriesBuffer,
-          this.#scratch.get('params')!,
-          ...this.#state,
-        ],
-        groups,
-      );
+      this.#weights.buffers.forEach((chunk, c) => {
+        const { start, end } = this.#weights.range(c);
+        this.#params([uniq.length, d, groups.x, start, end], floats);
+        const shared = [gpu.buffer, uniqBuffer, offsetsBuffer, entriesBuffer, this.#scratch.get('params')!];
+        this.#dispatch(
+          UPDATE[this.#optimizer],
+          [chunk, ...shared, ...this.#state.map((b) => b.buffers[c]!)],
+          groups,
+        );
+      });
     } finally {
       gpu.release();
     }
@@ -222,20 +224,18 @@ export class WebGpuTable implements TensorTable {
   }
 
   async read(): Promise<Float32Array> {
-    return this.#read(this.#weights, this.rows * this.dim);
+    return this.#weights.read();
   }
 
   async write(weights: Float32Array): Promise<void> {
     checkLength('weights', weights, this.rows * this.dim);
-    this.#device.queue.writeBuffer(this.#weights, 0, weights);
+    this.#weights.write(weights);
   }
 
   async readState(): Promise<Record<string, Float32Array>> {
     if (this.#state.length === 0) return {};
     const out: Record<string, Float32Array> = { step: Float32Array.of(this.#step) };
-    for (const [i, { name, width }] of this.#stateLayout.entries()) {
-      out[name] = await this.#read(this.#state[i]!, this.rows * width);
-    }
+    for (const [i, { name }] of this.#stateLayout.entries()) out[name] = await this.#state[i]!.read();
     return out;
   }
 
@@ -245,25 +245,25 @@ export class WebGpuTable implements TensorTable {
       const value = state[name];
       if (value === undefined) throw new ConfigError(`state.${name}`, 'a Float32Array', value);
       checkLength(`state.${name}`, value, this.rows * width);
-      this.#device.queue.writeBuffer(this.#state[i]!, 0, value);
+      this.#state[i]!.write(value);
     }
     this.#step = state.step?.[0] ?? 0;
   }
 
   memory(): TableMemory {
     if (this.#disposed) return { weightBytes: 0, optimizerStateBytes: 0, scratchBytes: 0 };
-    const bytes = (buffers: Iterable<GPUBuffer>) => [...buffers].reduce((sum, b) => sum + b.size, 0);
     return {
-      weightBytes: this.rows * this.dim * 4,
-      optimizerStateBytes: bytes(this.#state),
-      scratchBytes: bytes(this.#scratch.values()),
+      weightBytes: this.#weights.byteLength,
+      optimizerStateBytes: this.#state.reduce((sum, b) => sum + b.byteLength, 0),
+      scratchBytes: [...this.#scratch.values()].reduce((sum, b) => sum + b.size, 0),
     };
   }
 
   dispose(): void {
     if (this.#disposed) return;
     this.#disposed = true;
-    for (const b of [this.#weights, ...this.#state, ...this.#scratch.values()]) b.destroy();
+    for (const block of [this.#weights, ...this.#state]) block.destroy();
+    for (const buffer of this.#scratch.values()) buffer.destroy();
     this.#state = [];
     this.#scratch.clear();
   }
@@ -271,16 +271,9 @@ export class WebGpuTable implements TensorTable {
   // State blocks are allocated on the first update (a table only looked up never pays for them).
   #allocateState(): void {
     if (this.#state.length > 0 || this.#stateLayout.length === 0) return;
-    this.#state = this.#stateLayout.map(({ width }) => {
-      const buffer = this.#device.createBuffer({
-        size: this.rows * width * 4,
-        usage: STORAGE | COPY_SRC | COPY_DST,
-      });
-      if (this.#stateInit !== 0) {
-        this.#device.queue.writeBuffer(buffer, 0, new Float32Array(this.rows * width).fill(this.#stateInit));
-      }
-      return buffer;
-    });
+    this.#state = this.#stateLayout.map(
+      ({ width }) => new ChunkedBlock(this.#device, this.rows, width, this.#rowsPerChunk, this.#stateInit),
+    );
   }
 
   /** A scratch buffer of at least `bytes` (kept and regrown by doubling). */
@@ -299,8 +292,7 @@ export class WebGpuTable implements TensorTable {
   #params(uints: readonly number[], floats: readonly number[]): void {
     const data = new ArrayBuffer(PARAMS_BYTES);
     new Uint32Array(data, 0, uints.length).set(uints);
-    // GATHER puts its one float after four uints; the updates put theirs after three.
-    new Float32Array(data, uints.length * 4, floats.length).set(floats);
+    new Float32Array(data, 32, floats.length).set(floats);
     const buffer = this.#buffer('params', PARAMS_BYTES, UNIFORM | COPY_DST);
     this.#device.queue.writeBuffer(buffer, 0, data);
   }
@@ -327,18 +319,6 @@ export class WebGpuTable implements TensorTable {
     pass.dispatchWorkgroups(groups.x, groups.y);
     pass.end();
     device.queue.submit([encoder.finish()]);
-  }
-
-  async #read(buffer: GPUBuffer, floats: number): Promise<Float32Array> {
-    const staging = this.#device.createBuffer({ size: floats * 4, usage: MAP_READ | COPY_DST });
-    const encoder = this.#device.createCommandEncoder();
-    encoder.copyBufferToBuffer(buffer, 0, staging, 0, floats * 4);
-    this.#device.queue.submit([encoder.finish()]);
-    await staging.mapAsync(1); // GPUMapMode.READ
-    const out = new Float32Array(staging.getMappedRange().slice(0));
-    staging.unmap();
-    staging.destroy();
-    return out;
   }
 }
 
