@@ -1,8 +1,9 @@
 import { describeBackendConformance } from '@bloom/conformance';
 import { backends } from '@bloom/core';
+import { createBloomStrategy, SparseEmbedding } from '@bloom/embeddings';
 import * as tf from '@tensorflow/tfjs';
 import { expect, it } from 'vitest';
-import { webgpuBackend } from './index.js';
+import { WebGpuTable, webgpuBackend } from './index.js';
 
 // CI installs Mesa's EGL (see .ci/run), so Dawn's OpenGL ES backend runs on llvmpipe there and here: the backend
 // must be available, and when it is not, the failure says why.
@@ -20,3 +21,23 @@ it('is registered, available here, and runs TensorFlow.js on a real WebGPU adapt
 });
 
 describeBackendConformance({ name: 'webgpu', create: () => webgpuBackend.create() });
+
+// The same suite with the tables on the GPU (access 'tensor'): WGSL lookups and updates held to the same behaviour.
+it("gives the suite's tensor-access embeddings GPU-resident tables (sparse gather tables)", async () => {
+  const adapter = await webgpuBackend.create();
+  const strategy = createBloomStrategy({ numEmbeddings: 40, dim: 6, compressionRatio: 0.3, numHashes: 3 });
+  const embedding = SparseEmbedding.create({
+    strategy,
+    adapter,
+    optimizer: { kind: 'adam', lr: 0.1 },
+    access: 'tensor',
+  });
+  expect(embedding.table).toBeInstanceOf(WebGpuTable);
+  embedding.dispose();
+});
+
+describeBackendConformance({
+  name: 'webgpu, GPU-resident tables',
+  create: () => webgpuBackend.create(),
+  access: 'tensor',
+});

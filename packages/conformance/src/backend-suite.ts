@@ -3,6 +3,7 @@ import type {
   CombineMode,
   EmbeddingStrategy,
   OptimizerConfig,
+  TableAccess,
   UpdateMode,
 } from '@bloom/core';
 import { ConfigError, IdRangeError, Rng } from '@bloom/core';
@@ -10,6 +11,7 @@ import {
   createBloomStrategy,
   createDenseStrategy,
   createQuotientRemainderStrategy,
+  isTensorTable,
   SparseEmbedding,
   sparseStep,
 } from '@bloom/embeddings';
@@ -31,6 +33,12 @@ export interface ConformanceOptions {
   readonly create: () => Promise<BackendAdapter>;
   /** Tolerance of comparisons. Default 1e-5. */
   readonly tolerance?: number;
+  /**
+   * How the suite's embeddings ask for their tables (TableOptions.access). With `tensor`, a GPU adapter's
+   * device-resident tables are under test wherever it makes them (it keeps the dense mode and the binary
+   * formulation on the host); the suite then drives them through their tensor methods. Default `host`.
+   */
+  readonly access?: TableAccess;
 }
 
 const N = 40;
@@ -106,7 +114,7 @@ export function describeBackendConformance(options: ConformanceOptions): void {
       optimizer: OptimizerConfig,
       updateMode: UpdateMode = 'sparse',
       seed = 1,
-    ) => SparseEmbedding.create({ strategy, adapter, optimizer, updateMode, seed });
+    ) => SparseEmbedding.create({ strategy, adapter, optimizer, updateMode, seed, access: options.access });
 
     it('runs the dense part on its TensorFlow.js backend and reports its device', () => {
       expect(tf.getBackend()).toBe(adapter.tfBackend);
@@ -297,13 +305,22 @@ export function describeBackendConformance(options: ConformanceOptions): void {
         /Id 40 at position 1 is out of range: expected an id in \[0, 39\]/,
       );
       const m = embedding.strategy.tableRows;
-      expect(() => embedding.table.lookup(Int32Array.of(0, 1, m), 3, 'sum')).toThrow(IdRangeError);
-      expect(() =>
-        embedding.table.applyGradients(Int32Array.of(0, -1, 2), 3, 'sum', new Float32Array(D)),
-      ).toThrow(IdRangeError);
-      expect(() =>
-        embedding.table.applyGradients(Int32Array.of(0, 1, 2), 3, 'sum', new Float32Array(2)),
-      ).toThrow(ConfigError);
+      const table = embedding.table;
+      // Through the tensor methods where the table has them (a device-resident table has no synchronous ones).
+      const lookup = (rows: Int32Array) =>
+        isTensorTable(table) ? table.lookupTensor(rows, 3, 'sum').dispose() : table.lookup(rows, 3, 'sum');
+      const apply = (rows: Int32Array, grads: Float32Array) => {
+        if (!isTensorTable(table)) return table.applyGradients(rows, 3, 'sum', grads);
+        const tensor = tf.tensor1d(grads);
+        try {
+          table.applyGradientsTensor(rows, 3, 'sum', tensor);
+        } finally {
+          tensor.dispose();
+        }
+      };
+      expect(() => lookup(Int32Array.of(0, 1, m))).toThrow(IdRangeError);
+      expect(() => apply(Int32Array.of(0, -1, 2), new Float32Array(D))).toThrow(IdRangeError);
+      expect(() => apply(Int32Array.of(0, 1, 2), new Float32Array(2))).toThrow(ConfigError);
       embedding.dispose();
     });
 
