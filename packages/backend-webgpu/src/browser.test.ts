@@ -41,7 +41,7 @@ beforeAll(async () => {
 });
 afterAll(() => server?.close());
 
-it('a bundled page trains BPR factorization on WebGPU in headless Chromium and shows the loss per epoch', async () => {
+it('a bundled page trains BPR factorization on WebGPU in headless Chromium, also with GPU-resident tables, and shows the loss per epoch', async () => {
   expect(
     existsSync(CHROMIUM),
     `no Chromium at ${CHROMIUM}: apt-get install chromium (or set BLOOM_CHROMIUM)`,
@@ -63,6 +63,8 @@ it('a bundled page trains BPR factorization on WebGPU in headless Chromium and s
       backend?: string;
       device?: string;
       losses?: number[];
+      gpuTables?: boolean;
+      gpuLosses?: number[];
       error?: string;
     };
     expect(errors).toEqual([]);
@@ -74,6 +76,11 @@ it('a bundled page trains BPR factorization on WebGPU in headless Chromium and s
     const shown = await tab.locator('#epochs li').allTextContents();
     expect(shown).toHaveLength(5);
     expect(shown[0]).toMatch(/^epoch 1: loss \d\.\d{4}/);
+    // The second run's tables lived on the GPU, and it learned too.
+    expect(outcome.gpuTables).toBe(true);
+    expect(outcome.gpuLosses).toHaveLength(3);
+    expect(outcome.gpuLosses!.at(-1)!).toBeLessThan(outcome.gpuLosses![0]!);
+    expect(await tab.locator('#gpu-epochs li').allTextContents()).toHaveLength(3);
   } finally {
     await browser.close();
   }
