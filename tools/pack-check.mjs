@@ -108,6 +108,17 @@ const b: BackendDefinition = tensorflowBackend;
 const first: string = BINDINGS[0];
 export { b, first };`,
   },
+  '@bloom/backend-cuda': {
+    // Installing builds the addon with nvcc (or records why not) and never fails; no GPU here, so unavailable.
+    js: `import { backends } from '@bloom/core';
+import '@bloom/backend-cuda';
+const availability = await backends.get('cuda').availability();
+if (availability.available || !/CUDA/.test(availability.reason)) throw new Error('cuda backend misreports: ' + availability.reason);`,
+    ts: `import { cudaBackend, probeCuda } from '@bloom/backend-cuda';
+import type { BackendDefinition } from '@bloom/core';
+const b: BackendDefinition = cudaBackend;
+export { b, probeCuda };`,
+  },
   '@bloom/backend-webgpu': {
     js: `import { backends } from '@bloom/core';
 import '@bloom/backend-webgpu';

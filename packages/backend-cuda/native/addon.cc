@@ -1,0 +1,142 @@
+// The Node-API surface of @bloom/backend-cuda: device discovery, and host entry points that run the kernels'
+// arithmetic (row_math.cuh) on the CPU so that machines without a GPU test it against the TypeScript reference.
+#include <node_api.h>
+
+#include <string>
+
+#include "row_math.cuh"
+
+namespace bloom {
+int device_count(std::string& reason);
+std::string device_name(int device);
+std::string murmur3_rows_on_device(const int32_t* ids, int n, const uint32_t* seeds, int k, int32_t m,
+                                   int32_t* rows);
+}  // namespace bloom
+
+namespace {
+
+napi_value throw_error(napi_env env, const std::string& message) {
+  napi_throw_error(env, "BLOOM_CUDA", message.c_str());
+  return nullptr;
+}
+
+// The data and element count of a typed array argument of the expected type, or nullptr after throwing.
+template <typename T>
+T* typed_array(napi_env env, napi_value value, napi_typedarray_type expected, size_t* length, const char* name) {
+  bool is_typed = false;
+  napi_is_typedarray(env, value, &is_typed);
+  napi_typedarray_type type;
+  void* data = nullptr;
+  if (is_typed) napi_get_typedarray_info(env, value, &type, length, &data, nullptr, nullptr);
+  if (!is_typed || type != expected) {
+    throw_error(env, std::string(name) + ": expected a typed array of the right element type");
+    return nullptr;
+  }
+  return static_cast<T*>(data);
+}
+
+napi_value args(napi_env env, napi_callback_info info, size_t expected, napi_value* argv) {
+  size_t argc = expected;
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  if (argc < expected) return throw_error(env, "too few arguments");
+  return argv[0];
+}
+
+double number(napi_env env, napi_value value) {
+  double out = 0;
+  napi_get_value_double(env, value, &out);
+  return out;
+}
+
+napi_value DeviceCount(napi_env env, napi_callback_info) {
+  std::string reason;
+  const int count = bloom::device_count(reason);
+  napi_value result, count_value, reason_value;
+  napi_create_object(env, &result);
+  napi_create_int32(env, count, &count_value);
+  napi_create_string_utf8(env, reason.c_str(), reason.size(), &reason_value);
+  napi_set_named_property(env, result, "count", count_value);
+  napi_set_named_property(env, result, "reason", reason_value);
+  return result;
+}
+
+napi_value DeviceName(napi_env env, napi_callback_info info) {
+  napi_value argv[1];
+  if (args(env, info, 1, argv) == nullptr) return nullptr;
+  const std::string name = bloom::device_name(static_cast<int>(number(env, argv[0])));
+  napi_value result;
+  napi_create_string_utf8(env, name.c_str(), name.size(), &result);
+  return result;
+}
+
+// murmur3Rows(ids: Int32Array, seeds: Uint32Array, m: number, out: Int32Array, onDevice: boolean)
+napi_value Murmur3Rows(napi_env env, napi_callback_info info) {
+  napi_value argv[5];
+  if (args(env, info, 5, argv) == nullptr) return nullptr;
+  size_t n = 0, k = 0, out_length = 0;
+  auto* ids = typed_array<int32_t>(env, argv[0], napi_int32_array, &n, "ids");
+  if (ids == nullptr) return nullptr;
+  auto* seeds = typed_array<uint32_t>(env, argv[1], napi_uint32_array, &k, "seeds");
+  if (seeds == nullptr) return nullptr;
+  const auto m = static_cast<int32_t>(number(env, argv[2]));
+  auto* out = typed_array<int32_t>(env, argv[3], napi_int32_array, &out_length, "out");
+  if (out == nullptr) return nullptr;
+  if (out_length != n * k) return throw_error(env, "out: expected ids.length * seeds.length entries");
+  if (m < 1) return throw_error(env, "m: expected at least 1");
+  bool on_device = false;
+  napi_get_value_bool(env, argv[4], &on_device);
+  if (on_device) {
+    const std::string error = bloom::murmur3_rows_on_device(ids, static_cast<int>(n), seeds, static_cast<int>(k), m, out);
+    if (!error.empty()) return throw_error(env, "CUDA: " + error);
+  } else {
+    for (size_t i = 0; i < n * k; i++) out[i] = bloom::floor_mod(bloom::murmur3_int32(ids[i / k], seeds[i % k]), m);
+  }
+  return nullptr;
+}
+
+// optimizerHost(kind: 0 sgd | 1 adagrad | 2 adam, w, state0, state1, grads, params: Float64Array): updates in place
+napi_value OptimizerHost(napi_env env, napi_callback_info info) {
+  napi_value argv[6];
+  if (args(env, info, 6, argv) == nullptr) return nullptr;
+  const int kind = static_cast<int>(number(env, argv[0]));
+  size_t n = 0, n0 = 0, n1 = 0, ng = 0, np = 0;
+  auto* w = typed_array<float>(env, argv[1], napi_float32_array, &n, "w");
+  if (w == nullptr) return nullptr;
+  auto* s0 = typed_array<float>(env, argv[2], napi_float32_array, &n0, "state0");
+  if (s0 == nullptr) return nullptr;
+  auto* s1 = typed_array<float>(env, argv[3], napi_float32_array, &n1, "state1");
+  if (s1 == nullptr) return nullptr;
+  auto* g = typed_array<float>(env, argv[4], napi_float32_array, &ng, "grads");
+  if (g == nullptr) return nullptr;
+  auto* p = typed_array<double>(env, argv[5], napi_float64_array, &np, "params");
+  if (p == nullptr) return nullptr;
+  if (ng != n || (kind >= 1 && n0 != n) || (kind == 2 && n1 != n)) return throw_error(env, "lengths differ");
+  for (size_t i = 0; i < n; i++) {
+    if (kind == 0) {
+      bloom::sgd_element(w[i], g[i], static_cast<float>(p[0]), static_cast<float>(p[1]));
+    } else if (kind == 1) {
+      bloom::adagrad_element(w[i], s0[i], g[i], static_cast<float>(p[0]), static_cast<float>(p[1]),
+                             static_cast<float>(p[2]));
+    } else {
+      bloom::adam_element(w[i], s0[i], s1[i], g[i], static_cast<float>(p[0]), static_cast<float>(p[1]),
+                          static_cast<float>(p[2]), static_cast<float>(p[3]), static_cast<float>(p[4]),
+                          static_cast<float>(p[5]));
+    }
+  }
+  return nullptr;
+}
+
+napi_value Init(napi_env env, napi_value exports) {
+  const napi_property_descriptor methods[] = {
+      {"deviceCount", nullptr, DeviceCount, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"deviceName", nullptr, DeviceName, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"murmur3Rows", nullptr, Murmur3Rows, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"optimizerHost", nullptr, OptimizerHost, nullptr, nullptr, nullptr, napi_default, nullptr},
+  };
+  napi_define_properties(env, exports, sizeof(methods) / sizeof(methods[0]), methods);
+  return exports;
+}
+
+}  // namespace
+
+NAPI_MODULE(NODE_GYP_MODULE_NAME, Init)

@@ -1,0 +1,52 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+
+/** What the native addon (native/addon.cc) exports. */
+export interface CudaAddon {
+  /** CUDA devices visible, or -1 with the runtime's reason (no driver, no device). */
+  deviceCount(): { count: number; reason: string };
+  /** Name, compute capability and memory of device `index`. */
+  deviceName(index: number): string;
+  /**
+   * out[b k + j] = floor-mod(murmur3(ids[b], seeds[j]), m): on the GPU, or on the host through the same
+   * device/host function (row_math.cuh). Throws with CUDA's reason when the device run fails.
+   */
+  murmur3Rows(ids: Int32Array, seeds: Uint32Array, m: number, out: Int32Array, onDevice: boolean): void;
+  /**
+   * The kernels' optimizer arithmetic on the host, element by element, in place: kind 0 SGD (params lr, wd),
+   * 1 Adagrad (lr, eps, wd; state0 the accumulator), 2 Adam (b1, b2, eps, stepSize, invSqrtC2, wd; state0 m,
+   * state1 v).
+   */
+  optimizerHost(
+    kind: 0 | 1 | 2,
+    w: Float32Array,
+    state0: Float32Array,
+    state1: Float32Array,
+    grads: Float32Array,
+    params: Float64Array,
+  ): void;
+}
+
+const require = createRequire(import.meta.url);
+const BINARY = '../build/Release/bloom_cuda.node';
+const RECORD = new URL('../build/unavailable.json', import.meta.url);
+
+let loaded: { addon: CudaAddon } | { reason: string } | undefined;
+
+/** The addon, or why there is none (the install-time build's recorded reason, or the load error). */
+export function loadCudaAddon(): { addon: CudaAddon } | { reason: string } {
+  if (loaded !== undefined) return loaded;
+  try {
+    loaded = { addon: require(BINARY) as CudaAddon };
+  } catch (error) {
+    const recorded = existsSync(RECORD)
+      ? (JSON.parse(readFileSync(RECORD, 'utf8')) as { reason: string }).reason
+      : undefined;
+    loaded = {
+      reason: recorded
+        ? `the CUDA addon was not built at install time: ${recorded}`
+        : `the CUDA addon could not be loaded: ${String(error).split('\n')[0]}`,
+    };
+  }
+  return loaded;
+}
