@@ -5,6 +5,7 @@
 #include <string>
 
 #include "row_math.cuh"
+#include "table.h"
 
 namespace bloom {
 int device_count(std::string& reason);
@@ -126,12 +127,111 @@ napi_value OptimizerHost(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// Tables, as external handles freed with the handle (or explicitly by tableFree).
+bloom::Table* table_of(napi_env env, napi_value value) {
+  void* data = nullptr;
+  if (napi_get_value_external(env, value, &data) != napi_ok || data == nullptr) {
+    throw_error(env, "not a live table handle");
+    return nullptr;
+  }
+  return static_cast<bloom::Table*>(data);
+}
+
+
+// tableCreate(onDevice: boolean, rows: number, dim: number, stateBlocks: number) => handle
+napi_value TableCreate(napi_env env, napi_callback_info info) {
+  napi_value argv[4];
+  if (args(env, info, 4, argv) == nullptr) return nullptr;
+  bool on_device = false;
+  napi_get_value_bool(env, argv[0], &on_device);
+  bloom::Table* table = nullptr;
+  const std::string error =
+      bloom::Table::create(on_device, static_cast<int32_t>(number(env, argv[1])), static_cast<int>(number(env, argv[2])),
+                           static_cast<int>(number(env, argv[3])), &table);
+  if (!error.empty()) return throw_error(env, error);
+  napi_value handle;
+  napi_create_external(
+      env, table, [](napi_env, void* data, void*) { delete static_cast<bloom::Table*>(data); }, nullptr, &handle);
+  return handle;
+}
+
+// tableCopy(handle, block: 0 weights | 1 state0 | 2 state1, data: Float32Array [rows * dim], toTable: boolean)
+napi_value TableCopy(napi_env env, napi_callback_info info) {
+  napi_value argv[4];
+  if (args(env, info, 4, argv) == nullptr) return nullptr;
+  bloom::Table* table = table_of(env, argv[0]);
+  if (table == nullptr) return nullptr;
+  const int block = static_cast<int>(number(env, argv[1]));
+  size_t n = 0;
+  auto* data = typed_array<float>(env, argv[2], napi_float32_array, &n, "data");
+  if (data == nullptr) return nullptr;
+  if (n != static_cast<size_t>(table->rows) * table->dim) return throw_error(env, "data: expected rows * dim floats");
+  float* target = block == 0 ? table->weights : block <= table->state_blocks ? table->state[block - 1] : nullptr;
+  if (target == nullptr) return throw_error(env, "block: no such block");
+  bool to_table = false;
+  napi_get_value_bool(env, argv[3], &to_table);
+  const std::string error = table->copy(target, data, to_table);
+  if (!error.empty()) return throw_error(env, error);
+  return nullptr;
+}
+
+// tableLookup(handle, rows: Int32Array [batch * k], k: number, scale: number, out: Float32Array [batch * dim])
+napi_value TableLookup(napi_env env, napi_callback_info info) {
+  napi_value argv[5];
+  if (args(env, info, 5, argv) == nullptr) return nullptr;
+  bloom::Table* table = table_of(env, argv[0]);
+  if (table == nullptr) return nullptr;
+  size_t n = 0, out_length = 0;
+  auto* rows = typed_array<int32_t>(env, argv[1], napi_int32_array, &n, "rows");
+  if (rows == nullptr) return nullptr;
+  const int k = static_cast<int>(number(env, argv[2]));
+  auto* out = typed_array<float>(env, argv[4], napi_float32_array, &out_length, "out");
+  if (out == nullptr) return nullptr;
+  if (k < 1 || n % k != 0 || out_length != n / k * table->dim) return throw_error(env, "lookup: shapes disagree");
+  const std::string error = table->lookup(rows, static_cast<int64_t>(n / k), k, static_cast<float>(number(env, argv[3])), out);
+  if (!error.empty()) return throw_error(env, error);
+  return nullptr;
+}
+
+// tableUpdate(handle, grads: Float32Array, uniq: Int32Array, offsets: Int32Array, entries: Int32Array,
+//             optimizer: 0 | 1 | 2, params: Float64Array [lr, wd, eps, b1, b2, stepSize, invSqrtC2, share])
+napi_value TableUpdate(napi_env env, napi_callback_info info) {
+  napi_value argv[7];
+  if (args(env, info, 7, argv) == nullptr) return nullptr;
+  bloom::Table* table = table_of(env, argv[0]);
+  if (table == nullptr) return nullptr;
+  size_t ng = 0, nu = 0, no = 0, ne = 0, np = 0;
+  auto* grads = typed_array<float>(env, argv[1], napi_float32_array, &ng, "grads");
+  if (grads == nullptr) return nullptr;
+  auto* uniq = typed_array<int32_t>(env, argv[2], napi_int32_array, &nu, "uniq");
+  if (uniq == nullptr) return nullptr;
+  auto* offsets = typed_array<int32_t>(env, argv[3], napi_int32_array, &no, "offsets");
+  if (offsets == nullptr) return nullptr;
+  auto* entries = typed_array<int32_t>(env, argv[4], napi_int32_array, &ne, "entries");
+  if (entries == nullptr) return nullptr;
+  const int optimizer = static_cast<int>(number(env, argv[5]));
+  auto* p = typed_array<double>(env, argv[6], napi_float64_array, &np, "params");
+  if (p == nullptr) return nullptr;
+  if (no != nu + 1 || np != 8 || ng % table->dim != 0) return throw_error(env, "update: shapes disagree");
+  const bloom::StepParams params{static_cast<float>(p[0]), static_cast<float>(p[1]), static_cast<float>(p[2]),
+                                 static_cast<float>(p[3]), static_cast<float>(p[4]), static_cast<float>(p[5]),
+                                 static_cast<float>(p[6]), static_cast<float>(p[7])};
+  const std::string error = table->update(grads, static_cast<int64_t>(ng / table->dim), uniq, static_cast<int32_t>(nu),
+                                          offsets, entries, static_cast<int32_t>(ne), optimizer, params);
+  if (!error.empty()) return throw_error(env, error);
+  return nullptr;
+}
+
 napi_value Init(napi_env env, napi_value exports) {
   const napi_property_descriptor methods[] = {
       {"deviceCount", nullptr, DeviceCount, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"deviceName", nullptr, DeviceName, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"murmur3Rows", nullptr, Murmur3Rows, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"optimizerHost", nullptr, OptimizerHost, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"tableCreate", nullptr, TableCreate, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"tableCopy", nullptr, TableCopy, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"tableLookup", nullptr, TableLookup, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"tableUpdate", nullptr, TableUpdate, nullptr, nullptr, nullptr, napi_default, nullptr},
   };
   napi_define_properties(env, exports, sizeof(methods) / sizeof(methods[0]), methods);
   return exports;

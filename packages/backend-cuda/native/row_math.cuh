@@ -55,4 +55,41 @@ BLOOM_HD void adagrad_element(float& w, float& accumulator, float grad, float lr
 // One element of SGD with L2 decay.
 BLOOM_HD void sgd_element(float& w, float grad, float lr, float wd) { w -= lr * (grad + wd * w); }
 
+// Optimizer kinds of the table update, in @bloom/core's order of OptimizerConfig kinds handled here.
+enum Optimizer : int { kSgd = 0, kAdagrad = 1, kAdam = 2 };
+
+// The parameters of one update step (the floats the kernels take), as @bloom/embeddings' optimizers derive them.
+struct StepParams {
+  float lr, wd, eps, b1, b2, step_size, inv_sqrt_c2, share;
+};
+
+// Output element i = b * d + c of a lookup: scale * sum_j weights[rows[b k + j], c].
+BLOOM_HD float gather_element(const float* weights, const int32_t* rows, int k, int d, float scale, int64_t i) {
+  const int64_t b = i / d;
+  const int c = static_cast<int>(i - b * d);
+  float s = 0.0f;
+  for (int j = 0; j < k; j++) s += weights[static_cast<int64_t>(rows[b * k + j]) * d + c];
+  return s * scale;
+}
+
+// Update element (u, c) of distinct row uniq[u]: its gradient is share * the sum of grads[entries[e], c] over
+// e in [offsets[u], offsets[u + 1]) (duplicates grouped on the host), then the optimizer's element update.
+BLOOM_HD void update_element(float* weights, float* state0, float* state1, const float* grads, const int32_t* uniq,
+                             const int32_t* offsets, const int32_t* entries, int d, int optimizer,
+                             const StepParams& p, int64_t i) {
+  const int64_t u = i / d;
+  const int c = static_cast<int>(i - u * d);
+  float g = 0.0f;
+  for (int32_t e = offsets[u]; e < offsets[u + 1]; e++) g += grads[static_cast<int64_t>(entries[e]) * d + c];
+  g *= p.share;
+  const int64_t at = static_cast<int64_t>(uniq[u]) * d + c;
+  if (optimizer == kSgd) {
+    sgd_element(weights[at], g, p.lr, p.wd);
+  } else if (optimizer == kAdagrad) {
+    adagrad_element(weights[at], state0[at], g, p.lr, p.eps, p.wd);
+  } else {
+    adam_element(weights[at], state0[at], state1[at], g, p.b1, p.b2, p.eps, p.step_size, p.inv_sqrt_c2, p.wd);
+  }
+}
+
 }  // namespace bloom

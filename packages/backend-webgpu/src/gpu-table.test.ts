@@ -4,13 +4,13 @@ import {
   GatherTable,
   RowSlots,
   SparseEmbedding,
+  segmentRows,
   sparseStep,
   type TensorTable,
 } from '@bloom/embeddings';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type WebGpuAdapter, WebGpuTable, webgpuBackend } from './index.js';
-import { segmentRows } from './tables/segments.js';
 
 let adapter: WebGpuAdapter;
 beforeAll(async () => {

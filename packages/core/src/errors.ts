@@ -12,7 +12,8 @@ export type BloomErrorCode =
   | 'BLOOM_DATA'
   | 'BLOOM_BACKEND_UNAVAILABLE'
   | 'BLOOM_NOT_IMPLEMENTED'
-  | 'BLOOM_TRAINING';
+  | 'BLOOM_TRAINING'
+  | 'BLOOM_DEVICE';
 
 /** Base class of every error Bloom throws on purpose. */
 export class BloomError extends Error {
@@ -137,4 +138,14 @@ export function describeValue(value: unknown): string {
   if (value === undefined || value === null) return String(value);
   if (Array.isArray(value)) return `an array of length ${value.length}`;
   return typeof value;
+}
+
+/** A device failed an operation (out of memory, a kernel launch): reported as an error, never a crashed process. */
+export class DeviceError extends BloomError {
+  constructor(
+    readonly backend: string,
+    readonly reason: string,
+  ) {
+    super('BLOOM_DEVICE', `Backend '${backend}' failed on its device: ${reason}`);
+  }
 }

@@ -23,6 +23,7 @@ export {
   AlreadyRegisteredError,
   BackendUnavailableError,
   BloomError,
+  DeviceError,
   type BloomErrorCode,
   ConfigError,
   DataError,

@@ -31,6 +31,7 @@ export { createTypedArrayTable, type TableKernels } from './tables/create-table.
 export { GatherTable } from './tables/gather-table.js';
 export { MultiHotMatmulTable } from './tables/multi-hot-matmul-table.js';
 export { RowSlots } from './tables/row-slots.js';
+export { type Segments, segmentRows } from './tables/segments.js';
 export { TypedArrayAdapter } from './tables/typed-array-adapter.js';
 export { plainStorage, type RowStorage, TypedArrayTable } from './tables/typed-array-table.js';
 export { checkBatch } from './tables/validate-rows.js';

@@ -8,10 +8,9 @@ import {
   type TableMemory,
   type TableOptions,
 } from '@bloom/core';
-import { checkBatch, createRowOptimizer, RowSlots, type TensorTable } from '@bloom/embeddings';
+import { checkBatch, createRowOptimizer, RowSlots, segmentRows, type TensorTable } from '@bloom/embeddings';
 import * as tf from '@tensorflow/tfjs';
 import { ChunkedBlock } from './chunked-block.js';
-import { segmentRows } from './segments.js';
 import { GATHER, type GpuOptimizer, UPDATE, WORKGROUP } from './shaders.js';
 
 const STORAGE = 0x80; // GPUBufferUsage.STORAGE

@@ -1,18 +1,18 @@
 import type { RowSlots } from '@bloom/embeddings';
 
-/** A batch's row references grouped by distinct row, as the GPU update shaders read them. */
+/** A batch's row references grouped by distinct row, as device update kernels (WGSL, CUDA) read them. */
 export interface Segments {
   /** Distinct rows, in first-seen order (the frozen row left out). */
-  readonly uniq: Uint32Array;
+  readonly uniq: Int32Array;
   /** For distinct row u, its entries are entries[offsets[u] .. offsets[u + 1]). */
-  readonly offsets: Uint32Array;
+  readonly offsets: Int32Array;
   /** The gradient row (example b) of each reference to a distinct row. */
-  readonly entries: Uint32Array;
+  readonly entries: Int32Array;
 }
 
 /**
- * Groups the references rows[b k + j] by distinct row with a counting sort, so that one GPU thread per row (and
- * column) can sum its gradients without atomics: O(n) on the host, where the rows already are.
+ * Groups the references rows[b k + j] by distinct row with a counting sort, so that one device thread per row (and
+ * column) can sum its gradients without atomics, deterministically: O(n) on the host, where the rows already are.
  */
 export function segmentRows(rows: Int32Array, k: number, frozenRow: number, slots: RowSlots): Segments {
   const n = rows.length;
@@ -20,14 +20,14 @@ export function segmentRows(rows: Int32Array, k: number, frozenRow: number, slot
   const slotOf = new Int32Array(n);
   for (let i = 0; i < n; i++) slotOf[i] = rows[i] === frozenRow ? -1 : slots.slotOf(rows[i]!);
   const count = slots.count;
-  const offsets = new Uint32Array(count + 1);
+  const offsets = new Int32Array(count + 1);
   for (let i = 0; i < n; i++) if (slotOf[i]! >= 0) offsets[slotOf[i]! + 1]!++;
   for (let u = 0; u < count; u++) offsets[u + 1]! += offsets[u]!;
   const next = offsets.slice(0, count);
-  const entries = new Uint32Array(offsets[count]!);
+  const entries = new Int32Array(offsets[count]!);
   for (let i = 0; i < n; i++) {
     const s = slotOf[i]!;
     if (s >= 0) entries[next[s]!++] = Math.floor(i / k);
   }
-  return { uniq: Uint32Array.from(slots.rows.subarray(0, count)), offsets, entries };
+  return { uniq: slots.rows.slice(0, count), offsets, entries };
 }
