@@ -25,7 +25,25 @@ export interface CudaAddon {
     grads: Float32Array,
     params: Float64Array,
   ): void;
+  /** A table of rows x dim floats plus `stateBlocks` state blocks, on the device or (emulated) on the host. */
+  tableCreate(onDevice: boolean, rows: number, dim: number, stateBlocks: number): CudaTableHandle;
+  /** Copies block 0 (weights), 1 or 2 (state) from `data` (toTable) or into it. */
+  tableCopy(handle: CudaTableHandle, block: number, data: Float32Array, toTable: boolean): void;
+  tableLookup(handle: CudaTableHandle, rows: Int32Array, k: number, scale: number, out: Float32Array): void;
+  /** One update of the distinct rows `uniq`; params: lr, wd, eps, b1, b2, stepSize, invSqrtC2, share. */
+  tableUpdate(
+    handle: CudaTableHandle,
+    grads: Float32Array,
+    uniq: Int32Array,
+    offsets: Int32Array,
+    entries: Int32Array,
+    optimizer: 0 | 1 | 2,
+    params: Float64Array,
+  ): void;
 }
+
+/** An opaque native table (freed when it is garbage-collected). */
+export type CudaTableHandle = { readonly __cudaTable: unique symbol };
 
 const require = createRequire(import.meta.url);
 const BINARY = '../build/Release/bloom_cuda.node';

@@ -1,5 +1,7 @@
 import { type BackendDefinition, BackendUnavailableError } from '@bloom/core';
+import * as tf from '@tensorflow/tfjs';
 import { loadCudaAddon } from './addon.js';
+import { CudaAdapter } from './cuda-adapter.js';
 
 /** Registered name of the cuda backend. */
 export const CUDA = 'cuda';
@@ -14,23 +16,41 @@ export function probeCuda(): { devices: string[] } | { reason: string } {
 }
 
 /**
- * Registry entry of the cuda backend. This release has the addon (built with nvcc at install time), device
- * discovery and the kernels' arithmetic; GPU-resident tables and the fused trainer are not implemented yet, so
- * `create()` always throws BackendUnavailableError with the reason, and `availability()` says it too.
+ * Registry entry of the cuda backend: available where the addon was built and a CUDA device answers; `create()`
+ * throws BackendUnavailableError with the reason otherwise. Tables live on the first device; the models' dense part
+ * runs on TensorFlow.js's cpu backend (tfjs-node-gpu cannot be installed here).
  */
 export const cudaBackend: BackendDefinition = {
   name: CUDA,
   priority: 50,
   async availability() {
     const probe = probeCuda();
-    if ('reason' in probe) return { available: false, reason: probe.reason };
-    return {
-      available: false,
-      reason: `found ${probe.devices.join(', ')}, but the CUDA adapter's tables and trainer are not implemented yet`,
-    };
+    return 'reason' in probe ? { available: false, reason: probe.reason } : { available: true };
   },
   async create() {
-    const availability = await cudaBackend.availability();
-    throw new BackendUnavailableError(CUDA, availability.available ? 'unexpected' : availability.reason);
+    const probe = probeCuda();
+    if ('reason' in probe) throw new BackendUnavailableError(CUDA, probe.reason);
+    const found = loadCudaAddon();
+    if (!('addon' in found)) throw new BackendUnavailableError(CUDA, found.reason);
+    await tf.setBackend('cpu');
+    return new CudaAdapter(found.addon, true, {
+      device: probe.devices[0]!,
+      details: { devices: probe.devices.join('; '), tables: 'CUDA device memory', dense: 'tfjs cpu' },
+    });
   },
 };
+
+/**
+ * An adapter whose tables run the CUDA kernels' element functions on the host (no GPU needed): the same table
+ * code as on a device, for tests and for checking the kernels' logic. Throws BackendUnavailableError without the
+ * addon.
+ */
+export async function createCudaHostEmulation(): Promise<CudaAdapter> {
+  const found = loadCudaAddon();
+  if (!('addon' in found)) throw new BackendUnavailableError(CUDA, found.reason);
+  await tf.setBackend('cpu');
+  return new CudaAdapter(found.addon, false, {
+    device: 'CUDA kernels emulated on the host',
+    details: { tables: 'host memory, CUDA element functions', dense: 'tfjs cpu' },
+  });
+}

@@ -1,0 +1,30 @@
+import type { DeviceInfo, EmbeddingTable, TableOptions } from '@bloom/core';
+import { TypedArrayAdapter } from '@bloom/embeddings';
+import type { CudaAddon } from './addon.js';
+import { CudaTable } from './cuda-table.js';
+
+/**
+ * The cuda adapter: tables in CUDA device memory with CUDA kernels ({@link CudaTable}) wherever the kernels cover the
+ * configuration (otherwise host typed-array tables, and `lastHostReason` says why), the models' dense part on
+ * TensorFlow.js's cpu backend. With `onDevice: false` the tables run the kernels' element functions on the host:
+ * the same code paths as on a GPU, for tests on machines without one.
+ */
+export class CudaAdapter extends TypedArrayAdapter {
+  /** Why the last table was kept on the host, if it was. */
+  lastHostReason: string | undefined;
+
+  constructor(
+    readonly addon: CudaAddon,
+    readonly onDevice: boolean,
+    info: Omit<DeviceInfo, 'backend'>,
+  ) {
+    super('cuda', 'cpu', info);
+  }
+
+  override createTable(options: TableOptions, init?: Float32Array): EmbeddingTable {
+    const table = CudaTable.create(options, init, this.addon, this.onDevice);
+    if (typeof table !== 'string') return table;
+    this.lastHostReason = table;
+    return super.createTable(options, init);
+  }
+}

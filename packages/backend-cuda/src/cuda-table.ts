@@ -1,0 +1,209 @@
+import {
+  type CombineMode,
+  ConfigError,
+  DeviceError,
+  type EmbeddingTable,
+  INT32_MAX,
+  requireInteger,
+  type TableMemory,
+  type TableOptions,
+} from '@bloom/core';
+import { checkBatch, createRowOptimizer, RowSlots, segmentRows } from '@bloom/embeddings';
+import type { CudaAddon, CudaTableHandle } from './addon.js';
+
+const KERNELS = { sgd: 0, adagrad: 1, adam: 2 } as const;
+
+/**
+ * A table of the cuda backend: weights and optimizer state in CUDA device memory (or, for tests on machines without
+ * a GPU, in host memory run by the same element functions, `onDevice: false`), with the lookup and the sparse update
+ * as CUDA kernels (native/table.cu). It serves the synchronous table interface (each call copies its ids and
+ * results across; the update synchronises once), so every model runs on it. Duplicates are grouped on the host
+ * (`segmentRows`) and summed by the thread that owns each row and column; rows are validated before the device
+ * sees them; device failures (out of memory, a launch) throw `DeviceError`.
+ */
+export class CudaTable implements EmbeddingTable {
+  readonly rows: number;
+  readonly dim: number;
+  readonly options: TableOptions;
+  readonly #addon: CudaAddon;
+  readonly #onDevice: boolean;
+  readonly #kernel: 0 | 1 | 2;
+  readonly #stateLayout: readonly { readonly name: string; readonly width: number }[];
+  readonly #stateInit: number;
+  readonly #frozenRow: number;
+  readonly #slots: RowSlots;
+  #handle: CudaTableHandle | null;
+  #hasState = false;
+  #step = 0;
+
+  private constructor(
+    options: TableOptions,
+    init: Float32Array | undefined,
+    addon: CudaAddon,
+    onDevice: boolean,
+  ) {
+    this.rows = requireInteger('rows', options.rows, 1, INT32_MAX);
+    this.dim = requireInteger('dim', options.dim, 1, 1 << 16);
+    this.options = options;
+    this.#addon = addon;
+    this.#onDevice = onDevice;
+    const optimizer = createRowOptimizer(options.optimizer);
+    this.#kernel = KERNELS[options.optimizer.kind as keyof typeof KERNELS];
+    this.#stateLayout = optimizer.stateLayout(this.dim);
+    this.#stateInit = optimizer.stateInit;
+    this.#frozenRow = options.frozenRow ?? -1;
+    if (this.#frozenRow !== -1) requireInteger('frozenRow', this.#frozenRow, 0, this.rows - 1);
+    this.#slots = new RowSlots(this.rows);
+    this.#handle = this.#native(() => addon.tableCreate(onDevice, this.rows, this.dim, 0));
+    const weights = new Float32Array(this.rows * this.dim);
+    if (init !== undefined) {
+      checkLength('init', init, weights.length);
+      weights.set(init);
+    }
+    if (this.#frozenRow >= 0) weights.fill(0, this.#frozenRow * this.dim, (this.#frozenRow + 1) * this.dim);
+    this.#copy(0, weights, true);
+  }
+
+  /**
+   * A table, or the reason this configuration stays on the host: the kernels cover the sparse update of gather
+   * tables with SGD, Adagrad and Adam (not row-wise Adagrad, the dense mode or the binary formulation yet).
+   */
+  static create(
+    options: TableOptions,
+    init: Float32Array | undefined,
+    addon: CudaAddon,
+    onDevice: boolean,
+  ): CudaTable | string {
+    if ((options.updateMode ?? 'sparse') !== 'sparse') return 'the dense update mode runs on the host';
+    if ((options.formulation ?? 'gather') !== 'gather')
+      return `the ${options.formulation} formulation runs on the host`;
+    if (!(options.optimizer?.kind in KERNELS)) return `${options.optimizer?.kind} has no CUDA kernel yet`;
+    return new CudaTable(options, init, addon, onDevice);
+  }
+
+  lookup(rows: Int32Array, k: number, combine: CombineMode, out?: Float32Array): Float32Array {
+    const batch = checkBatch(rows, k, this.rows);
+    const result = out ?? new Float32Array(batch * this.dim);
+    checkLength('out', result, batch * this.dim);
+    const handle = this.#live();
+    this.#native(() => this.#addon.tableLookup(handle, rows, k, combine === 'mean' ? 1 / k : 1, result));
+    return result;
+  }
+
+  applyGradients(rows: Int32Array, k: number, combine: CombineMode, grads: Float32Array): void {
+    const batch = checkBatch(rows, k, this.rows);
+    checkLength('grads', grads, batch * this.dim);
+    this.#allocateState();
+    this.#step++;
+    const { uniq, offsets, entries } = segmentRows(rows, k, this.#frozenRow, this.#slots);
+    if (uniq.length === 0) return;
+    const config = this.options.optimizer as {
+      lr: number;
+      weightDecay?: number;
+      eps?: number;
+      beta1?: number;
+      beta2?: number;
+    };
+    const b1 = config.beta1 ?? 0.9;
+    const b2 = config.beta2 ?? 0.999;
+    const params = Float64Array.of(
+      config.lr,
+      config.weightDecay ?? 0,
+      config.eps ?? (this.#kernel === KERNELS.adam ? 1e-8 : 1e-10),
+      b1,
+      b2,
+      config.lr / (1 - b1 ** this.#step),
+      1 / Math.sqrt(1 - b2 ** this.#step),
+      combine === 'mean' ? 1 / k : 1,
+    );
+    const handle = this.#live();
+    this.#native(() => this.#addon.tableUpdate(handle, grads, uniq, offsets, entries, this.#kernel, params));
+  }
+
+  async read(): Promise<Float32Array> {
+    return this.#copy(0, new Float32Array(this.rows * this.dim), false);
+  }
+
+  async write(weights: Float32Array): Promise<void> {
+    checkLength('weights', weights, this.rows * this.dim);
+    this.#copy(0, weights, true);
+  }
+
+  async readState(): Promise<Record<string, Float32Array>> {
+    if (!this.#hasState) return {};
+    const out: Record<string, Float32Array> = { step: Float32Array.of(this.#step) };
+    this.#stateLayout.forEach(({ name }, i) => {
+      out[name] = this.#copy(i + 1, new Float32Array(this.rows * this.dim), false);
+    });
+    return out;
+  }
+
+  async writeState(state: Record<string, Float32Array>): Promise<void> {
+    this.#allocateState();
+    this.#stateLayout.forEach(({ name }, i) => {
+      const value = state[name];
+      if (value === undefined) throw new ConfigError(`state.${name}`, 'a Float32Array', value);
+      checkLength(`state.${name}`, value, this.rows * this.dim);
+      this.#copy(i + 1, value, true);
+    });
+    this.#step = state.step?.[0] ?? 0;
+  }
+
+  memory(): TableMemory {
+    if (this.#handle === null) return { weightBytes: 0, optimizerStateBytes: 0, scratchBytes: 0 };
+    const block = this.rows * this.dim * 4;
+    return {
+      weightBytes: block,
+      optimizerStateBytes: this.#hasState ? block * this.#stateLayout.length : 0,
+      scratchBytes: 0,
+    };
+  }
+
+  /** Drops the native table; its memory is freed when the handle is collected. */
+  dispose(): void {
+    this.#handle = null;
+  }
+
+  // State blocks on the first update (a table only looked up never pays for them): a new native table with the
+  // blocks, the weights moved over once.
+  #allocateState(): void {
+    if (this.#hasState || this.#stateLayout.length === 0) return;
+    const weights = this.#copy(0, new Float32Array(this.rows * this.dim), false);
+    const handle = this.#native(() =>
+      this.#addon.tableCreate(this.#onDevice, this.rows, this.dim, this.#stateLayout.length),
+    );
+    this.#handle = handle;
+    this.#copy(0, weights, true);
+    if (this.#stateInit !== 0) {
+      const filled = new Float32Array(this.rows * this.dim).fill(this.#stateInit);
+      for (let i = 0; i < this.#stateLayout.length; i++) this.#copy(i + 1, filled, true);
+    }
+    this.#hasState = true;
+  }
+
+  #copy(block: number, data: Float32Array, toTable: boolean): Float32Array {
+    const handle = this.#live();
+    this.#native(() => this.#addon.tableCopy(handle, block, data, toTable));
+    return data;
+  }
+
+  #live(): CudaTableHandle {
+    if (this.#handle === null)
+      throw new ConfigError('table', 'a table that has not been disposed', 'disposed');
+    return this.#handle;
+  }
+
+  // Native failures (CUDA's reason, or out of memory) as typed errors.
+  #native<T>(call: () => T): T {
+    try {
+      return call();
+    } catch (error) {
+      throw new DeviceError('cuda', String((error as Error).message ?? error));
+    }
+  }
+}
+
+function checkLength(option: string, array: Float32Array, expected: number): void {
+  if (array.length !== expected)
+    throw new ConfigError(option, `a Float32Array of length ${expected}`, array.length);
+}
