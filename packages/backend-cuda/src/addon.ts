@@ -46,7 +46,8 @@ export interface CudaAddon {
 export type CudaTableHandle = { readonly __cudaTable: unique symbol };
 
 const require = createRequire(import.meta.url);
-const BINARY = '../build/Release/bloom_cuda.node';
+// BLOOM_CUDA_ADDON points elsewhere (the GPU machine's check carries a prebuilt addon beside its bundle).
+const BINARY = process.env.BLOOM_CUDA_ADDON ?? '../build/Release/bloom_cuda.node';
 const RECORD = new URL('../build/unavailable.json', import.meta.url);
 
 let loaded: { addon: CudaAddon } | { reason: string } | undefined;
