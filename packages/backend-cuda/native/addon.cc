@@ -127,14 +127,20 @@ napi_value OptimizerHost(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
-// Tables, as external handles freed with the handle (or explicitly by tableFree).
+// Tables, as external handles to a slot: tableFree releases the table (its device memory) at once, and the
+// slot itself goes with the handle, so neither a double free nor a use after free is possible from JavaScript.
+struct Slot {
+  bloom::Table* table;
+};
+
 bloom::Table* table_of(napi_env env, napi_value value) {
   void* data = nullptr;
-  if (napi_get_value_external(env, value, &data) != napi_ok || data == nullptr) {
+  if (napi_get_value_external(env, value, &data) != napi_ok || data == nullptr ||
+      static_cast<Slot*>(data)->table == nullptr) {
     throw_error(env, "not a live table handle");
     return nullptr;
   }
-  return static_cast<bloom::Table*>(data);
+  return static_cast<Slot*>(data)->table;
 }
 
 
@@ -151,8 +157,27 @@ napi_value TableCreate(napi_env env, napi_callback_info info) {
   if (!error.empty()) return throw_error(env, error);
   napi_value handle;
   napi_create_external(
-      env, table, [](napi_env, void* data, void*) { delete static_cast<bloom::Table*>(data); }, nullptr, &handle);
+      env, new Slot{table},
+      [](napi_env, void* data, void*) {
+        auto* slot = static_cast<Slot*>(data);
+        delete slot->table;
+        delete slot;
+      },
+      nullptr, &handle);
   return handle;
+}
+
+// tableFree(handle): releases the table now (later calls with the handle throw).
+napi_value TableFree(napi_env env, napi_callback_info info) {
+  napi_value argv[1];
+  if (args(env, info, 1, argv) == nullptr) return nullptr;
+  void* data = nullptr;
+  if (napi_get_value_external(env, argv[0], &data) == napi_ok && data != nullptr) {
+    auto* slot = static_cast<Slot*>(data);
+    delete slot->table;
+    slot->table = nullptr;
+  }
+  return nullptr;
 }
 
 // tableCopy(handle, block: 0 weights | 1 state0 | 2 state1, data: Float32Array [rows * dim], toTable: boolean)
@@ -232,6 +257,7 @@ napi_value Init(napi_env env, napi_value exports) {
       {"tableCopy", nullptr, TableCopy, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"tableLookup", nullptr, TableLookup, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"tableUpdate", nullptr, TableUpdate, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"tableFree", nullptr, TableFree, nullptr, nullptr, nullptr, napi_default, nullptr},
   };
   napi_define_properties(env, exports, sizeof(methods) / sizeof(methods[0]), methods);
   return exports;

@@ -40,9 +40,11 @@ export interface CudaAddon {
     optimizer: 0 | 1 | 2,
     params: Float64Array,
   ): void;
+  /** Releases the table's memory now; later calls with the handle throw. */
+  tableFree(handle: CudaTableHandle): void;
 }
 
-/** An opaque native table (freed when it is garbage-collected). */
+/** An opaque native table (freed by tableFree, or when it is garbage-collected). */
 export type CudaTableHandle = { readonly __cudaTable: unique symbol };
 
 const require = createRequire(import.meta.url);

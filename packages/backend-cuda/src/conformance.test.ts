@@ -18,6 +18,16 @@ describe.skipIf(!built)('cuda tables, kernels emulated on the host', () => {
     ).not.toBeInstanceOf(CudaTable);
     expect(adapter.lastHostReason).toMatch(/rowwise-adagrad has no CUDA kernel yet/);
   });
+  it('frees a disposed table at once, and refuses it afterwards', async () => {
+    const adapter = await createCudaHostEmulation();
+    const table = adapter.createTable({ rows: 4, dim: 2, optimizer: { kind: 'adam', lr: 0.1 } });
+    table.applyGradients(Int32Array.of(1), 1, 'sum', Float32Array.of(1, 1)); // moves to a table with state
+    table.dispose();
+    expect(table.memory().weightBytes).toBe(0);
+    expect(() => table.lookup(Int32Array.of(0), 1, 'sum')).toThrow(/disposed/);
+    table.dispose(); // twice is harmless
+  });
+
   describeBackendConformance({ name: 'cuda (host emulation)', create: createCudaHostEmulation });
 });
 

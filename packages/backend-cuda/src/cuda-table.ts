@@ -159,8 +159,9 @@ export class CudaTable implements EmbeddingTable {
     };
   }
 
-  /** Drops the native table; its memory is freed when the handle is collected. */
+  /** Frees the table's device memory now. */
   dispose(): void {
+    if (this.#handle !== null) this.#addon.tableFree(this.#handle);
     this.#handle = null;
   }
 
@@ -172,6 +173,7 @@ export class CudaTable implements EmbeddingTable {
     const handle = this.#native(() =>
       this.#addon.tableCreate(this.#onDevice, this.rows, this.dim, this.#stateLayout.length),
     );
+    this.#addon.tableFree(this.#live());
     this.#handle = handle;
     this.#copy(0, weights, true);
     if (this.#stateInit !== 0) {
