@@ -8,7 +8,7 @@ import {
   type TableMemory,
   type TableOptions,
 } from '@bloom/core';
-import { checkBatch, createRowOptimizer, RowSlots, segmentRows } from '@bloom/embeddings';
+import { checkBatch, createRowOptimizer, RowSlots, segmentRows, stepParams } from '@bloom/embeddings';
 import type { CudaAddon, CudaTableHandle } from './addon.js';
 
 const KERNELS = { sgd: 0, adagrad: 1, adam: 2 } as const;
@@ -97,23 +97,15 @@ export class CudaTable implements EmbeddingTable {
     this.#step++;
     const { uniq, offsets, entries } = segmentRows(rows, k, this.#frozenRow, this.#slots);
     if (uniq.length === 0) return;
-    const config = this.options.optimizer as {
-      lr: number;
-      weightDecay?: number;
-      eps?: number;
-      beta1?: number;
-      beta2?: number;
-    };
-    const b1 = config.beta1 ?? 0.9;
-    const b2 = config.beta2 ?? 0.999;
+    const p = stepParams(this.options.optimizer, this.#step);
     const params = Float64Array.of(
-      config.lr,
-      config.weightDecay ?? 0,
-      config.eps ?? (this.#kernel === KERNELS.adam ? 1e-8 : 1e-10),
-      b1,
-      b2,
-      config.lr / (1 - b1 ** this.#step),
-      1 / Math.sqrt(1 - b2 ** this.#step),
+      p.lr,
+      p.weightDecay,
+      p.eps,
+      p.beta1,
+      p.beta2,
+      p.stepSize,
+      p.invSqrtC2,
       combine === 'mean' ? 1 / k : 1,
     );
     const handle = this.#live();

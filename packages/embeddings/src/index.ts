@@ -15,6 +15,7 @@ export { createRowOptimizer } from './optimizers/create-optimizer.js';
 export type { KernelCall, RowOptimizer, RowUpdate } from './optimizers/row-optimizer.js';
 export { rowwiseAdagrad } from './optimizers/rowwise-adagrad.js';
 export { sgd } from './optimizers/sgd.js';
+export { type StepParams, stepParams } from './optimizers/step-params.js';
 export { SparseEmbedding, type SparseEmbeddingOptions } from './sparse-embedding.js';
 export { type DenseParameters, type StepLookup, sparseStep } from './sparse-step.js';
 export { BINARY, binary } from './strategies/binary.js';

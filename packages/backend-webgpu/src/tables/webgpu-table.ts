@@ -8,7 +8,14 @@ import {
   type TableMemory,
   type TableOptions,
 } from '@bloom/core';
-import { checkBatch, createRowOptimizer, RowSlots, segmentRows, type TensorTable } from '@bloom/embeddings';
+import {
+  checkBatch,
+  createRowOptimizer,
+  RowSlots,
+  segmentRows,
+  stepParams,
+  type TensorTable,
+} from '@bloom/embeddings';
 import * as tf from '@tensorflow/tfjs';
 import { ChunkedBlock } from './chunked-block.js';
 import { GATHER, type GpuOptimizer, UPDATE, WORKGROUP } from './shaders.js';
@@ -164,27 +171,18 @@ export class WebGpuTable implements TensorTable {
     device.queue.writeBuffer(uniqBuffer, 0, uniq);
     device.queue.writeBuffer(offsetsBuffer, 0, offsets);
     device.queue.writeBuffer(entriesBuffer, 0, entries);
-    const config = this.options.optimizer as {
-      lr: number;
-      weightDecay?: number;
-      eps?: number;
-      beta1?: number;
-      beta2?: number;
-    };
-    const b1 = config.beta1 ?? 0.9;
-    const b2 = config.beta2 ?? 0.999;
-    const eps = config.eps ?? (this.#optimizer === 'adam' ? 1e-8 : 1e-10);
+    const p = stepParams(this.options.optimizer, this.#step);
     const rowwise = this.#optimizer === 'rowwise-adagrad';
     const groups = this.#groups(rowwise ? uniq.length : uniq.length * d);
     const floats = [
       combine === 'mean' ? 1 / k : 1,
-      config.lr,
-      config.weightDecay ?? 0,
-      b1,
-      b2,
-      eps,
-      config.lr / (1 - b1 ** this.#step),
-      1 / Math.sqrt(1 - b2 ** this.#step),
+      p.lr,
+      p.weightDecay,
+      p.beta1,
+      p.beta2,
+      p.eps,
+      p.stepSize,
+      p.invSqrtC2,
     ];
     // The gradient tensor's own buffer (tfjs submits its pending work first, so it is computed before the update).
     const gpu = this.#gradientBuffer(grads);

@@ -1,5 +1,17 @@
 import { ROW_KERNELS_BASE64 } from './row-kernels-bytes.js';
 
+/** An optimizer kernel: updates the n rows listed at `rows` (gradients [n, d]), then its own float parameters. */
+type OptimizerKernelFunction = (
+  data: number,
+  stride: number,
+  rows: number,
+  n: number,
+  grads: number,
+  d: number,
+  frozen: number,
+  ...params: number[]
+) => void;
+
 /** The exports of wasm/row-kernels.wat; every pointer is a byte offset into the instance's memory. */
 export interface RowKernels {
   gather(
@@ -25,36 +37,9 @@ export interface RowKernels {
   first_out_of_range(rows: number, n: number, limit: number): number;
   assign_slots(rows: number, n: number, frozen: number, map: number, slots: number, unique: number): number;
   clear_slots(map: number, unique: number, count: number): void;
-  sgd(
-    data: number,
-    stride: number,
-    rows: number,
-    n: number,
-    grads: number,
-    d: number,
-    frozen: number,
-    ...params: number[]
-  ): void;
-  adagrad(
-    data: number,
-    stride: number,
-    rows: number,
-    n: number,
-    grads: number,
-    d: number,
-    frozen: number,
-    ...params: number[]
-  ): void;
-  adam(
-    data: number,
-    stride: number,
-    rows: number,
-    n: number,
-    grads: number,
-    d: number,
-    frozen: number,
-    ...params: number[]
-  ): void;
+  sgd: OptimizerKernelFunction;
+  adagrad: OptimizerKernelFunction;
+  adam: OptimizerKernelFunction;
   bilinear_scores(
     u: number,
     items: number,
