@@ -8,7 +8,14 @@ import {
   type TableMemory,
   type TableOptions,
 } from '@bloom/core';
-import { checkBatch, createRowOptimizer, RowSlots, segmentRows, stepParams } from '@bloom/embeddings';
+import {
+  checkBatch,
+  checkLength,
+  createRowOptimizer,
+  RowSlots,
+  segmentRows,
+  stepParams,
+} from '@bloom/embeddings';
 import type { CudaAddon, CudaTableHandle } from './addon.js';
 
 const KERNELS = { sgd: 0, adagrad: 1, adam: 2 } as const;
@@ -195,9 +202,4 @@ export class CudaTable implements EmbeddingTable {
       throw new DeviceError('cuda', String((error as Error).message ?? error));
     }
   }
-}
-
-function checkLength(option: string, array: Float32Array, expected: number): void {
-  if (array.length !== expected)
-    throw new ConfigError(option, `a Float32Array of length ${expected}`, array.length);
 }

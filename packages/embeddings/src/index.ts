@@ -35,7 +35,7 @@ export { RowSlots } from './tables/row-slots.js';
 export { type Segments, segmentRows } from './tables/segments.js';
 export { TypedArrayAdapter } from './tables/typed-array-adapter.js';
 export { plainStorage, type RowStorage, TypedArrayTable } from './tables/typed-array-table.js';
-export { checkBatch } from './tables/validate-rows.js';
+export { checkBatch, checkLength } from './tables/validate-rows.js';
 export { WasmGatherTable } from './tables/wasm-gather-table.js';
 export { isTensorTable, type TensorTable } from './tensor-table.js';
 

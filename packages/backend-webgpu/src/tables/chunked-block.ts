@@ -1,9 +1,6 @@
 /// <reference types="@webgpu/types" />
 
-const STORAGE = 0x80; // GPUBufferUsage.STORAGE
-const COPY_SRC = 0x04;
-const COPY_DST = 0x08;
-const MAP_READ = 0x01;
+import { COPY_DST, COPY_SRC, MAP_READ, STORAGE } from './gpu-usage.js';
 
 /**
  * A [rows, width] float block of a GPU table (its weights, or one optimizer state block), split by rows into

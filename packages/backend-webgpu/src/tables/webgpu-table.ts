@@ -10,6 +10,7 @@ import {
 } from '@bloom/core';
 import {
   checkBatch,
+  checkLength,
   createRowOptimizer,
   RowSlots,
   segmentRows,
@@ -18,12 +19,9 @@ import {
 } from '@bloom/embeddings';
 import * as tf from '@tensorflow/tfjs';
 import { ChunkedBlock } from './chunked-block.js';
+import { COPY_DST, COPY_SRC, STORAGE, UNIFORM } from './gpu-usage.js';
 import { GATHER, type GpuOptimizer, UPDATE, WORKGROUP } from './shaders.js';
 
-const STORAGE = 0x80; // GPUBufferUsage.STORAGE
-const COPY_SRC = 0x04;
-const COPY_DST = 0x08;
-const UNIFORM = 0x40;
 // Eight u32 then eight f32: the layout of every shader's Params.
 const PARAMS_BYTES = 64;
 
@@ -317,9 +315,4 @@ export class WebGpuTable implements TensorTable {
     pass.end();
     device.queue.submit([encoder.finish()]);
   }
-}
-
-function checkLength(option: string, array: Float32Array, expected: number): void {
-  if (array.length !== expected)
-    throw new ConfigError(option, `a Float32Array of length ${expected}`, array.length);
 }

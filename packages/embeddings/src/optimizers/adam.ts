@@ -1,5 +1,6 @@
 import type { AdamConfig } from '@bloom/core';
 import type { RowOptimizer, RowUpdate } from './row-optimizer.js';
+import { stepParams } from './step-params.js';
 
 /**
  * Adam as torch.optim.Adam and tf.train.adam compute it, with L2 weight decay added to the gradient:
@@ -18,10 +19,10 @@ export function adam(config: AdamConfig): RowOptimizer {
       { name: 'v', width: dim },
     ],
     stateInit: 0,
-    kernel: (step) => ({
-      name: 'adam',
-      params: [b1, 1 - b1, b2, 1 - b2, eps, lr / (1 - b1 ** step), 1 / Math.sqrt(1 - b2 ** step), wd],
-    }),
+    kernel: (step) => {
+      const p = stepParams(config, step);
+      return { name: 'adam', params: [b1, 1 - b1, b2, 1 - b2, eps, p.stepSize, p.invSqrtC2, wd] };
+    },
     update({ data, stride, rows, start, end, grads, dim, step, frozenRow }: RowUpdate) {
       // lr * (m / c1) / (sqrt(v / c2) + eps), with the bias corrections folded into two constants.
       const stepSize = lr / (1 - b1 ** step);
