@@ -5,49 +5,26 @@
 #include <string>
 
 #include "row_math.cuh"
+#include "napi_util.h"
 #include "table.h"
 
 namespace bloom {
+namespace napi {
+void define_trainer(napi_env env, napi_value exports);
+}  // namespace napi
 int device_count(std::string& reason);
 std::string device_name(int device);
-std::string murmur3_rows_on_device(const int32_t* ids, int n, const uint32_t* seeds, int k, int32_t m,
-                                   int32_t* rows);
+std::string map_rows_on_device(const RowMapSpec& map, const int32_t* ids, int64_t n, int32_t* rows);
 }  // namespace bloom
 
 namespace {
 
-napi_value throw_error(napi_env env, const std::string& message) {
-  napi_throw_error(env, "BLOOM_CUDA", message.c_str());
-  return nullptr;
-}
-
-// The data and element count of a typed array argument of the expected type, or nullptr after throwing.
-template <typename T>
-T* typed_array(napi_env env, napi_value value, napi_typedarray_type expected, size_t* length, const char* name) {
-  bool is_typed = false;
-  napi_is_typedarray(env, value, &is_typed);
-  napi_typedarray_type type;
-  void* data = nullptr;
-  if (is_typed) napi_get_typedarray_info(env, value, &type, length, &data, nullptr, nullptr);
-  if (!is_typed || type != expected) {
-    throw_error(env, std::string(name) + ": expected a typed array of the right element type");
-    return nullptr;
-  }
-  return static_cast<T*>(data);
-}
-
-napi_value args(napi_env env, napi_callback_info info, size_t expected, napi_value* argv) {
-  size_t argc = expected;
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  if (argc < expected) return throw_error(env, "too few arguments");
-  return argv[0];
-}
-
-double number(napi_env env, napi_value value) {
-  double out = 0;
-  napi_get_value_double(env, value, &out);
-  return out;
-}
+using bloom::napi::args;
+using bloom::napi::number;
+using bloom::napi::Slot;
+using bloom::napi::table_of;
+using bloom::napi::throw_error;
+using bloom::napi::typed_array;
 
 napi_value DeviceCount(napi_env env, napi_callback_info) {
   std::string reason;
@@ -70,28 +47,49 @@ napi_value DeviceName(napi_env env, napi_callback_info info) {
   return result;
 }
 
-// murmur3Rows(ids: Int32Array, seeds: Uint32Array, m: number, out: Int32Array, onDevice: boolean)
-napi_value Murmur3Rows(napi_env env, napi_callback_info info) {
-  napi_value argv[5];
-  if (args(env, info, 5, argv) == nullptr) return nullptr;
-  size_t n = 0, k = 0, out_length = 0;
-  auto* ids = typed_array<int32_t>(env, argv[0], napi_int32_array, &n, "ids");
+// mapRows(side: Int32Array [48], ids: Int32Array, out: Int32Array [ids x k], onDevice: boolean): a side's rows
+// of `ids` by the kernels' map_row (hashing on the device, or the same function on the host).
+napi_value MapRows(napi_env env, napi_callback_info info) {
+  napi_value argv[4];
+  if (args(env, info, 4, argv) == nullptr) return nullptr;
+  size_t ns = 0, n = 0, out_length = 0;
+  auto* side = typed_array<int32_t>(env, argv[0], napi_int32_array, &ns, "side");
+  if (side == nullptr) return nullptr;
+  auto* ids = typed_array<int32_t>(env, argv[1], napi_int32_array, &n, "ids");
   if (ids == nullptr) return nullptr;
-  auto* seeds = typed_array<uint32_t>(env, argv[1], napi_uint32_array, &k, "seeds");
-  if (seeds == nullptr) return nullptr;
-  const auto m = static_cast<int32_t>(number(env, argv[2]));
-  auto* out = typed_array<int32_t>(env, argv[3], napi_int32_array, &out_length, "out");
+  auto* out = typed_array<int32_t>(env, argv[2], napi_int32_array, &out_length, "out");
   if (out == nullptr) return nullptr;
-  if (out_length != n * k) return throw_error(env, "out: expected ids.length * seeds.length entries");
-  if (m < 1) return throw_error(env, "m: expected at least 1");
+  bloom::RowMapSpec map{};
+  if (ns != 48 || side[0] == bloom::kRowTable) return throw_error(env, "side: expected a 48-int rule");
+  map.kind = side[0];
+  map.hasher = side[1];
+  map.k = side[2];
+  map.buckets = side[3];
+  map.first_row = side[4];
+  map.has_padding = side[5];
+  map.padding_idx = side[6];
+  for (int j = 0; j < bloom::kMaxHashes; j++) map.seeds[j] = static_cast<uint32_t>(side[16 + j]);
+  if (map.k < 1 || map.k > bloom::kMaxHashes || out_length != n * map.k) return throw_error(env, "mapRows: shapes disagree");
   bool on_device = false;
-  napi_get_value_bool(env, argv[4], &on_device);
+  napi_get_value_bool(env, argv[3], &on_device);
   if (on_device) {
-    const std::string error = bloom::murmur3_rows_on_device(ids, static_cast<int>(n), seeds, static_cast<int>(k), m, out);
+    const std::string error = bloom::map_rows_on_device(map, ids, static_cast<int64_t>(n), out);
     if (!error.empty()) return throw_error(env, "CUDA: " + error);
   } else {
-    for (size_t i = 0; i < n * k; i++) out[i] = bloom::floor_mod(bloom::murmur3_int32(ids[i / k], seeds[i % k]), m);
+    for (size_t i = 0; i < n * map.k; i++) out[i] = bloom::map_row(map, ids[i / map.k], static_cast<int>(i % map.k));
   }
+  return nullptr;
+}
+
+// philox(block: Uint32Array [6]): counter (4 words) and key (2) in, the 4 output words written over the counter.
+napi_value Philox(napi_env env, napi_callback_info info) {
+  napi_value argv[1];
+  if (args(env, info, 1, argv) == nullptr) return nullptr;
+  size_t n = 0;
+  auto* block = typed_array<uint32_t>(env, argv[0], napi_uint32_array, &n, "block");
+  if (block == nullptr) return nullptr;
+  if (n != 6) return throw_error(env, "block: expected 6 words");
+  bloom::philox4x32_10(block, block[4], block[5]);
   return nullptr;
 }
 
@@ -126,23 +124,6 @@ napi_value OptimizerHost(napi_env env, napi_callback_info info) {
   }
   return nullptr;
 }
-
-// Tables, as external handles to a slot: tableFree releases the table (its device memory) at once, and the
-// slot itself goes with the handle, so neither a double free nor a use after free is possible from JavaScript.
-struct Slot {
-  bloom::Table* table;
-};
-
-bloom::Table* table_of(napi_env env, napi_value value) {
-  void* data = nullptr;
-  if (napi_get_value_external(env, value, &data) != napi_ok || data == nullptr ||
-      static_cast<Slot*>(data)->table == nullptr) {
-    throw_error(env, "not a live table handle");
-    return nullptr;
-  }
-  return static_cast<Slot*>(data)->table;
-}
-
 
 // tableCreate(onDevice: boolean, rows: number, dim: number, stateBlocks: number) => handle
 napi_value TableCreate(napi_env env, napi_callback_info info) {
@@ -251,7 +232,8 @@ napi_value Init(napi_env env, napi_value exports) {
   const napi_property_descriptor methods[] = {
       {"deviceCount", nullptr, DeviceCount, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"deviceName", nullptr, DeviceName, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"murmur3Rows", nullptr, Murmur3Rows, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"mapRows", nullptr, MapRows, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"philox", nullptr, Philox, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"optimizerHost", nullptr, OptimizerHost, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"tableCreate", nullptr, TableCreate, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"tableCopy", nullptr, TableCopy, nullptr, nullptr, nullptr, napi_default, nullptr},
@@ -259,6 +241,7 @@ napi_value Init(napi_env env, napi_value exports) {
       {"tableUpdate", nullptr, TableUpdate, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"tableFree", nullptr, TableFree, nullptr, nullptr, nullptr, napi_default, nullptr},
   };
+  bloom::napi::define_trainer(env, exports);
   napi_define_properties(env, exports, sizeof(methods) / sizeof(methods[0]), methods);
   return exports;
 }

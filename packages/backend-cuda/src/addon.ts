@@ -8,10 +8,13 @@ export interface CudaAddon {
   /** Name, compute capability and memory of device `index`. */
   deviceName(index: number): string;
   /**
-   * out[b k + j] = floor-mod(murmur3(ids[b], seeds[j]), m): on the GPU, or on the host through the same
-   * device/host function (row_math.cuh). Throws with CUDA's reason when the device run fails.
+   * A side's rows of `ids` ([ids x k] into `out`) by the kernels' row rule (`side`, see row-map.ts): on the GPU,
+   * or on the host through the same device/host function (row_math.cuh). Throws with CUDA's reason when the device
+   * run fails.
    */
-  murmur3Rows(ids: Int32Array, seeds: Uint32Array, m: number, out: Int32Array, onDevice: boolean): void;
+  mapRows(side: Int32Array, ids: Int32Array, out: Int32Array, onDevice: boolean): void;
+  /** Philox4x32-10 on the host: `block` holds the counter (4 words) and key (2); the output replaces the counter. */
+  philox(block: Uint32Array): void;
   /**
    * The kernels' optimizer arithmetic on the host, element by element, in place: kind 0 SGD (params lr, wd),
    * 1 Adagrad (lr, eps, wd; state0 the accumulator), 2 Adam (b1, b2, eps, stepSize, invSqrtC2, wd; state0 m,
@@ -42,7 +45,42 @@ export interface CudaAddon {
   ): void;
   /** Releases the table's memory now; later calls with the handle throw. */
   tableFree(handle: CudaTableHandle): void;
+  /**
+   * A fused factorization trainer over four live tables (users, items, user bias, item bias): `sides` their row
+   * rules (4 x 48 ints, row-map.ts), `scales` their combine factors, `rowTables` precomputed rows where a side has
+   * no rule the device knows, `config` [loss, negatives, numItems, seed low, seed high].
+   */
+  trainerCreate(
+    onDevice: boolean,
+    tables: readonly CudaTableHandle[],
+    sides: Int32Array,
+    scales: Float32Array,
+    rowTables: readonly (Int32Array | null)[],
+    config: Float64Array,
+  ): CudaTrainerHandle;
+  /** Uploads a chunk of examples and validates its ids: null, or [side (0 users, 1 items), position] of a bad id. */
+  trainerLoad(
+    handle: CudaTrainerHandle,
+    users: Int32Array,
+    items: Int32Array,
+    ratings: Float32Array | null,
+  ): null | [0 | 1, number];
+  /** Launches minibatches [first, first + batches) of the chunk; params [batches x 4 x 8] (table step params). */
+  trainerRun(
+    handle: CudaTrainerHandle,
+    first: number,
+    batches: number,
+    batchSize: number,
+    rngStep: number,
+    params: Float64Array,
+  ): void;
+  /** Waits for the device and copies the last run's minibatch losses into `out`. */
+  trainerLosses(handle: CudaTrainerHandle, out: Float32Array): void;
+  trainerFree(handle: CudaTrainerHandle): void;
 }
+
+/** An opaque native trainer (freed by trainerFree, or when it is garbage-collected). */
+export type CudaTrainerHandle = { readonly __cudaTrainer: unique symbol };
 
 /** An opaque native table (freed by tableFree, or when it is garbage-collected). */
 export type CudaTableHandle = { readonly __cudaTable: unique symbol };

@@ -1,7 +1,14 @@
-import type { DeviceInfo, EmbeddingTable, TableOptions } from '@bloom/core';
+import type {
+  DeviceInfo,
+  EmbeddingTable,
+  FactorizationTrainer,
+  FactorizationTrainerSpec,
+  TableOptions,
+} from '@bloom/core';
 import { TypedArrayAdapter } from '@bloom/embeddings';
 import type { CudaAddon } from './addon.js';
 import { CudaTable } from './cuda-table.js';
+import { CudaFactorizationTrainer } from './cuda-trainer.js';
 
 /**
  * The cuda adapter: tables in CUDA device memory with CUDA kernels ({@link CudaTable}) wherever the kernels cover the
@@ -26,5 +33,10 @@ export class CudaAdapter extends TypedArrayAdapter {
     if (typeof table !== 'string') return table;
     this.lastHostReason = table;
     return super.createTable(options, init);
+  }
+
+  /** The fused trainer on this adapter's device (see {@link CudaFactorizationTrainer}), or why there is none. */
+  createFactorizationTrainer(spec: FactorizationTrainerSpec): FactorizationTrainer | string {
+    return CudaFactorizationTrainer.create(spec, this.addon, this.onDevice);
   }
 }

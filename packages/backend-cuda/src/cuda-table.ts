@@ -158,6 +158,27 @@ export class CudaTable implements EmbeddingTable {
     };
   }
 
+  /**
+   * What a fused trainer on this table's device needs: the native handle (with its optimizer state allocated, so
+   * that the handle stays the same while training), the kernel's optimizer, the frozen row and the device flag.
+   */
+  fusedAccess(): { handle: CudaTableHandle; kernel: 0 | 1 | 2; frozenRow: number; onDevice: boolean } {
+    this.#allocateState();
+    return {
+      handle: this.#live(),
+      kernel: this.#kernel,
+      frozenRow: this.#frozenRow,
+      onDevice: this.#onDevice,
+    };
+  }
+
+  /** Counts `count` optimizer steps taken for this table elsewhere (a fused trainer); returns the first one's number. */
+  claimSteps(count: number): number {
+    const first = this.#step + 1;
+    this.#step += count;
+    return first;
+  }
+
   /** Frees the table's device memory now. */
   dispose(): void {
     if (this.#handle !== null) this.#addon.tableFree(this.#handle);

@@ -1,9 +1,22 @@
-import { backends, Rng } from '@bloom/core';
+import { backends, embeddingStrategies, Rng } from '@bloom/core';
 import { adagrad, adam, sgd } from '@bloom/embeddings';
-import { murmur3, SPOTLIGHT_SEEDS } from '@bloom/hashers';
+import '@bloom/hashers';
 import { describe, expect, it } from 'vitest';
 import { loadCudaAddon } from './addon.js';
-import { cudaBackend, probeCuda } from './index.js';
+import { cudaBackend, encodeRowMap, probeCuda } from './index.js';
+
+// Every row rule a device runs, with the options that change it: hashers, padding, the reserved row, k.
+const RULES: [string, Record<string, unknown>][] = [
+  ['dense', {}],
+  ['bloom', {}],
+  ['bloom', { numHashes: 2, hasher: 'xxhash32', paddingIdx: null }],
+  ['bloom', { numHashes: 3, hasher: 'multiplicative', compressionRatio: 0.37 }],
+  ['bloom', { numHashes: 4, reservePaddingRow: true, paddingIdx: 1, seeds: [-5, 0, 2 ** 32 - 1, 77] }],
+  ['bloom', { hasher: 'xxhash32', reservePaddingRow: true, compressionRatio: 0.999 }],
+  ['bloom', { hasher: 'multiplicative', seeds: [-7, 2 ** 31 + 5], numHashes: 2, compressionRatio: 0.9 }],
+  ['binary', { numHashes: 2 }],
+  ['quotient-remainder', { compressionRatio: 0.01 }],
+];
 
 const found = loadCudaAddon();
 const addon = 'addon' in found ? found.addon : undefined;
@@ -25,22 +38,22 @@ it('is registered, and available exactly where a CUDA device answers (saying why
 describe.skipIf(addon === undefined)(
   `the kernels' arithmetic on the host${addon === undefined ? ` (skipped: ${'reason' in found ? found.reason : ''})` : ''}`,
   () => {
-    it("murmur3 rows are @bloom/hashers' murmur3 buckets, bit for bit", () => {
+    it("the row rules (hashing) give each strategy's own rows, bit for bit", () => {
       const rng = new Rng(3);
-      const ids = Int32Array.from({ length: 5000 }, () => rng.nextUint32() | 0);
-      ids.set([0, 1, -1, 2 ** 31 - 1, -(2 ** 31)]);
-      const seeds = Uint32Array.from(SPOTLIGHT_SEEDS.slice(0, 4));
-      for (const m of [1, 7, 1000, 2 ** 20 + 3, 2 ** 31 - 1]) {
-        const out = new Int32Array(ids.length * seeds.length);
-        addon!.murmur3Rows(ids, seeds, m, out, false);
-        // The product's own path: each seed's hasher writing its column of the [ids, k] rows.
-        const expected = new Int32Array(out.length);
-        for (const [j, seed] of seeds.entries()) {
-          murmur3.create(seed).bucketInt32Array(ids, m, expected, j, seeds.length);
+      for (const [strategy, options] of RULES) {
+        for (const numEmbeddings of [1000, 2 ** 20 + 3, 2 ** 31 - 1]) {
+          const s = embeddingStrategies.get(strategy).create({ ...options, numEmbeddings, dim: 4 });
+          const side = encodeRowMap(s);
+          expect(side, `${strategy} has a device rule`).not.toBeNull();
+          const ids = Int32Array.from({ length: 5000 }, () => rng.nextInt(numEmbeddings));
+          ids.set([0, 1, numEmbeddings - 1]);
+          const out = new Int32Array(ids.length * s.rowsPerId);
+          addon!.mapRows(side!, ids, out, false);
+          const expected = s.rowsFor(ids);
+          let mismatch = -1;
+          for (let i = 0; i < out.length && mismatch < 0; i++) if (out[i] !== expected[i]) mismatch = i;
+          expect(mismatch, `${strategy} ${JSON.stringify(options)}, N = ${numEmbeddings}`).toBe(-1);
         }
-        let mismatch = -1;
-        for (let i = 0; i < out.length && mismatch < 0; i++) if (out[i] !== expected[i]) mismatch = i;
-        expect(mismatch, `first mismatch at m = ${m}`).toBe(-1);
       }
     });
 
@@ -95,13 +108,18 @@ describe.skipIf(addon === undefined)(
 describe.skipIf(!device)(
   `on the GPU${device ? '' : ` (skipped: ${'reason' in probe ? probe.reason : ''})`}`,
   () => {
-    it('the device kernel computes the host rows', () => {
-      const ids = Int32Array.from({ length: 100_000 }, (_, i) => i * 7919 - 50_000);
-      const seeds = Uint32Array.from(SPOTLIGHT_SEEDS.slice(0, 4));
-      const [onHost, onDevice] = [new Int32Array(400_000), new Int32Array(400_000)];
-      addon!.murmur3Rows(ids, seeds, 1_000_003, onHost, false);
-      addon!.murmur3Rows(ids, seeds, 1_000_003, onDevice, true);
-      expect(onDevice).toEqual(onHost);
+    it('the device kernel computes the host rows of every rule', () => {
+      for (const [strategy, options] of RULES) {
+        const s = embeddingStrategies.get(strategy).create({ ...options, numEmbeddings: 5_000_000, dim: 4 });
+        const ids = Int32Array.from({ length: 100_000 }, (_, i) => (i * 7919) % 5_000_000);
+        const [onHost, onDevice] = [
+          new Int32Array(ids.length * s.rowsPerId),
+          new Int32Array(ids.length * s.rowsPerId),
+        ];
+        addon!.mapRows(encodeRowMap(s)!, ids, onHost, false);
+        addon!.mapRows(encodeRowMap(s)!, ids, onDevice, true);
+        expect(onDevice).toEqual(onHost);
+      }
     });
   },
 );

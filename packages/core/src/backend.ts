@@ -1,4 +1,5 @@
 import type { EmbeddingTable, TableOptions } from './embedding-table.js';
+import type { FactorizationTrainer, FactorizationTrainerSpec } from './factorization-trainer.js';
 import type { RegistryEntry } from './registry.js';
 
 /** Whether a backend can run here, and why not when it cannot. */
@@ -28,6 +29,11 @@ export interface BackendAdapter {
    * adapter runs WebAssembly SIMD kernels, `typescript` (the default when absent) for plain loops.
    */
   readonly hostKernels?: 'typescript' | 'wasm';
+  /**
+   * A fused trainer for a factorization model whose tables this adapter created, or the reason this adapter has
+   * none for `spec` (models then train with their host loop). Absent on adapters without one.
+   */
+  createFactorizationTrainer?(spec: FactorizationTrainerSpec): FactorizationTrainer | string;
   /** Device facts for reports. */
   deviceInfo(): DeviceInfo;
   /** Releases device resources. */

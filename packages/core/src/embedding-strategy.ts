@@ -40,7 +40,34 @@ export interface EmbeddingStrategy {
    * @throws IdRangeError on the first id out of range.
    */
   rowsFor(ids: Int32Array, out?: Int32Array): Int32Array;
+  /**
+   * The rule behind `rowsFor`, as data, so that a device can compute rows itself (a CUDA kernel hashing ids where
+   * they already are). Absent for strategies whose rule is only code (a plugin's); devices then ask `rowsFor`.
+   */
+  readonly rowMap?: RowMap;
 }
+
+/**
+ * How a strategy maps id i to its k rows, described as data (see {@link EmbeddingStrategy.rowMap}):
+ * - `identity`: row i (k = 1).
+ * - `hash`: row j is `firstRow + bucket_j(i, buckets - firstRow)` with the registered hasher of `seeds[j]`
+ *   (its own bucket rule), except that `paddingIdx` maps to row 0 for every j.
+ * - `quotient-remainder`: rows `i mod m` and `m + floor(i / m)`.
+ */
+export type RowMap =
+  | { readonly kind: 'identity' }
+  | {
+      readonly kind: 'hash';
+      readonly hasher: string;
+      /** One seed per hash function (k of them), as unsigned 32-bit values. */
+      readonly seeds: readonly number[];
+      /** m, the table rows hashed into (row 0 included). */
+      readonly buckets: number;
+      /** 1 when row 0 is kept for the padding id alone, else 0. */
+      readonly firstRow: 0 | 1;
+      readonly paddingIdx: number | null;
+    }
+  | { readonly kind: 'quotient-remainder'; readonly m: number };
 
 /** A registered embedding strategy: a name and a factory. */
 export interface EmbeddingStrategyDefinition<O extends EmbeddingStrategyOptions = EmbeddingStrategyOptions>

@@ -4,6 +4,7 @@ export type {
   EmbeddingStrategy,
   EmbeddingStrategyDefinition,
   EmbeddingStrategyOptions,
+  RowMap,
 } from './embedding-strategy.js';
 export {
   type AdagradConfig,
@@ -33,6 +34,12 @@ export {
   NotRegisteredError,
   TrainingError,
 } from './errors.js';
+export type {
+  FactorizationLoss,
+  FactorizationTrainer,
+  FactorizationTrainerSpec,
+  FusedEmbedding,
+} from './factorization-trainer.js';
 export type { HashFamily, HashFamilyConfig, PaddingOptions } from './hash-family.js';
 export type { Hasher, HasherDefinition } from './hasher.js';
 export type { ModelDefinition } from './model.js';

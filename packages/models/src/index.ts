@@ -12,6 +12,7 @@ export {
   ExplicitFactorizationModel,
 } from './factorization/explicit-factorization.js';
 export type { EmbeddingSpec, FactorizationConfig } from './factorization/factorization-config.js';
+export type { TrainingPath } from './factorization/fused-training.js';
 export {
   type ImplicitFactorizationConfig,
   ImplicitFactorizationModel,
@@ -28,4 +29,4 @@ export {
   type NetworkRepresentationName,
   type SequenceRepresentation,
 } from './sequence/representations.js';
-export type { BatchProgress, EpochReport, FitOptions } from './training-loop.js';
+export type { BatchProgress, EpochReport, ExampleColumns, FitOptions } from './training-loop.js';

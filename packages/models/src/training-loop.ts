@@ -1,4 +1,4 @@
-import { type Rng, requireInteger, TrainingError } from '@bloom/core';
+import { type FactorizationTrainer, type Rng, requireInteger, TrainingError } from '@bloom/core';
 
 /** Progress after each minibatch. */
 export interface BatchProgress {
@@ -28,6 +28,11 @@ export interface FitOptions {
   readonly onEpoch?: (report: EpochReport) => void;
   /** Stops training between minibatches; `fit` then rejects with the signal's reason. */
   readonly signal?: AbortSignal;
+  /**
+   * Train factorization models with the backend's fused trainer where it has one (the cuda backend's, on the
+   * GPU). Default true; false keeps the host loop, e.g. to compare the two.
+   */
+  readonly fused?: boolean;
 }
 
 /**
@@ -57,17 +62,78 @@ export async function runEpochs(
       options.onBatch?.({ epoch, epochs, batch: b + 1, batches, loss: total / (b + 1) });
       if (b % 16 === 15) await yieldToEventLoop();
     }
-    const loss = total / batches;
-    if (!Number.isFinite(loss) || loss === 0) {
-      throw new TrainingError(
-        `degenerate epoch loss ${loss} in epoch ${epoch}; lower the learning rate or check the data`,
-      );
-    }
-    const report = { epoch, loss, seconds: (performance.now() - start) / 1000 };
-    reports.push(report);
-    options.onEpoch?.(report);
+    reports.push(endEpoch(epoch, total / batches, start, options));
   }
   return reports;
+}
+
+/** The columns of the examples a fused trainer trains on, indexed by example row. */
+export interface ExampleColumns {
+  readonly users: Int32Array;
+  readonly items: Int32Array;
+  readonly ratings?: Float32Array;
+}
+
+/**
+ * {@link runEpochs} for a backend's fused trainer: the same shuffled order from `rng` each epoch, the examples
+ * gathered in that order and handed over whole, progress and the degenerate-loss check from the minibatch losses
+ * as the trainer reports them.
+ */
+export async function runFusedEpochs(
+  columns: ExampleColumns,
+  options: FitOptions,
+  rng: Rng,
+  trainer: FactorizationTrainer,
+): Promise<EpochReport[]> {
+  const epochs = requireInteger('epochs', options.epochs ?? 10, 1, 1e6);
+  const batchSize = requireInteger('batchSize', options.batchSize ?? 256, 1, 1 << 24);
+  const rows = columns.users.length;
+  if (rows === 0) throw new TrainingError('no interactions to train on');
+  const order = Int32Array.from({ length: rows }, (_, i) => i);
+  const batches = Math.ceil(rows / batchSize);
+  const users = new Int32Array(rows);
+  const items = new Int32Array(rows);
+  const ratings = columns.ratings === undefined ? undefined : new Float32Array(rows);
+  const reports: EpochReport[] = [];
+  for (let epoch = 1; epoch <= epochs; epoch++) {
+    const start = performance.now();
+    rng.shuffle(order);
+    for (let i = 0; i < rows; i++) {
+      const row = order[i]!;
+      users[i] = columns.users[row]!;
+      items[i] = columns.items[row]!;
+      if (ratings !== undefined) ratings[i] = columns.ratings![row]!;
+    }
+    let total = 0;
+    await trainer.trainEpoch(
+      users,
+      items,
+      ratings,
+      batchSize,
+      async (losses, first) => {
+        for (let j = 0; j < losses.length; j++) {
+          total += losses[j]!;
+          options.onBatch?.({ epoch, epochs, batch: first + j + 1, batches, loss: total / (first + j + 1) });
+        }
+        await yieldToEventLoop();
+      },
+      options.signal,
+    );
+    reports.push(endEpoch(epoch, total / batches, start, options));
+  }
+  return reports;
+}
+
+// Spotlight's check on an epoch's loss, then its report.
+function endEpoch(epoch: number, loss: number, start: number, options: FitOptions): EpochReport {
+  if (!Number.isFinite(loss) || loss === 0) {
+    throw new TrainingError(
+      `degenerate epoch loss ${loss} in epoch ${epoch}; lower the learning rate or check the data`,
+    );
+  }
+  const report = { epoch, loss, seconds: (performance.now() - start) / 1000 };
+  options.onEpoch?.(report);
+  return report;
 }
 
 // Lets timers, I/O and abort signals run between minibatches: setImmediate in Node, a zero timeout in browsers

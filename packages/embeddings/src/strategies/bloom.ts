@@ -76,6 +76,14 @@ export function createBloomStrategy(
     combine,
     paddingRow: paddingIdx === null ? null : 0,
     formulation,
+    rowMap: {
+      kind: 'hash',
+      hasher: family.hasher,
+      seeds: family.seeds.map((seed) => seed >>> 0),
+      buckets,
+      firstRow: options.reservePaddingRow ? 1 : 0,
+      paddingIdx,
+    },
     rowsFor(ids, out = new Int32Array(ids.length * k)) {
       validateIds(ids, numEmbeddings);
       return family.indices(ids, out);

@@ -31,6 +31,7 @@ export function createDenseStrategy(options: DenseOptions): EmbeddingStrategy {
     combine: 'sum',
     paddingRow: paddingIdx,
     formulation: 'gather',
+    rowMap: { kind: 'identity' },
     rowsFor(ids, out = new Int32Array(ids.length)) {
       validateIds(ids, numEmbeddings);
       out.set(ids);

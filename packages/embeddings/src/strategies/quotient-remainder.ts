@@ -52,6 +52,7 @@ export function createQuotientRemainderStrategy(options: QuotientRemainderOption
     combine,
     paddingRow: null,
     formulation: 'gather',
+    rowMap: { kind: 'quotient-remainder', m },
     rowsFor(ids, out = new Int32Array(ids.length * 2)) {
       validateIds(ids, numEmbeddings);
       for (let i = 0; i < ids.length; i++) {

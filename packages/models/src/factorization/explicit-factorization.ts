@@ -1,7 +1,7 @@
 import { DataError, Rng, requireOneOf } from '@bloom/core';
 import type { Interactions } from '@bloom/data';
 import { type ExplicitLossName, explicitLosses } from '../losses/explicit-losses.js';
-import { type EpochReport, type FitOptions, runEpochs } from '../training-loop.js';
+import { type EpochReport, type FitOptions, runEpochs, runFusedEpochs } from '../training-loop.js';
 import { BilinearNet } from './bilinear-net.js';
 import { BilinearStep } from './bilinear-step.js';
 import {
@@ -11,6 +11,7 @@ import {
   type ResolvedFactorizationConfig,
   resolveFactorizationConfig,
 } from './factorization-config.js';
+import { fusedTrainerFor, type TrainingPath } from './fused-training.js';
 
 /** Config of {@link ExplicitFactorizationModel}. */
 export interface ExplicitFactorizationConfig extends FactorizationConfig {
@@ -27,8 +28,11 @@ const EXPLICIT_LOSSES = Object.keys(explicitLosses) as ExplicitLossName[];
 export class ExplicitFactorizationModel {
   readonly kind = 'explicit-factorization';
   readonly net: BilinearNet;
+  /** How the last `fit` trained (undefined before the first). */
+  trainingPath: TrainingPath | undefined;
   readonly #rng: Rng;
   readonly #kernels: boolean;
+  readonly #adapter: AdapterLike;
 
   private constructor(
     readonly config: ResolvedFactorizationConfig & { loss: ExplicitLossName },
@@ -37,6 +41,7 @@ export class ExplicitFactorizationModel {
     this.net = new BilinearNet(config, adapter);
     this.#rng = new Rng(config.seed * 4 + 3);
     this.#kernels = adapter.hostKernels === 'wasm';
+    this.#adapter = adapter;
   }
 
   /** Validates the config (naming the bad option) and creates the tables on `adapter`. */
@@ -51,6 +56,21 @@ export class ExplicitFactorizationModel {
     if (ratings === undefined)
       throw new DataError('explicit factorization needs ratings, and these interactions have none');
     checkFits(this.config, interactions);
+    const trainer = fusedTrainerFor(this.net, this.#adapter, options, {
+      loss: this.config.loss,
+      negatives: 0,
+      seed: this.config.seed * 4 + 3,
+    });
+    if (typeof trainer !== 'string') {
+      this.trainingPath = { kind: 'fused' };
+      try {
+        const { userIds: users, itemIds: items } = interactions;
+        return await runFusedEpochs({ users, items, ratings }, options, this.#rng, trainer);
+      } finally {
+        trainer.dispose();
+      }
+    }
+    this.trainingPath = { kind: 'host', reason: trainer };
     const loss = explicitLosses[this.config.loss];
     const step = new BilinearStep(this.net, 0, this.#kernels);
     let observed = new Float32Array(0);

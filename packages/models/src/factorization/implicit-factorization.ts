@@ -1,7 +1,7 @@
 import { Rng, requireInteger, requireOneOf } from '@bloom/core';
 import type { Interactions } from '@bloom/data';
 import { type ImplicitLossName, implicitLosses } from '../losses/implicit-losses.js';
-import { type EpochReport, type FitOptions, runEpochs } from '../training-loop.js';
+import { type EpochReport, type FitOptions, runEpochs, runFusedEpochs } from '../training-loop.js';
 import { BilinearNet } from './bilinear-net.js';
 import { BilinearStep } from './bilinear-step.js';
 import {
@@ -11,6 +11,7 @@ import {
   type ResolvedFactorizationConfig,
   resolveFactorizationConfig,
 } from './factorization-config.js';
+import { fusedTrainerFor, type TrainingPath } from './fused-training.js';
 
 /** Config of {@link ImplicitFactorizationModel}. */
 export interface ImplicitFactorizationConfig extends FactorizationConfig {
@@ -35,8 +36,11 @@ const IMPLICIT_LOSSES = Object.keys(implicitLosses) as ImplicitLossName[];
 export class ImplicitFactorizationModel {
   readonly kind = 'implicit-factorization';
   readonly net: BilinearNet;
+  /** How the last `fit` trained (undefined before the first). */
+  trainingPath: TrainingPath | undefined;
   readonly #rng: Rng;
   readonly #kernels: boolean;
+  readonly #adapter: AdapterLike;
 
   private constructor(
     readonly config: ResolvedFactorizationConfig & { loss: ImplicitLossName; numNegativeSamples: number },
@@ -45,6 +49,7 @@ export class ImplicitFactorizationModel {
     this.net = new BilinearNet(config, adapter);
     this.#rng = new Rng(config.seed * 4 + 3);
     this.#kernels = adapter.hostKernels === 'wasm';
+    this.#adapter = adapter;
   }
 
   /** Validates the config (naming the bad option) and creates the tables on `adapter`. */
@@ -57,11 +62,29 @@ export class ImplicitFactorizationModel {
     );
   }
 
-  /** Trains on every interaction as a positive. */
+  /**
+   * Trains on every interaction as a positive: with the backend's fused trainer where it has one (then negatives
+   * come from the device's own seeded generator), else with the host loop. `trainingPath` says which, and why.
+   */
   async fit(interactions: Interactions, options: FitOptions = {}): Promise<EpochReport[]> {
     checkFits(this.config, interactions);
-    const step = this.#stepper(interactions);
-    return runEpochs(interactions.length, options, this.#rng, step);
+    const { loss, numNegativeSamples, seed } = this.config;
+    const trainer = fusedTrainerFor(this.net, this.#adapter, options, {
+      loss,
+      negatives: numNegativeSamples,
+      seed: seed * 4 + 3,
+    });
+    if (typeof trainer === 'string') {
+      this.trainingPath = { kind: 'host', reason: trainer };
+      return runEpochs(interactions.length, options, this.#rng, this.#stepper(interactions));
+    }
+    this.trainingPath = { kind: 'fused' };
+    try {
+      const { userIds: users, itemIds: items } = interactions;
+      return await runFusedEpochs({ users, items }, options, this.#rng, trainer);
+    } finally {
+      trainer.dispose();
+    }
   }
 
   /** Raw scores of `itemIds` (default: every item) for one user. */
