@@ -5,7 +5,7 @@
   "targets": [
     {
       "target_name": "bloom_cuda",
-      "sources": ["native/addon.cc", "native/trainer_addon.cc", "native/device.cu", "native/table.cu", "native/factorization.cu"],
+      "sources": ["native/addon.cc", "native/trainer_addon.cc", "native/device.cu", "native/table.cu", "native/table_matmul.cu", "native/factorization.cu"],
       "include_dirs": ["native", "<(cuda_home)/include"],
       "cflags_cc": ["-std=c++17", "-O2"],
       "libraries": ["-L<(cuda_home)/lib64", "-lcudart_static", "-ldl", "-lrt", "-lpthread"],

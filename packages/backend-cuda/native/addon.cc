@@ -228,6 +228,52 @@ napi_value TableUpdate(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// tableMatmulLookup(handle, rows: Int32Array [batch * k], k: number, out: Float32Array [batch * dim]): X W.
+napi_value TableMatmulLookup(napi_env env, napi_callback_info info) {
+  napi_value argv[4];
+  if (args(env, info, 4, argv) == nullptr) return nullptr;
+  bloom::Table* table = table_of(env, argv[0]);
+  if (table == nullptr) return nullptr;
+  size_t n = 0, out_length = 0;
+  auto* rows = typed_array<int32_t>(env, argv[1], napi_int32_array, &n, "rows");
+  if (rows == nullptr) return nullptr;
+  const int k = static_cast<int>(number(env, argv[2]));
+  auto* out = typed_array<float>(env, argv[3], napi_float32_array, &out_length, "out");
+  if (out == nullptr) return nullptr;
+  if (k < 1 || n % k != 0 || out_length != n / k * table->dim) return throw_error(env, "lookup: shapes disagree");
+  const std::string error = table->matmul_lookup(rows, static_cast<int64_t>(n / k), k, out);
+  if (!error.empty()) return throw_error(env, error);
+  return nullptr;
+}
+
+// tableMatmulUpdate(handle, rows: Int32Array, k, grads: Float32Array [batch * dim], uniq: Int32Array,
+//                   optimizer: 0 | 1 | 2, params: Float64Array [8]): the update of rows `uniq` from X^T G.
+napi_value TableMatmulUpdate(napi_env env, napi_callback_info info) {
+  napi_value argv[7];
+  if (args(env, info, 7, argv) == nullptr) return nullptr;
+  bloom::Table* table = table_of(env, argv[0]);
+  if (table == nullptr) return nullptr;
+  size_t n = 0, ng = 0, nu = 0, np = 0;
+  auto* rows = typed_array<int32_t>(env, argv[1], napi_int32_array, &n, "rows");
+  if (rows == nullptr) return nullptr;
+  const int k = static_cast<int>(number(env, argv[2]));
+  auto* grads = typed_array<float>(env, argv[3], napi_float32_array, &ng, "grads");
+  if (grads == nullptr) return nullptr;
+  auto* uniq = typed_array<int32_t>(env, argv[4], napi_int32_array, &nu, "uniq");
+  if (uniq == nullptr) return nullptr;
+  const int optimizer = static_cast<int>(number(env, argv[5]));
+  auto* p = typed_array<double>(env, argv[6], napi_float64_array, &np, "params");
+  if (p == nullptr) return nullptr;
+  if (k < 1 || n % k != 0 || ng != n / k * table->dim || np != 8) return throw_error(env, "update: shapes disagree");
+  const bloom::StepParams params{static_cast<float>(p[0]), static_cast<float>(p[1]), static_cast<float>(p[2]),
+                                 static_cast<float>(p[3]), static_cast<float>(p[4]), static_cast<float>(p[5]),
+                                 static_cast<float>(p[6]), static_cast<float>(p[7])};
+  const std::string error = table->matmul_update(rows, static_cast<int64_t>(n / k), k, grads, uniq,
+                                                 static_cast<int32_t>(nu), optimizer, params);
+  if (!error.empty()) return throw_error(env, error);
+  return nullptr;
+}
+
 napi_value Init(napi_env env, napi_value exports) {
   const napi_property_descriptor methods[] = {
       {"deviceCount", nullptr, DeviceCount, nullptr, nullptr, nullptr, napi_default, nullptr},
@@ -239,6 +285,8 @@ napi_value Init(napi_env env, napi_value exports) {
       {"tableCopy", nullptr, TableCopy, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"tableLookup", nullptr, TableLookup, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"tableUpdate", nullptr, TableUpdate, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"tableMatmulLookup", nullptr, TableMatmulLookup, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"tableMatmulUpdate", nullptr, TableMatmulUpdate, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"tableFree", nullptr, TableFree, nullptr, nullptr, nullptr, napi_default, nullptr},
   };
   bloom::napi::define_trainer(env, exports);

@@ -169,4 +169,16 @@ BLOOM_HD void update_element(float* weights, float* state0, float* state1, const
   }
 }
 
+// Element i = r n_cols + c of C = op(A) B, with B [inner, n_cols] and op(A) [rows, inner]: A itself ([rows,
+// inner]) or, transposed, A stored [inner, rows]. Summed over the inner index in ascending order, which is the
+// order the tiled kernel (table_matmul.cu) adds in too.
+BLOOM_HD float matmul_element(const float* a, const float* b, int64_t inner, int64_t rows, int64_t n_cols,
+                              bool transposed, int64_t i) {
+  const int64_t r = i / n_cols;
+  const int64_t c = i - r * n_cols;
+  float sum = 0.0f;
+  for (int64_t j = 0; j < inner; j++) sum += (transposed ? a[j * rows + r] : a[r * inner + j]) * b[j * n_cols + c];
+  return sum;
+}
+
 }  // namespace bloom

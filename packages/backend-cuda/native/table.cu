@@ -46,26 +46,30 @@ void release(bool device, void* p) {
   if (device) cudaFree(p); else std::free(p);
 }
 
-// Copies `bytes` to device memory (or host), into a scratch allocation that grows.
-std::string upload(bool device, const void* from, size_t bytes, void** scratch, size_t* capacity) {
-  if (bytes > *capacity) {
-    release(device, *scratch);
-    *scratch = nullptr;
-    *capacity = 0;
-    float* p = nullptr;
-    const std::string error = allocate(device, bytes, &p);
-    if (!error.empty()) return error;
-    *scratch = p;
-    *capacity = bytes;
-  }
+}  // namespace
+
+std::string reserve_scratch(bool device, size_t bytes, void** scratch, size_t* capacity) {
+  if (bytes <= *capacity) return "";
+  release(device, *scratch);
+  *scratch = nullptr;
+  *capacity = 0;
+  float* p = nullptr;
+  const std::string error = allocate(device, bytes, &p);
+  if (!error.empty()) return error;
+  *scratch = p;
+  *capacity = bytes;
+  return "";
+}
+
+std::string upload_scratch(bool device, const void* from, size_t bytes, void** scratch, size_t* capacity) {
+  const std::string error = reserve_scratch(device, bytes, scratch, capacity);
+  if (!error.empty()) return error;
   if (!device) {
     std::memcpy(*scratch, from, bytes);
     return "";
   }
   return check(cudaMemcpy(*scratch, from, bytes, cudaMemcpyHostToDevice));
 }
-
-}  // namespace
 
 std::string Table::create(bool on_device, int32_t rows_, int dim_, int state_blocks_, Table** out) {
   auto* t = new Table();
@@ -102,7 +106,7 @@ std::string Table::copy(float* block, const float* host, bool to_block) {
 
 std::string Table::lookup(const int32_t* rows_in, int64_t batch, int k, float scale, float* out) {
   const int64_t n = batch * dim;
-  std::string error = upload(device, rows_in, sizeof(int32_t) * batch * k, &scratch[0], &capacity[0]);
+  std::string error = upload_scratch(device, rows_in, sizeof(int32_t) * batch * k, &scratch[0], &capacity[0]);
   if (!error.empty()) return error;
   const auto* rows_at = static_cast<const int32_t*>(scratch[0]);
   if (!device) {
@@ -124,10 +128,10 @@ std::string Table::lookup(const int32_t* rows_in, int64_t batch, int k, float sc
 std::string Table::update(const float* grads, int64_t grad_rows, const int32_t* uniq, int32_t count,
                           const int32_t* offsets, const int32_t* entries, int32_t entry_count, int optimizer,
                           const StepParams& p) {
-  std::string error = upload(device, grads, sizeof(float) * grad_rows * dim, &scratch[1], &capacity[1]);
-  if (error.empty()) error = upload(device, uniq, sizeof(int32_t) * count, &scratch[2], &capacity[2]);
-  if (error.empty()) error = upload(device, offsets, sizeof(int32_t) * (count + 1), &scratch[3], &capacity[3]);
-  if (error.empty()) error = upload(device, entries, sizeof(int32_t) * entry_count, &scratch[4], &capacity[4]);
+  std::string error = upload_scratch(device, grads, sizeof(float) * grad_rows * dim, &scratch[1], &capacity[1]);
+  if (error.empty()) error = upload_scratch(device, uniq, sizeof(int32_t) * count, &scratch[2], &capacity[2]);
+  if (error.empty()) error = upload_scratch(device, offsets, sizeof(int32_t) * (count + 1), &scratch[3], &capacity[3]);
+  if (error.empty()) error = upload_scratch(device, entries, sizeof(int32_t) * entry_count, &scratch[4], &capacity[4]);
   if (!error.empty()) return error;
   const auto* g = static_cast<const float*>(scratch[1]);
   const auto* u = static_cast<const int32_t*>(scratch[2]);

@@ -43,6 +43,18 @@ export interface CudaAddon {
     optimizer: 0 | 1 | 2,
     params: Float64Array,
   ): void;
+  /** The paper's formulation: the lookup as X W, X the [batch, rows] multi-hot (count) matrix of `rows`. */
+  tableMatmulLookup(handle: CudaTableHandle, rows: Int32Array, k: number, out: Float32Array): void;
+  /** The paper's formulation: the update of the distinct rows `uniq` from the dense gradient X^T G. */
+  tableMatmulUpdate(
+    handle: CudaTableHandle,
+    rows: Int32Array,
+    k: number,
+    grads: Float32Array,
+    uniq: Int32Array,
+    optimizer: 0 | 1 | 2,
+    params: Float64Array,
+  ): void;
   /** Releases the table's memory now; later calls with the handle throw. */
   tableFree(handle: CudaTableHandle): void;
   /**

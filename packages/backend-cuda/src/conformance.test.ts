@@ -1,9 +1,17 @@
 import { describeBackendConformance } from '@bloom/conformance';
+import { Rng } from '@bloom/core';
+import { MultiHotMatmulTable } from '@bloom/embeddings';
 import { describe, expect, it } from 'vitest';
 import { loadCudaAddon } from './addon.js';
 import { CudaTable, createCudaHostEmulation, cudaBackend, probeCuda } from './index.js';
 
 const built = 'addon' in loadCudaAddon();
+
+function maxDifference(a: Float32Array, b: Float32Array): number {
+  let worst = 0;
+  for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i]! - b[i]!));
+  return worst;
+}
 const probe = probeCuda();
 
 // The CUDA tables' code with the kernels' element functions run on the host: held to the shared suite on every
@@ -17,6 +25,35 @@ describe.skipIf(!built)('cuda tables, kernels emulated on the host', () => {
       adapter.createTable({ rows: 10, dim: 3, optimizer: { kind: 'rowwise-adagrad', lr: 0.1 } }),
     ).not.toBeInstanceOf(CudaTable);
     expect(adapter.lastHostReason).toMatch(/rowwise-adagrad has no CUDA kernel yet/);
+  });
+  it("runs the paper's multi-hot product as tiled matrix kernels, equal to the TypeScript product", async () => {
+    const adapter = await createCudaHostEmulation();
+    const rng = new Rng(9);
+    const [rows, dim, k, batch] = [37, 19, 3, 21];
+    const init = Float32Array.from({ length: rows * dim }, () => rng.next() - 0.5);
+    for (const optimizer of [
+      { kind: 'adam', lr: 0.05, weightDecay: 0.01 },
+      { kind: 'adagrad', lr: 0.1 },
+      { kind: 'sgd', lr: 0.2 },
+    ] as const) {
+      const options = { rows, dim, optimizer, formulation: 'multi-hot-matmul', frozenRow: 0 } as const;
+      const table = adapter.createTable(options, init);
+      expect(table).toBeInstanceOf(CudaTable);
+      const reference = new MultiHotMatmulTable(options, init);
+      for (let step = 0; step < 4; step++) {
+        // Duplicate rows within an id (counts of 2) and across ids, and the frozen row.
+        const ids = Int32Array.from({ length: batch * k }, () => rng.nextInt(rows));
+        ids.set([5, 5, 0]);
+        const grads = Float32Array.from({ length: batch * dim }, () => rng.next() - 0.5);
+        expect(maxDifference(table.lookup(ids, k, 'sum'), reference.lookup(ids, k, 'sum'))).toBeLessThan(
+          1e-5,
+        );
+        table.applyGradients(ids, k, 'sum', grads);
+        reference.applyGradients(ids, k, 'sum', grads);
+      }
+      expect(maxDifference(await table.read(), await reference.read()), optimizer.kind).toBeLessThan(1e-5);
+      expect(() => table.lookup(Int32Array.of(1), 1, 'mean')).toThrow(/'sum' for the multi-hot product/);
+    }
   });
   it('frees a disposed table at once, and refuses it afterwards', async () => {
     const adapter = await createCudaHostEmulation();

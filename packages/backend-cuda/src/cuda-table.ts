@@ -39,6 +39,8 @@ export class CudaTable implements EmbeddingTable {
   readonly #stateInit: number;
   readonly #frozenRow: number;
   readonly #slots: RowSlots;
+  /** The paper's formulation: lookups and gradients as multi-hot matrix products (table_matmul.cu). */
+  readonly #matmul: boolean;
   #handle: CudaTableHandle | null;
   #hasState = false;
   #step = 0;
@@ -61,6 +63,7 @@ export class CudaTable implements EmbeddingTable {
     this.#frozenRow = options.frozenRow ?? -1;
     if (this.#frozenRow !== -1) requireInteger('frozenRow', this.#frozenRow, 0, this.rows - 1);
     this.#slots = new RowSlots(this.rows);
+    this.#matmul = (options.formulation ?? 'gather') === 'multi-hot-matmul';
     this.#handle = this.#native(() => addon.tableCreate(onDevice, this.rows, this.dim, 0));
     const weights = new Float32Array(this.rows * this.dim);
     if (init !== undefined) {
@@ -72,8 +75,8 @@ export class CudaTable implements EmbeddingTable {
   }
 
   /**
-   * A table, or the reason this configuration stays on the host: the kernels cover the sparse update of gather
-   * tables with SGD, Adagrad and Adam (not row-wise Adagrad, the dense mode or the binary formulation yet).
+   * A table, or the reason this configuration stays on the host: the kernels cover the sparse update, gathered or
+   * as the paper's multi-hot matrix product, with SGD, Adagrad and Adam (not row-wise Adagrad or the dense mode).
    */
   static create(
     options: TableOptions,
@@ -82,8 +85,6 @@ export class CudaTable implements EmbeddingTable {
     onDevice: boolean,
   ): CudaTable | string {
     if ((options.updateMode ?? 'sparse') !== 'sparse') return 'the dense update mode runs on the host';
-    if ((options.formulation ?? 'gather') !== 'gather')
-      return `the ${options.formulation} formulation runs on the host`;
     if (!(options.optimizer?.kind in KERNELS)) return `${options.optimizer?.kind} has no CUDA kernel yet`;
     return new CudaTable(options, init, addon, onDevice);
   }
@@ -93,7 +94,12 @@ export class CudaTable implements EmbeddingTable {
     const result = out ?? new Float32Array(batch * this.dim);
     checkLength('out', result, batch * this.dim);
     const handle = this.#live();
-    this.#native(() => this.#addon.tableLookup(handle, rows, k, combine === 'mean' ? 1 / k : 1, result));
+    if (this.#matmul) {
+      this.#requireSum(combine);
+      this.#native(() => this.#addon.tableMatmulLookup(handle, rows, k, result));
+    } else {
+      this.#native(() => this.#addon.tableLookup(handle, rows, k, combine === 'mean' ? 1 / k : 1, result));
+    }
     return result;
   }
 
@@ -102,6 +108,7 @@ export class CudaTable implements EmbeddingTable {
     checkLength('grads', grads, batch * this.dim);
     this.#allocateState();
     this.#step++;
+    if (this.#matmul) this.#requireSum(combine);
     const { uniq, offsets, entries } = segmentRows(rows, k, this.#frozenRow, this.#slots);
     if (uniq.length === 0) return;
     const p = stepParams(this.options.optimizer, this.#step);
@@ -116,7 +123,13 @@ export class CudaTable implements EmbeddingTable {
       combine === 'mean' ? 1 / k : 1,
     );
     const handle = this.#live();
-    this.#native(() => this.#addon.tableUpdate(handle, grads, uniq, offsets, entries, this.#kernel, params));
+    if (this.#matmul) {
+      this.#native(() => this.#addon.tableMatmulUpdate(handle, rows, k, grads, uniq, this.#kernel, params));
+    } else {
+      this.#native(() =>
+        this.#addon.tableUpdate(handle, grads, uniq, offsets, entries, this.#kernel, params),
+      );
+    }
   }
 
   async read(): Promise<Float32Array> {
@@ -201,6 +214,10 @@ export class CudaTable implements EmbeddingTable {
       for (let i = 0; i < this.#stateLayout.length; i++) this.#copy(i + 1, filled, true);
     }
     this.#hasState = true;
+  }
+
+  #requireSum(combine: CombineMode): void {
+    if (combine !== 'sum') throw new ConfigError('combine', "'sum' for the multi-hot product", combine);
   }
 
   #copy(block: number, data: Float32Array, toTable: boolean): Float32Array {
