@@ -17,6 +17,7 @@ mkdirSync(join(out, 'node_modules/webgpu/dist/linux-x64'), { recursive: true });
 for (const [entry, name] of [
   ['benchmarks/webgpu-step.mjs', 'webgpu-step.mjs'],
   ['tools/gpu/cuda-check.mjs', 'cuda-check.mjs'],
+  ['tools/gpu/cuda-tests.mjs', 'cuda-tests.mjs'],
 ]) {
   await build({
     entryPoints: [join(root, entry)],
@@ -26,7 +27,14 @@ for (const [entry, name] of [
     format: 'esm',
     target: 'node20',
     // Dawn is loaded at run time from node_modules/webgpu beside the bundles; the addon from BLOOM_CUDA_ADDON.
-    external: ['webgpu', '*.node'],
+    // tfjs-node-gpu is looked for at run time (the cuda backend's dense part) and absent there.
+    external: ['webgpu', '*.node', '@tensorflow/tfjs-node-gpu'],
+    // The test files' `vitest` is the small runner beside this script; their sources resolve as in the repo.
+    alias: { vitest: join(root, 'tools/gpu/mini-vitest.mjs') },
+    conditions: ['@bloom/source'],
+    // The test files are imported for their side effects (registering tests), which the packages' sideEffects
+    // lists do not name.
+    ignoreAnnotations: true,
     banner: {
       // Renamed: bundled modules import createRequire themselves.
       js: "import { createRequire as bloomCreateRequire } from 'node:module'; const require = bloomCreateRequire(import.meta.url);",

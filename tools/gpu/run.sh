@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The GPU machine's checks (or here: webgpu on llvmpipe), from .gpu/ packed by node tools/gpu/pack.mjs:
 #   webgpu  issue 6: GPU tables against host tables, then step time against N (webgpu-step.{md,json})
-#   cuda    issue 7: CUDA tables on the device against the host emulation and TypeScript, then seconds per epoch
-#           against N (cuda-check.{md,json})
+#   cuda    issue 7: backend-cuda's test suites with their device parts (cuda-tests.txt), then CUDA tables and the
+#           fused trainer on the device against the host emulation and TypeScript, and seconds per epoch against N
+#           (cuda-check.{md,json})
 #   all     both (default). Results go to $OUT (default .gpu/out).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -22,5 +23,6 @@ if [[ "$which" == webgpu || "$which" == all ]]; then
   "$node_bin" .gpu/webgpu-step.mjs --sizes "${SIZES:-1e4,1e5,1e6,4e6}" --steps "${STEPS:-10}" --out "$out"
 fi
 if [[ "$which" == cuda || "$which" == all ]]; then
+  "$node_bin" .gpu/cuda-tests.mjs --out "$out" || echo "cuda-tests: failures (see $out/cuda-tests.txt)"
   "$node_bin" .gpu/cuda-check.mjs --sizes "${CUDA_SIZES:-1e4,1e6,5e6}" --epochs "${EPOCHS:-3}" --out "$out"
 fi

@@ -23,9 +23,10 @@ export class CudaAdapter extends TypedArrayAdapter {
   constructor(
     readonly addon: CudaAddon,
     readonly onDevice: boolean,
+    tfBackend: string,
     info: Omit<DeviceInfo, 'backend'>,
   ) {
-    super('cuda', 'cpu', info);
+    super('cuda', tfBackend, info);
   }
 
   override createTable(options: TableOptions, init?: Float32Array): EmbeddingTable {

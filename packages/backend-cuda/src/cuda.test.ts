@@ -3,6 +3,7 @@ import { adagrad, adam, sgd } from '@bloom/embeddings';
 import '@bloom/hashers';
 import { describe, expect, it } from 'vitest';
 import { loadCudaAddon } from './addon.js';
+import { denseBackend } from './base.js';
 import { cudaBackend, encodeRowMap, probeCuda } from './index.js';
 
 // Every row rule a device runs, with the options that change it: hashers, padding, the reserved row, k.
@@ -31,6 +32,17 @@ it('is registered, and available exactly where a CUDA device answers (saying why
     expect(availability.reason).toMatch(/no CUDA device|CUDA addon/);
     await expect(cudaBackend.create()).rejects.toThrow(/Backend 'cuda' is unavailable/);
   }
+});
+
+it("says where the dense part runs: libtensorflow's GPU kernels with tfjs-node-gpu, else tfjs cpu and why", async () => {
+  // tfjs-node-gpu cannot be installed on Bloom's machines (its install script downloads libtensorflow).
+  expect(await denseBackend()).toEqual({
+    backend: 'cpu',
+    dense: 'tfjs cpu',
+    note: expect.stringMatching(
+      /sequence networks.*cpu backend: @tensorflow\/tfjs-node-gpu is not installed/,
+    ),
+  });
 });
 
 // The kernels' arithmetic (native/row_math.cuh) compiled for the host, against the TypeScript reference that the

@@ -182,6 +182,11 @@ async function train(options: TrainOptions, io: CliIo): Promise<void> {
     batchSize: options.batchSize,
     ...progress(options, io),
   });
+  if (model.trainingPath?.kind === 'fused') {
+    io.err(`bloom train: trained end to end on the device (the ${adapter.name} backend's fused trainer)\n`);
+  } else if (adapter.createFactorizationTrainer !== undefined) {
+    io.err(`bloom train: trained with the host loop: ${model.trainingPath?.reason}\n`);
+  }
   const metrics = {
     mrr: null as number | null,
     precision_at_10: null as number | null,
@@ -264,6 +269,8 @@ async function trainSequence(options: TrainOptions, io: CliIo): Promise<void> {
   io.err(
     `bloom train: ${representation} sequences, ${options.embedding} items, ${options.output} output, ${train.length} training sequences on ${adapter.deviceInfo().device}\n`,
   );
+  const denseNote = adapter.deviceInfo().details.denseNote;
+  if (denseNote !== undefined) io.err(`bloom train: ${denseNote}\n`);
   const reports = await model.fit(train, {
     epochs: options.epochs,
     batchSize: options.batchSize,
