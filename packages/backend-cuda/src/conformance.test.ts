@@ -1,5 +1,5 @@
 import { describeBackendConformance } from '@bloom/conformance';
-import { Rng } from '@bloom/core';
+import { DeviceError, Rng } from '@bloom/core';
 import { MultiHotMatmulTable } from '@bloom/embeddings';
 import { describe, expect, it } from 'vitest';
 import { loadCudaAddon } from './addon.js';
@@ -54,6 +54,21 @@ describe.skipIf(!built)('cuda tables, kernels emulated on the host', () => {
       expect(maxDifference(await table.read(), await reference.read()), optimizer.kind).toBeLessThan(1e-5);
       expect(() => table.lookup(Int32Array.of(1), 1, 'mean')).toThrow(/'sum' for the multi-hot product/);
     }
+  });
+  it('turns an allocation that cannot be met into DeviceError, and the process lives on', async () => {
+    const adapter = await createCudaHostEmulation();
+    // 2^31 - 1 rows of 65536 floats: 512 TiB, more than any machine has.
+    expect(() =>
+      adapter.createTable({ rows: 2 ** 31 - 1, dim: 1 << 16, optimizer: { kind: 'sgd', lr: 0.1 } }),
+    ).toThrow(DeviceError);
+    expect(() =>
+      adapter.createTable({ rows: 2 ** 31 - 1, dim: 1 << 16, optimizer: { kind: 'sgd', lr: 0.1 } }),
+    ).toThrow(/failed on its device: out of host memory/);
+    expect(
+      adapter
+        .createTable({ rows: 2, dim: 2, optimizer: { kind: 'sgd', lr: 0.1 } })
+        .lookup(Int32Array.of(1), 1, 'sum'),
+    ).toEqual(new Float32Array(2));
   });
   it('frees a disposed table at once, and refuses it afterwards', async () => {
     const adapter = await createCudaHostEmulation();
