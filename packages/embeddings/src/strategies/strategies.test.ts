@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { ConfigError, embeddingStrategies, IdRangeError } from '@bloom/core';
+import { ConfigError, embeddingStrategies, hashers, IdRangeError, type RowMap } from '@bloom/core';
 import { describe, expect, it } from 'vitest';
 import '../index.js';
 import { binary } from './binary.js';
@@ -101,5 +101,54 @@ describe('embedding strategies', () => {
     );
     expect(() => binary.create({ numEmbeddings: 100, dim: 4, combine: 'mean' })).toThrow(/combine/);
     expect(() => createDenseStrategy({ numEmbeddings: 10, dim: 4, paddingIdx: 10 })).toThrow(/paddingIdx/);
+  });
+});
+
+describe('rowMap, the row rule as data', () => {
+  // Reads a RowMap the way a device does, one id and hash at a time with the registered hasher's bucket rule.
+  function rowsFromMap(map: RowMap, ids: Int32Array, k: number): Int32Array {
+    const out = new Int32Array(ids.length * k);
+    ids.forEach((id, i) => {
+      for (let j = 0; j < k; j++) {
+        out[i * k + j] =
+          map.kind === 'identity'
+            ? id
+            : map.kind === 'quotient-remainder'
+              ? j === 0
+                ? id % map.m
+                : map.m + Math.floor(id / map.m)
+              : id === map.paddingIdx
+                ? 0
+                : map.firstRow +
+                  hashers
+                    .get(map.hasher)
+                    .create(map.seeds[j]!)
+                    .bucketInt32(id, map.buckets - map.firstRow);
+      }
+    });
+    return out;
+  }
+
+  it("describes every built-in strategy's rowsFor exactly", () => {
+    const ids = Int32Array.from({ length: 3000 }, (_, i) => (i * 7919) % 100_000);
+    for (const strategy of [
+      createDenseStrategy({ numEmbeddings: 100_000, dim: 4 }),
+      createBloomStrategy({ numEmbeddings: 100_000, dim: 4 }),
+      createBloomStrategy({ numEmbeddings: 100_000, dim: 4, hasher: 'xxhash64', reservePaddingRow: true }),
+      createBloomStrategy({
+        numEmbeddings: 100_000,
+        dim: 4,
+        hasher: 'multiplicative',
+        seeds: [-3, 7],
+        numHashes: 2,
+      }),
+      binary.create({ numEmbeddings: 100_000, dim: 4, paddingIdx: null }),
+      createQuotientRemainderStrategy({ numEmbeddings: 100_000, dim: 4, compressionRatio: 0.03 }),
+    ]) {
+      expect(strategy.rowMap, strategy.name).toBeDefined();
+      expect(rowsFromMap(strategy.rowMap!, ids, strategy.rowsPerId), strategy.name).toEqual(
+        strategy.rowsFor(ids),
+      );
+    }
   });
 });
