@@ -28,6 +28,25 @@ describe('Rng', () => {
     }
   });
 
+  it("draws Lemire's integer exactly on both paths (n up to 2^21 and above), rejections included", () => {
+    // The reference: the same uint32 stream, the 64-bit product in BigInt.
+    for (const n of [1, 2, 3, 1682, 80_000, 2 ** 21 - 1, 2 ** 21, 2 ** 21 + 1, 3 * 2 ** 30 + 1]) {
+      const [rng, words] = [new Rng(n), new Rng(n)];
+      const threshold = (2n ** 32n - BigInt(n)) % BigInt(n);
+      for (let i = 0; i < 2000; i++) {
+        let expected: bigint;
+        for (;;) {
+          const product = BigInt(words.nextUint32()) * BigInt(n);
+          if (product % 2n ** 32n >= threshold) {
+            expected = product >> 32n;
+            break;
+          }
+        }
+        expect(rng.nextInt(n)).toBe(Number(expected));
+      }
+    }
+  });
+
   it('rejects bad seeds and bounds with a typed error naming the option', () => {
     expect(() => new Rng(1.5)).toThrow(/Invalid seed/);
     expect(() => new Rng(Number.NaN)).toThrow(/Invalid seed/);

@@ -12,6 +12,7 @@ function splitmix32(state: { x: number }): number {
   return (z ^ (z >>> 16)) >>> 0;
 }
 
+const TWO_POW_21 = 2 ** 21;
 const TWO_POW_32 = 2 ** 32;
 const TWO_POW_53 = 2 ** 53;
 
@@ -26,7 +27,8 @@ const TWO_POW_53 = 2 ** 53;
  * rng.fillNormal(weights, 0, 1 / 32);
  */
 export class Rng {
-  readonly #s = new Uint32Array(4);
+  // Signed words: reads stay small integers for V8, where unsigned words above 2^31 would be boxed doubles.
+  readonly #s = new Int32Array(4);
   #spare = Number.NaN;
 
   /** @param seed - Any safe integer; equal seeds give equal streams. */
@@ -72,6 +74,15 @@ export class Rng {
   nextInt(n: number): number {
     if (!(Number.isInteger(n) && n >= 1 && n <= TWO_POW_32)) requireInteger('n', n, 1, TWO_POW_32);
     // Lemire: the high 32 bits of x * n, rejecting the few x whose low bits fall below (2^32 - n) mod n.
+    if (n <= TWO_POW_21) {
+      // x * n < 2^53 is exact in a double: the same arithmetic without splitting n (shuffles and negative
+      // sampling draw millions of these).
+      for (;;) {
+        const x = this.nextUint32();
+        const low32 = Math.imul(x, n) >>> 0;
+        if (low32 >= n || low32 >= (TWO_POW_32 - n) % n) return (x * n - low32) / TWO_POW_32;
+      }
+    }
     // x * n needs up to 64 bits, so n is split into 16-bit halves to keep every product exact in doubles.
     const nHigh = Math.floor(n / 65536);
     const nLow = n % 65536;
@@ -140,7 +151,7 @@ export class Rng {
 
   /** The generator's state, for checkpoints. */
   getState(): RngState {
-    return { words: [this.#s[0]!, this.#s[1]!, this.#s[2]!, this.#s[3]!], spare: this.#spare };
+    return { words: Array.from(this.#s, (w) => w >>> 0), spare: this.#spare };
   }
 
   /** Restores a state saved by {@link Rng.getState}. */
@@ -148,7 +159,7 @@ export class Rng {
     if (state.words.length !== 4 || state.words.every((w) => w === 0)) {
       throw new RangeError('Rng state must be 4 uint32 words, not all zero');
     }
-    for (let i = 0; i < 4; i++) this.#s[i] = state.words[i]! >>> 0;
+    for (let i = 0; i < 4; i++) this.#s[i] = state.words[i]! | 0;
     this.#spare = state.spare ?? Number.NaN;
   }
 }
