@@ -1,4 +1,5 @@
 import {
+  ConfigError,
   DeviceError,
   type FactorizationLoss,
   type FactorizationTrainer,
@@ -42,6 +43,8 @@ export class CudaFactorizationTrainer implements FactorizationTrainer {
   readonly #explicit: boolean;
   /** Each side's share of its combined vector's gradient: 1 / k for mean, 1 for sum. */
   readonly #scales: Float32Array;
+  /** The id range of the users and items sides (their strategies' N), for error messages. */
+  readonly #numIds: readonly number[];
   #handle: CudaTrainerHandle | null;
   #rngStep = 0;
 
@@ -51,9 +54,11 @@ export class CudaFactorizationTrainer implements FactorizationTrainer {
     handle: CudaTrainerHandle,
     explicit: boolean,
     scales: Float32Array,
+    numIds: readonly number[],
   ) {
     this.#addon = addon;
     this.#scales = scales;
+    this.#numIds = numIds;
     this.#tables = tables;
     this.#handles = tables.map((t) => t.fusedAccess().handle);
     this.#explicit = explicit;
@@ -108,7 +113,8 @@ export class CudaFactorizationTrainer implements FactorizationTrainer {
     );
     const handles = tables.map((t) => t.fusedAccess().handle);
     const handle = native(() => addon.trainerCreate(onDevice, handles, encoded, scales, rowTables, config));
-    return new CudaFactorizationTrainer(addon, tables, handle, explicit, scales);
+    const numIds = sides.map(({ strategy }) => strategy.numEmbeddings);
+    return new CudaFactorizationTrainer(addon, tables, handle, explicit, scales, numIds);
   }
 
   async trainEpoch(
@@ -121,7 +127,7 @@ export class CudaFactorizationTrainer implements FactorizationTrainer {
   ): Promise<void> {
     const handle = this.#live();
     if (this.#explicit && ratings === undefined)
-      throw new DeviceError('cuda', 'an explicit loss needs ratings');
+      throw new ConfigError('ratings', 'the observed ratings, for an explicit loss', ratings);
     const chunk = Math.max(batchSize, Math.floor(CHUNK_EXAMPLES / batchSize) * batchSize);
     let reported = 0;
     for (let start = 0; start < users.length; start += chunk) {
@@ -137,7 +143,7 @@ export class CudaFactorizationTrainer implements FactorizationTrainer {
       if (bad !== null) {
         const [side, at] = bad;
         const ids = side === 0 ? users : items;
-        const limit = this.#tables[side]!.options.rows;
+        const limit = this.#numIds[side]!;
         throw new IdRangeError(
           ids[start + at]!,
           start + at,
