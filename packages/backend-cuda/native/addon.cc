@@ -219,9 +219,7 @@ napi_value TableUpdate(napi_env env, napi_callback_info info) {
   auto* p = typed_array<double>(env, argv[6], napi_float64_array, &np, "params");
   if (p == nullptr) return nullptr;
   if (no != nu + 1 || np != 8 || ng % table->dim != 0) return throw_error(env, "update: shapes disagree");
-  const bloom::StepParams params{static_cast<float>(p[0]), static_cast<float>(p[1]), static_cast<float>(p[2]),
-                                 static_cast<float>(p[3]), static_cast<float>(p[4]), static_cast<float>(p[5]),
-                                 static_cast<float>(p[6]), static_cast<float>(p[7])};
+  const bloom::StepParams params = bloom::step_params_from(p);
   const std::string error = table->update(grads, static_cast<int64_t>(ng / table->dim), uniq, static_cast<int32_t>(nu),
                                           offsets, entries, static_cast<int32_t>(ne), optimizer, params);
   if (!error.empty()) return throw_error(env, error);
@@ -265,9 +263,7 @@ napi_value TableMatmulUpdate(napi_env env, napi_callback_info info) {
   auto* p = typed_array<double>(env, argv[6], napi_float64_array, &np, "params");
   if (p == nullptr) return nullptr;
   if (k < 1 || n % k != 0 || ng != n / k * table->dim || np != 8) return throw_error(env, "update: shapes disagree");
-  const bloom::StepParams params{static_cast<float>(p[0]), static_cast<float>(p[1]), static_cast<float>(p[2]),
-                                 static_cast<float>(p[3]), static_cast<float>(p[4]), static_cast<float>(p[5]),
-                                 static_cast<float>(p[6]), static_cast<float>(p[7])};
+  const bloom::StepParams params = bloom::step_params_from(p);
   const std::string error = table->matmul_update(rows, static_cast<int64_t>(n / k), k, grads, uniq,
                                                  static_cast<int32_t>(nu), optimizer, params);
   if (!error.empty()) return throw_error(env, error);

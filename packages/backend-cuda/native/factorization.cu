@@ -111,12 +111,6 @@ __global__ void validate_kernel(const int32_t* ids, int64_t n, int32_t limit, un
   }
 }
 
-StepParams params_of(const double* p) {
-  return StepParams{static_cast<float>(p[0]), static_cast<float>(p[1]), static_cast<float>(p[2]),
-                    static_cast<float>(p[3]), static_cast<float>(p[4]), static_cast<float>(p[5]),
-                    static_cast<float>(p[6]), static_cast<float>(p[7])};
-}
-
 int bits_for(int32_t rows) {
   int bits = 1;
   while (bits < 31 && (int64_t{1} << bits) < rows) bits++;
@@ -346,7 +340,7 @@ std::string Trainer::update_side(const Side& side, const int32_t* rows, int64_t 
   Table& table = *side.table;
   const int d = table.dim;
   const int k = side.map.k;
-  const StepParams p = params_of(params);
+  const StepParams p = step_params_from(params);
   std::string error;
   for (Buffer* b : {&keys_, &values_, &sorted_values_, &uniq_, &counts_}) {
     if (error.empty()) error = reserve(*b, sizeof(int32_t) * entries);

@@ -140,6 +140,13 @@ struct StepParams {
   float lr, wd, eps, b1, b2, step_size, inv_sqrt_c2, share;
 };
 
+// StepParams from the 8 doubles JavaScript passes, in the struct's order.
+inline StepParams step_params_from(const double* p) {
+  return StepParams{static_cast<float>(p[0]), static_cast<float>(p[1]), static_cast<float>(p[2]),
+                    static_cast<float>(p[3]), static_cast<float>(p[4]), static_cast<float>(p[5]),
+                    static_cast<float>(p[6]), static_cast<float>(p[7])};
+}
+
 // Output element i = b * d + c of a lookup: scale * sum_j weights[rows[b k + j], c].
 BLOOM_HD float gather_element(const float* weights, const int32_t* rows, int k, int d, float scale, int64_t i) {
   const int64_t b = i / d;

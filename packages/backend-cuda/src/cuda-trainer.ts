@@ -51,6 +51,7 @@ export class CudaFactorizationTrainer implements FactorizationTrainer {
   private constructor(
     addon: CudaAddon,
     tables: CudaTable[],
+    tableHandles: CudaTableHandle[],
     handle: CudaTrainerHandle,
     explicit: boolean,
     scales: Float32Array,
@@ -60,7 +61,7 @@ export class CudaFactorizationTrainer implements FactorizationTrainer {
     this.#scales = scales;
     this.#numIds = numIds;
     this.#tables = tables;
-    this.#handles = tables.map((t) => t.fusedAccess().handle);
+    this.#handles = tableHandles;
     this.#explicit = explicit;
     this.#handle = handle;
   }
@@ -88,8 +89,10 @@ export class CudaFactorizationTrainer implements FactorizationTrainer {
     const negatives = explicit ? 0 : spec.loss === 'adaptive-hinge' ? spec.negatives : 1;
     const encoded = new Int32Array(4 * SIDE_INTS);
     const rowTables: (Int32Array | null)[] = [];
+    const handles: CudaTableHandle[] = [];
     for (const [s, { strategy }] of sides.entries()) {
       const access = tables[s]!.fusedAccess();
+      handles.push(access.handle);
       if (access.onDevice !== onDevice) return `the ${SIDE_NAMES[s]} table is on another device`;
       let side = encodeRowMap(strategy);
       let rows: Int32Array | null = null;
@@ -111,10 +114,9 @@ export class CudaFactorizationTrainer implements FactorizationTrainer {
       Number(seed & 0xffffffffn),
       Number(seed >> 32n),
     );
-    const handles = tables.map((t) => t.fusedAccess().handle);
     const handle = native(() => addon.trainerCreate(onDevice, handles, encoded, scales, rowTables, config));
     const numIds = sides.map(({ strategy }) => strategy.numEmbeddings);
-    return new CudaFactorizationTrainer(addon, tables, handle, explicit, scales, numIds);
+    return new CudaFactorizationTrainer(addon, tables, handles, handle, explicit, scales, numIds);
   }
 
   async trainEpoch(
