@@ -77,9 +77,22 @@ export interface ExampleColumns {
 /**
  * {@link runEpochs} for a backend's fused trainer: the same shuffled order from `rng` each epoch, the examples
  * gathered in that order and handed over whole, progress and the degenerate-loss check from the minibatch losses
- * as the trainer reports them.
+ * as the trainer reports them. Disposes the trainer when training ends, however it ends.
  */
 export async function runFusedEpochs(
+  columns: ExampleColumns,
+  options: FitOptions,
+  rng: Rng,
+  trainer: FactorizationTrainer,
+): Promise<EpochReport[]> {
+  try {
+    return await fusedEpochs(columns, options, rng, trainer);
+  } finally {
+    trainer.dispose();
+  }
+}
+
+async function fusedEpochs(
   columns: ExampleColumns,
   options: FitOptions,
   rng: Rng,

@@ -63,12 +63,8 @@ export class ExplicitFactorizationModel {
     });
     if (typeof trainer !== 'string') {
       this.trainingPath = { kind: 'fused' };
-      try {
-        const { userIds: users, itemIds: items } = interactions;
-        return await runFusedEpochs({ users, items, ratings }, options, this.#rng, trainer);
-      } finally {
-        trainer.dispose();
-      }
+      const { userIds: users, itemIds: items } = interactions;
+      return runFusedEpochs({ users, items, ratings }, options, this.#rng, trainer);
     }
     this.trainingPath = { kind: 'host', reason: trainer };
     const loss = explicitLosses[this.config.loss];

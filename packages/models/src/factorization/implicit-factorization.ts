@@ -79,12 +79,8 @@ export class ImplicitFactorizationModel {
       return runEpochs(interactions.length, options, this.#rng, this.#stepper(interactions));
     }
     this.trainingPath = { kind: 'fused' };
-    try {
-      const { userIds: users, itemIds: items } = interactions;
-      return await runFusedEpochs({ users, items }, options, this.#rng, trainer);
-    } finally {
-      trainer.dispose();
-    }
+    const { userIds: users, itemIds: items } = interactions;
+    return runFusedEpochs({ users, items }, options, this.#rng, trainer);
   }
 
   /** Raw scores of `itemIds` (default: every item) for one user. */
