@@ -106,9 +106,9 @@ export class CudaTable implements EmbeddingTable {
   applyGradients(rows: Int32Array, k: number, combine: CombineMode, grads: Float32Array): void {
     const batch = checkBatch(rows, k, this.rows);
     checkLength('grads', grads, batch * this.dim);
+    if (this.#matmul) this.#requireSum(combine);
     this.#allocateState();
     this.#step++;
-    if (this.#matmul) this.#requireSum(combine);
     const { uniq, offsets, entries } = segmentRows(rows, k, this.#frozenRow, this.#slots);
     if (uniq.length === 0) return;
     const p = stepParams(this.options.optimizer, this.#step);
