@@ -156,11 +156,13 @@ export class CudaFactorizationTrainer implements FactorizationTrainer {
       for (let first = 0; first < batches; first += REPORT_EVERY) {
         signal?.throwIfAborted();
         const count = Math.min(REPORT_EVERY, batches - first);
+        // Checked again before each launch: a progress callback may have disposed a table meanwhile.
+        const live = this.#live();
         const params = this.#params(count);
-        native(() => this.#addon.trainerRun(handle, first, count, batchSize, this.#rngStep, params));
+        native(() => this.#addon.trainerRun(live, first, count, batchSize, this.#rngStep, params));
         this.#rngStep += count;
         const losses = new Float32Array(count);
-        native(() => this.#addon.trainerLosses(handle, losses));
+        native(() => this.#addon.trainerLosses(live, losses));
         await report(losses, reported);
         reported += count;
       }

@@ -257,6 +257,13 @@ function fusedSuite(name: string, create: () => Promise<CudaAdapter>) {
         onBatch: (p) => p.batch === 16 && controller.abort(new Error('stop here')),
       });
       await expect(aborted).rejects.toThrow('stop here');
+      // A table disposed from a progress callback is refused before the next launch, not used after free.
+      const disposing = model.fit(data, {
+        epochs: 1,
+        batchSize: 4,
+        onBatch: (p) => p.batch === 16 && model.net.items.table.dispose(),
+      });
+      await expect(disposing).rejects.toThrow(/a table that has not been disposed/);
     });
 
     it('refuses ids out of range with IdRangeError, before training on them', async () => {
