@@ -21,7 +21,6 @@ namespace {
 
 using bloom::napi::args;
 using bloom::napi::number;
-using bloom::napi::Slot;
 using bloom::napi::table_of;
 using bloom::napi::throw_error;
 using bloom::napi::typed_array;
@@ -136,28 +135,14 @@ napi_value TableCreate(napi_env env, napi_callback_info info) {
       bloom::Table::create(on_device, static_cast<int32_t>(number(env, argv[1])), static_cast<int>(number(env, argv[2])),
                            static_cast<int>(number(env, argv[3])), &table);
   if (!error.empty()) return throw_error(env, error);
-  napi_value handle;
-  napi_create_external(
-      env, new Slot{table},
-      [](napi_env, void* data, void*) {
-        auto* slot = static_cast<Slot*>(data);
-        delete slot->table;
-        delete slot;
-      },
-      nullptr, &handle);
-  return handle;
+  return bloom::napi::make_handle(env, table);
 }
 
 // tableFree(handle): releases the table now (later calls with the handle throw).
 napi_value TableFree(napi_env env, napi_callback_info info) {
   napi_value argv[1];
   if (args(env, info, 1, argv) == nullptr) return nullptr;
-  void* data = nullptr;
-  if (napi_get_value_external(env, argv[0], &data) == napi_ok && data != nullptr) {
-    auto* slot = static_cast<Slot*>(data);
-    delete slot->table;
-    slot->table = nullptr;
-  }
+  bloom::napi::release_object<bloom::Table>(env, argv[0]);
   return nullptr;
 }
 

@@ -42,22 +42,52 @@ inline double number(napi_env env, napi_value value) {
   return out;
 }
 
-// Tables, as external handles to a slot: tableFree releases the table (its device memory) at once, and the
+// Native objects (tables, trainers) as external handles to a slot: `release` deletes the object at once, and the
 // slot itself goes with the handle, so neither a double free nor a use after free is possible from JavaScript.
+template <typename T>
 struct Slot {
-  bloom::Table* table;
+  T* object;
 };
 
-inline bloom::Table* table_of(napi_env env, napi_value value) {
-  void* data = nullptr;
-  if (napi_get_value_external(env, value, &data) != napi_ok || data == nullptr ||
-      static_cast<Slot*>(data)->table == nullptr) {
-    throw_error(env, "not a live table handle");
-    return nullptr;
-  }
-  return static_cast<Slot*>(data)->table;
+// A handle owning `object` (deleted when released, or when the handle is garbage-collected).
+template <typename T>
+inline napi_value make_handle(napi_env env, T* object) {
+  napi_value handle;
+  napi_create_external(
+      env, new Slot<T>{object},
+      [](napi_env, void* data, void*) {
+        auto* slot = static_cast<Slot<T>*>(data);
+        delete slot->object;
+        delete slot;
+      },
+      nullptr, &handle);
+  return handle;
 }
 
+// The live object behind a handle, or nullptr after throwing "not a live <what> handle".
+template <typename T>
+inline T* live_object(napi_env env, napi_value value, const char* what) {
+  void* data = nullptr;
+  if (napi_get_value_external(env, value, &data) != napi_ok || data == nullptr ||
+      static_cast<Slot<T>*>(data)->object == nullptr) {
+    throw_error(env, std::string("not a live ") + what + " handle");
+    return nullptr;
+  }
+  return static_cast<Slot<T>*>(data)->object;
+}
+
+// Deletes the object behind a handle now; later calls with the handle throw. A released handle is left alone.
+template <typename T>
+inline void release_object(napi_env env, napi_value value) {
+  void* data = nullptr;
+  if (napi_get_value_external(env, value, &data) == napi_ok && data != nullptr) {
+    auto* slot = static_cast<Slot<T>*>(data);
+    delete slot->object;
+    slot->object = nullptr;
+  }
+}
+
+inline bloom::Table* table_of(napi_env env, napi_value value) { return live_object<bloom::Table>(env, value, "table"); }
 
 }  // namespace napi
 }  // namespace bloom

@@ -17,19 +17,7 @@ namespace {
 constexpr int kSideInts = 48;
 constexpr int kSeedsAt = 16;
 
-struct TrainerSlot {
-  Trainer* trainer;
-};
-
-Trainer* trainer_of(napi_env env, napi_value value) {
-  void* data = nullptr;
-  if (napi_get_value_external(env, value, &data) != napi_ok || data == nullptr ||
-      static_cast<TrainerSlot*>(data)->trainer == nullptr) {
-    throw_error(env, "not a live trainer handle");
-    return nullptr;
-  }
-  return static_cast<TrainerSlot*>(data)->trainer;
-}
+Trainer* trainer_of(napi_env env, napi_value value) { return live_object<Trainer>(env, value, "trainer"); }
 
 napi_value element(napi_env env, napi_value array, uint32_t i) {
   napi_value out = nullptr;
@@ -96,16 +84,7 @@ napi_value TrainerCreate(napi_env env, napi_callback_info info) {
                                             static_cast<int>(config[1]), static_cast<int32_t>(config[2]), seed,
                                             &trainer);
   if (!error.empty()) return throw_error(env, error);
-  napi_value handle;
-  napi_create_external(
-      env, new TrainerSlot{trainer},
-      [](napi_env, void* data, void*) {
-        auto* slot = static_cast<TrainerSlot*>(data);
-        delete slot->trainer;
-        delete slot;
-      },
-      nullptr, &handle);
-  return handle;
+  return make_handle(env, trainer);
 }
 
 // trainerLoad(handle, users: Int32Array, items: Int32Array, ratings: Float32Array | null)
@@ -183,12 +162,7 @@ napi_value TrainerLosses(napi_env env, napi_callback_info info) {
 napi_value TrainerFree(napi_env env, napi_callback_info info) {
   napi_value argv[1];
   if (args(env, info, 1, argv) == nullptr) return nullptr;
-  void* data = nullptr;
-  if (napi_get_value_external(env, argv[0], &data) == napi_ok && data != nullptr) {
-    auto* slot = static_cast<TrainerSlot*>(data);
-    delete slot->trainer;
-    slot->trainer = nullptr;
-  }
+  release_object<Trainer>(env, argv[0]);
   return nullptr;
 }
 
