@@ -166,20 +166,39 @@ napi_value TableCopy(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// What both lookups take: a table handle, rows [batch * k], k, and `out` [batch * dim] at argument `out_at`.
+struct LookupArgs {
+  bloom::Table* table;
+  const int32_t* rows;
+  int64_t batch;
+  int k;
+  float* out;
+};
+
+// Unpacks and checks a lookup's arguments; false after throwing.
+bool lookup_args(napi_env env, napi_value* argv, int out_at, LookupArgs* a) {
+  a->table = table_of(env, argv[0]);
+  if (a->table == nullptr) return false;
+  size_t n = 0, out_length = 0;
+  a->rows = typed_array<int32_t>(env, argv[1], napi_int32_array, &n, "rows");
+  if (a->rows == nullptr) return false;
+  a->k = static_cast<int>(number(env, argv[2]));
+  a->out = typed_array<float>(env, argv[out_at], napi_float32_array, &out_length, "out");
+  if (a->out == nullptr) return false;
+  if (a->k < 1 || n % a->k != 0 || out_length != n / a->k * a->table->dim) {
+    throw_error(env, "lookup: shapes disagree");
+    return false;
+  }
+  a->batch = static_cast<int64_t>(n / a->k);
+  return true;
+}
+
 // tableLookup(handle, rows: Int32Array [batch * k], k: number, scale: number, out: Float32Array [batch * dim])
 napi_value TableLookup(napi_env env, napi_callback_info info) {
   napi_value argv[5];
-  if (args(env, info, 5, argv) == nullptr) return nullptr;
-  bloom::Table* table = table_of(env, argv[0]);
-  if (table == nullptr) return nullptr;
-  size_t n = 0, out_length = 0;
-  auto* rows = typed_array<int32_t>(env, argv[1], napi_int32_array, &n, "rows");
-  if (rows == nullptr) return nullptr;
-  const int k = static_cast<int>(number(env, argv[2]));
-  auto* out = typed_array<float>(env, argv[4], napi_float32_array, &out_length, "out");
-  if (out == nullptr) return nullptr;
-  if (k < 1 || n % k != 0 || out_length != n / k * table->dim) return throw_error(env, "lookup: shapes disagree");
-  const std::string error = table->lookup(rows, static_cast<int64_t>(n / k), k, static_cast<float>(number(env, argv[3])), out);
+  LookupArgs a{};
+  if (args(env, info, 5, argv) == nullptr || !lookup_args(env, argv, 4, &a)) return nullptr;
+  const std::string error = a.table->lookup(a.rows, a.batch, a.k, static_cast<float>(number(env, argv[3])), a.out);
   if (!error.empty()) return throw_error(env, error);
   return nullptr;
 }
@@ -214,17 +233,9 @@ napi_value TableUpdate(napi_env env, napi_callback_info info) {
 // tableMatmulLookup(handle, rows: Int32Array [batch * k], k: number, out: Float32Array [batch * dim]): X W.
 napi_value TableMatmulLookup(napi_env env, napi_callback_info info) {
   napi_value argv[4];
-  if (args(env, info, 4, argv) == nullptr) return nullptr;
-  bloom::Table* table = table_of(env, argv[0]);
-  if (table == nullptr) return nullptr;
-  size_t n = 0, out_length = 0;
-  auto* rows = typed_array<int32_t>(env, argv[1], napi_int32_array, &n, "rows");
-  if (rows == nullptr) return nullptr;
-  const int k = static_cast<int>(number(env, argv[2]));
-  auto* out = typed_array<float>(env, argv[3], napi_float32_array, &out_length, "out");
-  if (out == nullptr) return nullptr;
-  if (k < 1 || n % k != 0 || out_length != n / k * table->dim) return throw_error(env, "lookup: shapes disagree");
-  const std::string error = table->matmul_lookup(rows, static_cast<int64_t>(n / k), k, out);
+  LookupArgs a{};
+  if (args(env, info, 4, argv) == nullptr || !lookup_args(env, argv, 3, &a)) return nullptr;
+  const std::string error = a.table->matmul_lookup(a.rows, a.batch, a.k, a.out);
   if (!error.empty()) return throw_error(env, error);
   return nullptr;
 }
