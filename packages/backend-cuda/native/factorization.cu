@@ -144,7 +144,7 @@ void Trainer::release(Buffer& buffer) {
 Trainer::~Trainer() {
   for (Buffer* b : {&users_, &items_, &ratings_, &losses_, &batch_users_, &batch_items_, &rows_u_, &rows_i_, &vec_u_,
                     &vec_i_, &bias_u_, &bias_i_, &scores_, &dscores_, &example_loss_, &grad_u_, &grad_i_, &grad_bu_,
-                    &grad_bi_, &keys_, &values_, &sorted_values_, &uniq_, &counts_, &offsets_, &runs_, &bad_, &temp_})
+                    &keys_, &values_, &sorted_values_, &uniq_, &counts_, &offsets_, &runs_, &bad_, &temp_})
     release(*b);
   for (Buffer& b : row_tables_) release(b);
 }

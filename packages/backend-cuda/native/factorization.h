@@ -59,7 +59,7 @@ class Trainer {
   uint64_t seed_ = 0;
   int64_t loaded_ = 0;
   Buffer row_tables_[4], users_, items_, ratings_, losses_, batch_users_, batch_items_, rows_u_, rows_i_, vec_u_,
-      vec_i_, bias_u_, bias_i_, scores_, dscores_, example_loss_, grad_u_, grad_i_, grad_bu_, grad_bi_, keys_,
+      vec_i_, bias_u_, bias_i_, scores_, dscores_, example_loss_, grad_u_, grad_i_, grad_bu_, keys_,
       values_, sorted_values_, uniq_, counts_, offsets_, runs_, bad_, temp_;
 };
 
