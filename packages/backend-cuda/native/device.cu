@@ -4,16 +4,10 @@
 
 #include <string>
 
+#include "kernels.cuh"
 #include "row_math.cuh"
 
 namespace bloom {
-
-namespace {
-__global__ void map_rows_kernel(RowMapSpec map, const int32_t* ids, int64_t n, int32_t* rows) {
-  const int64_t i = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
-  if (i < n * map.k) rows[i] = map_row(map, ids[i / map.k], static_cast<int>(i % map.k));
-}
-}  // namespace
 
 // The number of CUDA devices, or -1 with the runtime's reason (no driver, no device) in `reason`.
 int device_count(std::string& reason) {

@@ -16,6 +16,7 @@
 
 #include "factorization.h"
 #include "factorization_math.cuh"
+#include "kernels.cuh"
 
 namespace bloom {
 namespace {
@@ -25,8 +26,6 @@ constexpr int kThreads = 256;
 unsigned blocks(int64_t n) { return static_cast<unsigned>((n + kThreads - 1) / kThreads); }
 
 std::string check(cudaError_t status) { return status == cudaSuccess ? "" : cudaGetErrorString(status); }
-
-#define BLOOM_GRID(n) for (int64_t i = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x; i < (n); i += static_cast<int64_t>(gridDim.x) * blockDim.x)
 
 // Example ids of a minibatch: positives from the loaded chunk, negatives drawn uniformly from [0, num_items).
 BLOOM_HD void batch_ids_element(const int32_t* users, const int32_t* items, int64_t first, int64_t batch, int n,
@@ -45,15 +44,6 @@ __global__ void batch_ids_kernel(const int32_t* users, const int32_t* items, int
                                  int32_t* batch_items, int64_t slots) {
   BLOOM_GRID(slots) batch_ids_element(users, items, first, batch, n, seed, rng_step, num_items, batch_users,
                                       batch_items, i);
-}
-
-__global__ void map_rows_kernel(RowMapSpec map, const int32_t* ids, int64_t count, int32_t* rows) {
-  BLOOM_GRID(count * map.k) rows[i] = map_row(map, ids[i / map.k], static_cast<int>(i % map.k));
-}
-
-__global__ void gather_kernel(const float* weights, const int32_t* rows, int k, int d, float scale, int64_t n,
-                              float* out) {
-  BLOOM_GRID(n) out[i] = gather_element(weights, rows, k, d, scale, i);
 }
 
 __global__ void score_kernel(const float* u, const float* items, const float* bu, const float* bi, int64_t batch,

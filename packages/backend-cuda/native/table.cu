@@ -7,6 +7,7 @@
 #include <cstring>
 #include <string>
 
+#include "kernels.cuh"
 #include "row_math.cuh"
 #include "table.h"
 
@@ -14,12 +15,6 @@ namespace bloom {
 namespace {
 
 constexpr int kThreads = 256;
-
-__global__ void gather_kernel(const float* weights, const int32_t* rows, int k, int d, float scale, int64_t n,
-                              float* out) {
-  const int64_t i = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
-  if (i < n) out[i] = gather_element(weights, rows, k, d, scale, i);
-}
 
 __global__ void update_kernel(float* weights, float* state0, float* state1, const float* grads, const int32_t* uniq,
                               const int32_t* offsets, const int32_t* entries, int d, int optimizer, StepParams p,
