@@ -25,8 +25,6 @@ constexpr int kThreads = 256;
 
 unsigned blocks(int64_t n) { return static_cast<unsigned>((n + kThreads - 1) / kThreads); }
 
-std::string check(cudaError_t status) { return status == cudaSuccess ? "" : cudaGetErrorString(status); }
-
 // Example ids of a minibatch: positives from the loaded chunk, negatives drawn uniformly from [0, num_items).
 BLOOM_HD void batch_ids_element(const int32_t* users, const int32_t* items, int64_t first, int64_t batch, int n,
                                 uint64_t seed, uint64_t rng_step, int32_t num_items, int32_t* batch_users,

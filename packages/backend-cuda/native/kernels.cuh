@@ -1,6 +1,11 @@
-// Thin CUDA kernels over row_math.cuh's element functions that more than one file launches (CUDA files only).
+// What the CUDA files share (CUDA files only): the error check of device calls, and thin kernels over
+// row_math.cuh's element functions that more than one file launches.
 // Grid-stride loops, so any grid covers any size; `static` gives each translation unit its own copy.
 #pragma once
+#include <cuda_runtime.h>
+
+#include <string>
+
 #include "row_math.cuh"
 
 #define BLOOM_GRID(n)                                                                  \
@@ -8,6 +13,9 @@
        i += static_cast<int64_t>(gridDim.x) * blockDim.x)
 
 namespace bloom {
+
+// "" for success, else CUDA's reason: every device call's result, as the table and trainer methods return it.
+static inline std::string check(cudaError_t status) { return status == cudaSuccess ? "" : cudaGetErrorString(status); }
 
 // rows[b k + j] = row j of ids[b] by the rule `map`.
 static __global__ void map_rows_kernel(RowMapSpec map, const int32_t* ids, int64_t count, int32_t* rows) {

@@ -23,8 +23,6 @@ __global__ void update_kernel(float* weights, float* state0, float* state1, cons
   if (i < n) update_element(weights, state0, state1, grads, uniq, offsets, entries, d, optimizer, p, i);
 }
 
-std::string check(cudaError_t status) { return status == cudaSuccess ? "" : cudaGetErrorString(status); }
-
 // Device or host allocation of `bytes`, zeroed.
 std::string allocate(bool device, size_t bytes, float** out) {
   if (!device) {

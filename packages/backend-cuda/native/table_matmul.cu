@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "kernels.cuh"
 #include "row_math.cuh"
 #include "table.h"
 
@@ -18,8 +19,6 @@ namespace {
 constexpr int kTile = 16;
 constexpr int kThreads = 256;
 enum Scratch : int { kRows = 0, kUniq = 2, kOffsets = 3, kMultiHot = 5, kDense = 6 };
-
-std::string check(cudaError_t status) { return status == cudaSuccess ? "" : cudaGetErrorString(status); }
 
 __global__ void multi_hot_kernel(const int32_t* rows, int64_t entries, int k, int32_t m, float* x) {
   const int64_t i = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
