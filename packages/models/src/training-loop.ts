@@ -46,11 +46,7 @@ export async function runEpochs(
   rng: Rng,
   step: (batch: Int32Array) => number | Promise<number>,
 ): Promise<EpochReport[]> {
-  const epochs = requireInteger('epochs', options.epochs ?? 10, 1, 1e6);
-  const batchSize = requireInteger('batchSize', options.batchSize ?? 256, 1, 1 << 24);
-  if (rows === 0) throw new TrainingError('no interactions to train on');
-  const order = Int32Array.from({ length: rows }, (_, i) => i);
-  const batches = Math.ceil(rows / batchSize);
+  const { epochs, batchSize, batches, order } = epochPlan(rows, options);
   const reports: EpochReport[] = [];
   for (let epoch = 1; epoch <= epochs; epoch++) {
     const start = performance.now();
@@ -98,12 +94,8 @@ async function fusedEpochs(
   rng: Rng,
   trainer: FactorizationTrainer,
 ): Promise<EpochReport[]> {
-  const epochs = requireInteger('epochs', options.epochs ?? 10, 1, 1e6);
-  const batchSize = requireInteger('batchSize', options.batchSize ?? 256, 1, 1 << 24);
   const rows = columns.users.length;
-  if (rows === 0) throw new TrainingError('no interactions to train on');
-  const order = Int32Array.from({ length: rows }, (_, i) => i);
-  const batches = Math.ceil(rows / batchSize);
+  const { epochs, batchSize, batches, order } = epochPlan(rows, options);
   const users = new Int32Array(rows);
   const items = new Int32Array(rows);
   const ratings = columns.ratings === undefined ? undefined : new Float32Array(rows);
@@ -135,6 +127,22 @@ async function fusedEpochs(
     reports.push(endEpoch(epoch, total / batches, start, options));
   }
   return reports;
+}
+
+// The validated epochs and batch size of `options` for `rows` examples, and the order each epoch shuffles.
+function epochPlan(
+  rows: number,
+  options: FitOptions,
+): { epochs: number; batchSize: number; batches: number; order: Int32Array } {
+  const epochs = requireInteger('epochs', options.epochs ?? 10, 1, 1e6);
+  const batchSize = requireInteger('batchSize', options.batchSize ?? 256, 1, 1 << 24);
+  if (rows === 0) throw new TrainingError('no interactions to train on');
+  return {
+    epochs,
+    batchSize,
+    batches: Math.ceil(rows / batchSize),
+    order: Int32Array.from({ length: rows }, (_, i) => i),
+  };
 }
 
 // Spotlight's check on an epoch's loss, then its report.
