@@ -83,10 +83,22 @@ export interface TableOptions {
    * adapter may keep the table on the device.
    */
   readonly access?: TableAccess;
+  /**
+   * Tables trained together by one fused step (a model's user, item and bias tables) pass the same group, so that
+   * an adapter may keep them in one memory where that step runs in place on all of them (the wasm adapter puts a
+   * group in one WebAssembly memory). Adapters without such a step ignore it.
+   */
+  readonly group?: TableGroup;
 }
 
 /** See {@link TableOptions.access}. */
 export type TableAccess = 'host' | 'tensor';
+
+/** An identity shared by the tables of one model: see {@link TableOptions.group}. Compared by reference. */
+export interface TableGroup {
+  /** What the group is, for messages and memory reports. */
+  readonly name: string;
+}
 
 /** Bytes held by a table, for memory reports. */
 export interface TableMemory {

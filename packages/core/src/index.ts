@@ -16,6 +16,7 @@ export {
   type SgdConfig,
   type TableAccess,
   type TableFormulation,
+  type TableGroup,
   type TableMemory,
   type TableOptions,
   type UpdateMode,

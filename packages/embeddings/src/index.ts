@@ -1,6 +1,7 @@
 import { registerBuiltinStrategies } from './strategies/register.js';
 
 export { initialWeights } from './initial-weights.js';
+export { KernelArena } from './kernels/kernel-arena.js';
 export {
   align16,
   KernelMemory,
@@ -36,7 +37,7 @@ export { type Segments, segmentRows } from './tables/segments.js';
 export { TypedArrayAdapter } from './tables/typed-array-adapter.js';
 export { plainStorage, type RowStorage, TypedArrayTable } from './tables/typed-array-table.js';
 export { checkBatch, checkLength } from './tables/validate-rows.js';
-export { WasmGatherTable } from './tables/wasm-gather-table.js';
+export { slotHashBytes, WasmGatherTable } from './tables/wasm-gather-table.js';
 export { isTensorTable, type TensorTable } from './tensor-table.js';
 
 // Importing the package makes dense, bloom, binary and quotient-remainder available by name.

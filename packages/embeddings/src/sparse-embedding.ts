@@ -4,6 +4,7 @@ import type {
   EmbeddingTable,
   OptimizerConfig,
   TableAccess,
+  TableGroup,
   TableMemory,
   UpdateMode,
 } from '@bloom/core';
@@ -27,6 +28,8 @@ export interface SparseEmbeddingOptions {
    * GPU adapter may keep it on the device; default `host` (the table's typed-array methods work too).
    */
   readonly access?: TableAccess;
+  /** Tables trained together by one fused step share a group (see TableOptions.group). */
+  readonly group?: TableGroup;
 }
 
 /**
@@ -59,6 +62,7 @@ export class SparseEmbedding {
         frozenRow: strategy.paddingRow,
         formulation: strategy.formulation,
         access: options.access ?? 'host',
+        group: options.group,
       },
       options.init ?? initialWeights(strategy, options.seed ?? 0),
     );

@@ -431,4 +431,152 @@
         (br $jloop)))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
       (br $loop))))
+  ;; assign_slots for tables too large for a direct map: an open-addressing hash table of $keys and $vals (2^(32 -
+  ;; $shift) int32 each, emptied here) sized to the batch, probing from the multiplicative hash of the row, as
+  ;; RowSlots does in TypeScript. Same outputs and first-seen order as assign_slots.
+  (func (export "assign_slots_hashed") (param $rows i32) (param $n i32) (param $frozen i32) (param $keys i32)
+    (param $vals i32) (param $shift i32) (param $slots i32) (param $unique i32) (result i32)
+    (local $i i32) (local $row i32) (local $at i32) (local $key i32) (local $s i32) (local $count i32) (local $mask i32)
+    (local.set $mask (i32.shr_u (i32.const -1) (local.get $shift)))
+    (memory.fill (local.get $keys) (i32.const 255) (i32.shl (i32.add (local.get $mask) (i32.const 1)) (i32.const 2)))
+    (block $done (loop $loop
+      (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+      (local.set $row (i32.load (i32.add (local.get $rows) (i32.shl (local.get $i) (i32.const 2)))))
+      (local.set $s (i32.const -1))
+      (if (i32.ne (local.get $row) (local.get $frozen)) (then
+        (local.set $at (i32.shr_u (i32.mul (local.get $row) (i32.const 0x9e3779b1)) (local.get $shift)))
+        (block $found (loop $probe
+          (local.set $key (i32.load (i32.add (local.get $keys) (i32.shl (local.get $at) (i32.const 2)))))
+          (if (i32.eq (local.get $key) (local.get $row)) (then
+            (local.set $s (i32.load (i32.add (local.get $vals) (i32.shl (local.get $at) (i32.const 2)))))
+            (br $found)))
+          (if (i32.eq (local.get $key) (i32.const -1)) (then
+            (i32.store (i32.add (local.get $keys) (i32.shl (local.get $at) (i32.const 2))) (local.get $row))
+            (i32.store (i32.add (local.get $vals) (i32.shl (local.get $at) (i32.const 2))) (local.get $count))
+            (i32.store (i32.add (local.get $unique) (i32.shl (local.get $count) (i32.const 2))) (local.get $row))
+            (local.set $s (local.get $count))
+            (local.set $count (i32.add (local.get $count) (i32.const 1)))
+            (br $found)))
+          (local.set $at (i32.and (i32.add (local.get $at) (i32.const 1)) (local.get $mask)))
+          (br $probe)))))
+      (i32.store (i32.add (local.get $slots) (i32.shl (local.get $i) (i32.const 2))) (local.get $s))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $loop)))
+    (local.get $count))
+
+  ;; y[slots[i k + r]] += alpha x for each of the k slots of entry i that is not -1 (rows of d floats)
+  (func $scatter_row (param $summed i32) (param $slots i32) (param $i i32) (param $k i32) (param $x i32)
+    (param $alpha f32) (param $d i32)
+    (local $r i32) (local $slot i32)
+    (block $done (loop $loop
+      (br_if $done (i32.ge_u (local.get $r) (local.get $k)))
+      (local.set $slot (i32.load (i32.add (local.get $slots)
+        (i32.shl (i32.add (i32.mul (local.get $i) (local.get $k)) (local.get $r)) (i32.const 2)))))
+      (if (i32.ge_s (local.get $slot) (i32.const 0))
+        (then (call $axpy (i32.add (local.get $summed) (i32.shl (i32.mul (local.get $slot) (local.get $d)) (i32.const 2)))
+          (local.get $x) (local.get $alpha) (local.get $d))))
+      (local.set $r (i32.add (local.get $r) (i32.const 1)))
+      (br $loop))))
+
+  ;; bilinear_backward and scatter_sum of the user and item tables in one pass, without the [b, d] and [m, d]
+  ;; gradient buffers: the gradient of each looked-up vector goes straight into the summed rows of its slots
+  ;; (slots as assign_slots writes them, k per id; summed [count, d], zeroed here, then scaled by share). Adds in
+  ;; the order the two kernels do (users by example; items positives first, then negatives), so the sums are the
+  ;; same floats. $tmp holds one row of d floats.
+  (func (export "bilinear_scatter") (param $u i32) (param $items i32) (param $dpos i32) (param $dneg i32) (param $b i32)
+    (param $n i32) (param $d i32) (param $tmp i32)
+    (param $slots_u i32) (param $ku i32) (param $summed_u i32) (param $count_u i32) (param $share_u f32)
+    (param $slots_i i32) (param $ki i32) (param $summed_i i32) (param $count_i i32) (param $share_i f32)
+    (local $i i32) (local $j i32) (local $k i32) (local $db i32) (local $ui i32) (local $g f32)
+    (local.set $db (i32.shl (local.get $d) (i32.const 2)))
+    (memory.fill (local.get $summed_u) (i32.const 0) (i32.mul (local.get $count_u) (local.get $db)))
+    (memory.fill (local.get $summed_i) (i32.const 0) (i32.mul (local.get $count_i) (local.get $db)))
+    (block $done (loop $loop
+      (br_if $done (i32.ge_u (local.get $i) (local.get $b)))
+      (local.set $ui (i32.add (local.get $u) (i32.mul (local.get $i) (local.get $db))))
+      (local.set $g (f32.load (i32.add (local.get $dpos) (i32.shl (local.get $i) (i32.const 2)))))
+      (call $scale_into (local.get $tmp) (i32.add (local.get $items) (i32.mul (local.get $i) (local.get $db)))
+        (local.get $g) (local.get $d))
+      (local.set $j (i32.const 0))
+      (block $jdone (loop $jloop
+        (br_if $jdone (i32.ge_u (local.get $j) (local.get $n)))
+        (local.set $k (i32.add (local.get $b) (i32.add (i32.mul (local.get $i) (local.get $n)) (local.get $j))))
+        (call $axpy (local.get $tmp) (i32.add (local.get $items) (i32.mul (local.get $k) (local.get $db)))
+          (f32.load (i32.add (local.get $dneg) (i32.shl (i32.sub (local.get $k) (local.get $b)) (i32.const 2))))
+          (local.get $d))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br $jloop)))
+      (call $scatter_row (local.get $summed_u) (local.get $slots_u) (local.get $i) (local.get $ku) (local.get $tmp)
+        (f32.const 1) (local.get $d))
+      (call $scatter_row (local.get $summed_i) (local.get $slots_i) (local.get $i) (local.get $ki) (local.get $ui)
+        (local.get $g) (local.get $d))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $loop)))
+    (local.set $k (local.get $b))
+    (block $ndone (loop $nloop
+      (br_if $ndone (i32.ge_u (local.get $k) (i32.add (local.get $b) (i32.mul (local.get $b) (local.get $n)))))
+      (local.set $i (i32.div_u (i32.sub (local.get $k) (local.get $b)) (local.get $n)))
+      (call $scatter_row (local.get $summed_i) (local.get $slots_i) (local.get $k) (local.get $ki)
+        (i32.add (local.get $u) (i32.mul (local.get $i) (local.get $db)))
+        (f32.load (i32.add (local.get $dneg) (i32.shl (i32.sub (local.get $k) (local.get $b)) (i32.const 2))))
+        (local.get $d))
+      (local.set $k (i32.add (local.get $k) (i32.const 1)))
+      (br $nloop)))
+    (if (f32.ne (local.get $share_u) (f32.const 1))
+      (then (call $scale_into (local.get $summed_u) (local.get $summed_u) (local.get $share_u)
+        (i32.mul (local.get $count_u) (local.get $d)))))
+    (if (f32.ne (local.get $share_i) (f32.const 1))
+      (then (call $scale_into (local.get $summed_i) (local.get $summed_i) (local.get $share_i)
+        (i32.mul (local.get $count_i) (local.get $d))))))
+
+  ;; The bias gradients of bilinear_scores summed per slot, as bilinear_scatter does for the vectors: a user
+  ;; bias gets dpos_i + sum_j dneg_ij (added in float64 and rounded once, as the TypeScript step does), an item
+  ;; bias its own score's gradient.
+  (func (export "bias_scatter") (param $dpos i32) (param $dneg i32) (param $b i32) (param $n i32)
+    (param $slots_u i32) (param $ku i32) (param $summed_u i32) (param $count_u i32) (param $share_u f32)
+    (param $slots_i i32) (param $ki i32) (param $summed_i i32) (param $count_i i32) (param $share_i f32)
+    (local $i i32) (local $j i32) (local $k i32) (local $sum f64) (local $g f32) (local $tmp i32)
+    (memory.fill (local.get $summed_u) (i32.const 0) (i32.shl (local.get $count_u) (i32.const 2)))
+    (memory.fill (local.get $summed_i) (i32.const 0) (i32.shl (local.get $count_i) (i32.const 2)))
+    (block $done (loop $loop
+      (br_if $done (i32.ge_u (local.get $i) (local.get $b)))
+      (local.set $tmp (i32.add (local.get $dpos) (i32.shl (local.get $i) (i32.const 2))))
+      (local.set $sum (f64.promote_f32 (f32.load (local.get $tmp))))
+      (call $scatter_row (local.get $summed_i) (local.get $slots_i) (local.get $i) (local.get $ki) (local.get $tmp)
+        (f32.const 1) (i32.const 1))
+      (local.set $j (i32.const 0))
+      (block $jdone (loop $jloop
+        (br_if $jdone (i32.ge_u (local.get $j) (local.get $n)))
+        (local.set $sum (f64.add (local.get $sum) (f64.promote_f32 (f32.load (i32.add (local.get $dneg)
+          (i32.shl (i32.add (i32.mul (local.get $i) (local.get $n)) (local.get $j)) (i32.const 2)))))))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br $jloop)))
+      (local.set $g (f32.demote_f64 (local.get $sum)))
+      (call $add_to_slots (local.get $summed_u) (local.get $slots_u) (local.get $i) (local.get $ku) (local.get $g))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $loop)))
+    (local.set $k (local.get $b))
+    (block $ndone (loop $nloop
+      (br_if $ndone (i32.ge_u (local.get $k) (i32.add (local.get $b) (i32.mul (local.get $b) (local.get $n)))))
+      (call $scatter_row (local.get $summed_i) (local.get $slots_i) (local.get $k) (local.get $ki)
+        (i32.add (local.get $dneg) (i32.shl (i32.sub (local.get $k) (local.get $b)) (i32.const 2))) (f32.const 1) (i32.const 1))
+      (local.set $k (i32.add (local.get $k) (i32.const 1)))
+      (br $nloop)))
+    (if (f32.ne (local.get $share_u) (f32.const 1))
+      (then (call $scale_into (local.get $summed_u) (local.get $summed_u) (local.get $share_u) (local.get $count_u))))
+    (if (f32.ne (local.get $share_i) (f32.const 1))
+      (then (call $scale_into (local.get $summed_i) (local.get $summed_i) (local.get $share_i) (local.get $count_i)))))
+
+  ;; summed[slots[i k + r]] += g for each of the k slots of entry i that is not -1 (rows of one float)
+  (func $add_to_slots (param $summed i32) (param $slots i32) (param $i i32) (param $k i32) (param $g f32)
+    (local $r i32) (local $slot i32) (local $at i32)
+    (block $done (loop $loop
+      (br_if $done (i32.ge_u (local.get $r) (local.get $k)))
+      (local.set $slot (i32.load (i32.add (local.get $slots)
+        (i32.shl (i32.add (i32.mul (local.get $i) (local.get $k)) (local.get $r)) (i32.const 2)))))
+      (if (i32.ge_s (local.get $slot) (i32.const 0)) (then
+        (local.set $at (i32.add (local.get $summed) (i32.shl (local.get $slot) (i32.const 2))))
+        (f32.store (local.get $at) (f32.add (f32.load (local.get $at)) (local.get $g)))))
+      (local.set $r (i32.add (local.get $r) (i32.const 1)))
+      (br $loop))))
 )

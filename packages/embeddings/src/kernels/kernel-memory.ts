@@ -37,6 +37,16 @@ export interface RowKernels {
   first_out_of_range(rows: number, n: number, limit: number): number;
   assign_slots(rows: number, n: number, frozen: number, map: number, slots: number, unique: number): number;
   clear_slots(map: number, unique: number, count: number): void;
+  assign_slots_hashed(
+    rows: number,
+    n: number,
+    frozen: number,
+    keys: number,
+    vals: number,
+    shift: number,
+    slots: number,
+    unique: number,
+  ): number;
   sgd: OptimizerKernelFunction;
   adagrad: OptimizerKernelFunction;
   adam: OptimizerKernelFunction;
@@ -61,6 +71,42 @@ export interface RowKernels {
     d: number,
     du: number,
     ditems: number,
+  ): void;
+  bilinear_scatter(
+    u: number,
+    items: number,
+    dpos: number,
+    dneg: number,
+    b: number,
+    n: number,
+    d: number,
+    tmp: number,
+    slotsU: number,
+    kU: number,
+    summedU: number,
+    countU: number,
+    shareU: number,
+    slotsI: number,
+    kI: number,
+    summedI: number,
+    countI: number,
+    shareI: number,
+  ): void;
+  bias_scatter(
+    dpos: number,
+    dneg: number,
+    b: number,
+    n: number,
+    slotsU: number,
+    kU: number,
+    summedU: number,
+    countU: number,
+    shareU: number,
+    slotsI: number,
+    kI: number,
+    summedI: number,
+    countI: number,
+    shareI: number,
   ): void;
 }
 

@@ -1,4 +1,5 @@
-import type { BackendAdapter, DeviceInfo, EmbeddingTable, TableOptions } from '@bloom/core';
+import type { BackendAdapter, DeviceInfo, EmbeddingTable, TableGroup, TableOptions } from '@bloom/core';
+import { KernelArena } from '../kernels/kernel-arena.js';
 import { createTypedArrayTable, type TableKernels } from './create-table.js';
 
 /**
@@ -6,6 +7,9 @@ import { createTypedArrayTable, type TableKernels } from './create-table.js';
  * TensorFlow.js backend of the dense part and the device description differ between them.
  */
 export class TypedArrayAdapter implements BackendAdapter {
+  /** One arena per table group, so that a model's fused step runs on all its tables in place. */
+  readonly #arenas = new WeakMap<TableGroup, KernelArena>();
+
   /**
    * @param name - Registered backend name.
    * @param tfBackend - The TensorFlow.js backend the dense part runs on.
@@ -24,7 +28,17 @@ export class TypedArrayAdapter implements BackendAdapter {
   }
 
   createTable(options: TableOptions, init?: Float32Array): EmbeddingTable {
-    return createTypedArrayTable(options, init, this.kernels);
+    return createTypedArrayTable(options, init, this.kernels, this.#arenaOf(options.group));
+  }
+
+  #arenaOf(group: TableGroup | undefined): KernelArena | undefined {
+    if (group === undefined || this.kernels !== 'wasm') return undefined;
+    let arena = this.#arenas.get(group);
+    if (arena === undefined) {
+      arena = KernelArena.create() ?? undefined;
+      if (arena !== undefined) this.#arenas.set(group, arena);
+    }
+    return arena;
   }
 
   deviceInfo(): DeviceInfo {

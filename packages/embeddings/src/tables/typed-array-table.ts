@@ -43,8 +43,7 @@ export abstract class TypedArrayTable implements EmbeddingTable {
   readonly rows: number;
   readonly dim: number;
   readonly options: TableOptions;
-  /** Rows of `stride` floats: weights, then optimizer state. */
-  protected data: Float32Array;
+  #data: Float32Array;
   protected stride: number;
   protected readonly frozenRow: number;
   readonly #optimizer: RowOptimizer;
@@ -70,12 +69,25 @@ export abstract class TypedArrayTable implements EmbeddingTable {
     this.#optimizer = createRowOptimizer(options.optimizer);
     this.stride = this.dim;
     this.#storage = storage;
-    this.data = storage.resize(new Float32Array(0), 0, this.rows * this.dim).next;
+    // The field, not the accessor: a subclass's accessor may rely on its own fields, not set yet.
+    this.#data = storage.resize(new Float32Array(0), 0, this.rows * this.dim).next;
     if (init !== undefined) {
       checkLength('init', init, this.rows * this.dim);
-      this.data.set(init);
+      this.#data.set(init);
     }
-    if (this.frozenRow >= 0) this.data.fill(0, this.frozenRow * this.dim, (this.frozenRow + 1) * this.dim);
+    if (this.frozenRow >= 0) this.#data.fill(0, this.frozenRow * this.dim, (this.frozenRow + 1) * this.dim);
+  }
+
+  /**
+   * Rows of `stride` floats: weights, then optimizer state. An accessor, so that a table whose memory can grow
+   * under it (a shared WebAssembly memory) can make its view afresh.
+   */
+  protected get data(): Float32Array {
+    return this.#data;
+  }
+
+  protected set data(value: Float32Array) {
+    this.#data = value;
   }
 
   abstract lookup(rows: Int32Array, k: number, combine: CombineMode, out?: Float32Array): Float32Array;

@@ -3,7 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { rowKernelsAvailable } from '../kernels/kernel-memory.js';
 import { createTypedArrayTable } from './create-table.js';
 import { GatherTable } from './gather-table.js';
-import { WasmGatherTable } from './wasm-gather-table.js';
+import { RowSlots } from './row-slots.js';
+import { TypedArrayAdapter } from './typed-array-adapter.js';
+import { slotHashBytes, WasmGatherTable } from './wasm-gather-table.js';
 
 const optimizers: OptimizerConfig[] = [
   { kind: 'sgd', lr: 0.1, weightDecay: 0.01 },
@@ -120,8 +122,9 @@ describe('WasmGatherTable', () => {
     expect(b.memory().optimizerStateBytes).toBe(6 * 3 * 2 * 4);
   });
 
-  it('leaves tables that could outgrow 4 GiB to the TypeScript table', () => {
-    const huge = { rows: 2 ** 26, dim: 8, optimizer: { kind: 'sgd', lr: 1 } } as const;
+  it('leaves tables that could outgrow 4 GiB with their optimizer state to the TypeScript table', () => {
+    // 2^26 rows of 8 weights and Adam's 16 state floats: 6 GiB. The same rows with SGD (2 GiB) fit.
+    const huge = { rows: 2 ** 26, dim: 8, optimizer: { kind: 'adam', lr: 1 } } as const;
     expect(WasmGatherTable.create(huge)).toBeNull();
     const small = { rows: 4, dim: 2, optimizer: { kind: 'sgd', lr: 1 } } as const;
     expect(createTypedArrayTable(small, undefined, 'wasm')).toBeInstanceOf(WasmGatherTable);
@@ -129,5 +132,56 @@ describe('WasmGatherTable', () => {
     expect(
       createTypedArrayTable({ ...small, formulation: 'multi-hot-matmul' }, undefined, 'wasm'),
     ).not.toBeInstanceOf(WasmGatherTable);
+  });
+
+  it("puts a group's tables in one arena, and keeps each table's rows through the arena's growth", async () => {
+    const adapter = new TypedArrayAdapter('wasm', 'cpu', { device: 'test', details: {} }, 'wasm');
+    const group = { name: 'model' };
+    const options = { rows: 6, dim: 3, optimizer: { kind: 'adam', lr: 0.1 }, group } as const;
+    const weights = Float32Array.from({ length: 18 }, (_, i) => i / 4);
+    const a = adapter.createTable(options, weights) as WasmGatherTable;
+    const b = adapter.createTable({ ...options, rows: 4 }) as WasmGatherTable;
+    const other = adapter.createTable({ ...options, group: { name: 'model' } }) as WasmGatherTable;
+    expect(b.arena).toBe(a.arena);
+    expect(other.arena).not.toBe(a.arena);
+    const reference = new GatherTable({ rows: 6, dim: 3, optimizer: { kind: 'adam', lr: 0.1 } }, weights);
+    const grads = Float32Array.from({ length: 9 }, (_, i) => i - 4);
+    for (const t of [a, reference]) t.applyGradients(Int32Array.of(5, 1, 5), 1, 'sum', grads);
+    // A table added later grows the shared memory past what a's views were made on.
+    const big = adapter.createTable({ ...options, rows: 200_000 }) as WasmGatherTable;
+    expect(big.arena).toBe(a.arena);
+    for (const t of [a, reference]) t.applyGradients(Int32Array.of(2, 5), 1, 'sum', grads.subarray(0, 6));
+    expect(Array.from(await a.read())).toEqual(Array.from(await reference.read()));
+    expect(Array.from(a.lookup(Int32Array.of(5, 2), 1, 'sum'))).toEqual(
+      Array.from(reference.lookup(Int32Array.of(5, 2), 1, 'sum')),
+    );
+    expect(Array.from(await b.read())).toEqual(new Array(12).fill(0));
+  });
+
+  it('numbers the rows of tables too large for a direct map with the hash kernel, as RowSlots does', () => {
+    const rows = 300_000;
+    const table = WasmGatherTable.create({ rows, dim: 1, optimizer: { kind: 'sgd', lr: 1 }, frozenRow: 7 })!;
+    const rng = new Rng(3);
+    const ids = Int32Array.from({ length: 5000 }, (_, i) =>
+      i % 9 === 0 ? 7 : rng.nextInt(i % 2 ? 40 : rows),
+    );
+    const memory = table.arena.memory;
+    const at = table.arena.scratch(3 * ids.length * 4 + slotHashBytes(ids.length));
+    memory.i32(at, ids.length).set(ids);
+    const count = table.assignSlotsAt(
+      at,
+      ids.length,
+      at + 4 * ids.length,
+      at + 8 * ids.length,
+      at + 12 * ids.length,
+    );
+    const slots = new RowSlots(rows);
+    slots.reset(ids.length);
+    const expected = Array.from(ids, (row) => (row === 7 ? -1 : slots.slotOf(row)));
+    expect(count).toBe(slots.count);
+    expect(Array.from(memory.i32(at + 4 * ids.length, ids.length))).toEqual(expected);
+    expect(Array.from(memory.i32(at + 8 * ids.length, count))).toEqual(
+      Array.from(slots.rows.subarray(0, count)),
+    );
   });
 });

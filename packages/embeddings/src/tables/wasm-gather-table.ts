@@ -1,63 +1,97 @@
 import type { CombineMode, TableOptions } from '@bloom/core';
-import { align16, KernelMemory, MAX_KERNEL_MEMORY_BYTES } from '../kernels/kernel-memory.js';
-import type { RowOptimizer, RowUpdate } from '../optimizers/row-optimizer.js';
-import { RowSlots } from './row-slots.js';
+import { KernelArena } from '../kernels/kernel-arena.js';
+import { align16 } from '../kernels/kernel-memory.js';
+import { createRowOptimizer } from '../optimizers/create-optimizer.js';
+import { type RowOptimizer, type RowUpdate, stateWidth } from '../optimizers/row-optimizer.js';
 import { type RowStorage, TypedArrayTable } from './typed-array-table.js';
 import { checkK, checkLength, checkRows } from './validate-rows.js';
 
-// Widest row with optimizer state (Adam: weights, m and v), and room left for a step's scratch.
-const MAX_STATE_FACTOR = 3;
-const SCRATCH_HEADROOM = 256 * 2 ** 20;
-// Tables up to this many rows number a batch's distinct rows in the kernels through a direct map of the table
-// (4 bytes per row, kept before the rows); larger ones use RowSlots' batch-sized hash table, in cache.
+// Tables up to this many rows number a batch's distinct rows through a direct map of the table (4 bytes per row,
+// kept before the rows); larger ones through a hash table sized to the batch, in scratch, so it stays in cache.
 const DIRECT_MAP_ROWS = 1 << 17;
 
-/** Rows at byte `base` of a kernel memory; resizing grows the memory and keeps the rows where they are. */
-function kernelStorage(memory: KernelMemory, base: number): RowStorage {
+/** Entries of the hash table that numbers n rows (a power of two at least 2n, as RowSlots sizes it). */
+function slotHashCapacity(n: number): number {
+  return 2 ** Math.max(4, Math.ceil(Math.log2(2 * n)));
+}
+
+/** Bytes of scratch that {@link WasmGatherTable.assignSlotsAt} needs to number n rows of a large table. */
+export function slotHashBytes(n: number): number {
+  return 8 * slotHashCapacity(n);
+}
+
+/** Rows at byte `base` of an arena region sized for the widest rows, so widening them never moves them. */
+function regionStorage(arena: KernelArena, base: number): RowStorage {
   return {
-    resize(_previous, previousLength, length) {
-      memory.reserve(base + length * 4);
-      return { previous: memory.f32(base, previousLength), next: memory.f32(base, length) };
-    },
+    resize: (_previous, previousLength, length) => ({
+      previous: arena.memory.f32(base, previousLength),
+      next: arena.memory.f32(base, length),
+    }),
   };
 }
 
 /**
  * The gather table of the wasm backend: the same rows, state layout and update rules as {@link GatherTable},
- * held in a WebAssembly memory of the table's own, where SIMD kernels (wasm/row-kernels.wat) gather and combine
- * rows, sum the gradients of duplicate rows and run SGD, Adagrad and Adam in place. Each call copies its ids,
- * gradients and outputs through scratch just past the rows. Row-wise Adagrad runs the TypeScript update on the
- * same memory.
+ * held in a region of a {@link KernelArena}, where SIMD kernels (wasm/row-kernels.wat) gather and combine rows,
+ * number and sum the gradients of duplicate rows and run SGD, Adagrad and Adam in place. Row-wise Adagrad runs
+ * the TypeScript update on the same memory.
+ *
+ * The table's own methods copy ids, gradients and outputs through the arena's scratch. A fused step whose
+ * buffers live in the same arena skips those copies with the `...At` methods, which take byte offsets into the
+ * arena (see @bloom/models' factorization step).
  */
 export class WasmGatherTable extends TypedArrayTable {
-  readonly #memory: KernelMemory;
-  /** Distinct-row numbering of large tables (small ones use the direct map at byte 0). */
-  readonly #slots: RowSlots | undefined;
-  /** Where the rows start: past the direct map, if any. */
+  readonly arena: KernelArena;
+  /** Where the rows start. */
   readonly #base: number;
+  /** The direct row-to-slot map of a small table, or -1. */
+  readonly #map: number;
+  readonly #regionStart: number;
+  #live = true;
 
   private constructor(
     options: TableOptions,
     init: Float32Array | undefined,
-    memory: KernelMemory,
+    arena: KernelArena,
+    regionStart: number,
+    map: number,
     base: number,
   ) {
-    super(options, init, kernelStorage(memory, base));
-    this.#memory = memory;
+    super(options, init, regionStorage(arena, base));
+    this.arena = arena;
+    this.#regionStart = regionStart;
+    this.#map = map;
     this.#base = base;
-    this.#slots = base === 0 ? new RowSlots(this.rows) : undefined;
   }
 
   /**
-   * A table in a kernel memory, or null where the row kernels are unavailable or the table with its optimizer
-   * state could outgrow WebAssembly's 4 GiB (callers then use a {@link GatherTable}).
+   * A table in `arena` (default: an arena of its own), or null where the row kernels are unavailable or the arena
+   * cannot hold the table with its optimizer state under WebAssembly's 4 GiB (callers then use a
+   * {@link GatherTable}, or another arena).
    */
-  static create(options: TableOptions, init?: Float32Array): WasmGatherTable | null {
-    const floats = options.rows * options.dim;
-    if (!(floats * MAX_STATE_FACTOR * 4 <= MAX_KERNEL_MEMORY_BYTES - SCRATCH_HEADROOM)) return null;
-    const base = options.rows <= DIRECT_MAP_ROWS ? align16(options.rows * 4) : 0;
-    const memory = KernelMemory.create(base + floats * 4);
-    return memory === null ? null : new WasmGatherTable(options, init, memory, base);
+  static create(options: TableOptions, init?: Float32Array, arena?: KernelArena): WasmGatherTable | null {
+    const target = arena ?? KernelArena.create();
+    if (target === null) return null;
+    const { rows, dim } = options;
+    const stride = dim + stateWidth(createRowOptimizer(options.optimizer), dim);
+    const mapBytes = rows <= DIRECT_MAP_ROWS ? align16(rows * 4) : 0;
+    // An invalid size makes this NaN or out of range, so allocate refuses it and GatherTable names the problem.
+    const at = target.allocate(mapBytes + rows * stride * 4);
+    if (at === null) return null;
+    return new WasmGatherTable(options, init, target, at, mapBytes > 0 ? at : -1, at + mapBytes);
+  }
+
+  /** A fresh view when the shared memory grew since the last one (growing detaches every view on it). */
+  protected override get data(): Float32Array {
+    const data = super.data;
+    if (data.length > 0 || !this.#live) return data;
+    const fresh = this.arena.memory.f32(this.#base, this.rows * this.stride);
+    super.data = fresh;
+    return fresh;
+  }
+
+  protected override set data(value: Float32Array) {
+    super.data = value;
   }
 
   lookup(rows: Int32Array, k: number, combine: CombineMode, out?: Float32Array): Float32Array {
@@ -65,20 +99,12 @@ export class WasmGatherTable extends TypedArrayTable {
     const d = this.dim;
     const result = out ?? new Float32Array(batch * d);
     checkLength('out', result, batch * d);
-    const rowsAt = this.#scratch(align16(rows.length * 4) + batch * d * 4);
+    const rowsAt = this.arena.scratch(align16(rows.length * 4) + batch * d * 4);
     const outAt = rowsAt + align16(rows.length * 4);
-    const memory = this.#memory;
-    this.#copyRows(rows, rowsAt);
-    memory.kernels.gather(
-      this.#base,
-      this.stride,
-      rowsAt,
-      k,
-      batch,
-      d,
-      combine === 'mean' ? 1 / k : 1,
-      outAt,
-    );
+    const memory = this.arena.memory;
+    memory.i32(rowsAt, rows.length).set(rows);
+    this.checkRowsAt(rowsAt, rows.length);
+    this.gatherAt(rowsAt, k, batch, combine, outAt);
     result.set(memory.f32(outAt, batch * d));
     return result;
   }
@@ -87,53 +113,82 @@ export class WasmGatherTable extends TypedArrayTable {
     const batch = checkK(rows, k);
     const d = this.dim;
     checkLength('grads', grads, batch * d);
-    // Before the scratch views are made: widening the rows grows the memory, which would detach them.
-    this.allocateState();
     const n = rows.length;
-    const gradsAt = this.#scratch(align16(batch * d * 4) + 3 * align16(n * 4) + n * d * 4);
+    const gradsAt = this.arena.scratch(
+      align16(batch * d * 4) + 3 * align16(n * 4) + align16(n * d * 4) + slotHashBytes(n),
+    );
     const slotsAt = gradsAt + align16(batch * d * 4);
     const uniqueAt = slotsAt + align16(n * 4);
     const rowsAt = uniqueAt + align16(n * 4);
     const summedAt = rowsAt + align16(n * 4);
-    const { kernels } = this.#memory;
-    this.#copyRows(rows, rowsAt);
-    let count: number;
-    if (this.#slots === undefined) {
-      count = kernels.assign_slots(rowsAt, n, this.frozenRow, 0, slotsAt, uniqueAt);
-    } else {
-      count = this.#hashSlots(rows, slotsAt, uniqueAt);
-    }
-    this.#memory.f32(gradsAt, batch * d).set(grads);
-    kernels.scatter_sum(gradsAt, slotsAt, batch, k, d, summedAt, count, combine === 'mean' ? 1 / k : 1);
-    this.updateRows(this.#memory.i32(uniqueAt, count), count, this.#memory.f32(summedAt, count * d));
-    if (this.#slots === undefined) kernels.clear_slots(0, uniqueAt, count);
+    const hashAt = summedAt + align16(n * d * 4);
+    const memory = this.arena.memory;
+    memory.i32(rowsAt, n).set(rows);
+    this.checkRowsAt(rowsAt, n);
+    const count = this.assignSlotsAt(rowsAt, n, slotsAt, uniqueAt, hashAt);
+    memory.f32(gradsAt, batch * d).set(grads);
+    memory.kernels.scatter_sum(
+      gradsAt,
+      slotsAt,
+      batch,
+      k,
+      d,
+      summedAt,
+      count,
+      combine === 'mean' ? 1 / k : 1,
+    );
+    this.updateAt(uniqueAt, count, summedAt);
   }
 
-  /** Copies `rows` into the scratch at `at`, refusing any outside the table before a kernel reads it. */
-  #copyRows(rows: Int32Array, at: number): void {
-    this.#memory.i32(at, rows.length).set(rows);
-    if (this.#memory.kernels.first_out_of_range(at, rows.length, this.rows) >= 0) checkRows(rows, this.rows);
+  /** Throws IdRangeError (naming the position) if any of the n rows at byte `rowsAt` is outside the table. */
+  checkRowsAt(rowsAt: number, n: number): void {
+    const memory = this.arena.memory;
+    if (memory.kernels.first_out_of_range(rowsAt, n, this.rows) >= 0)
+      checkRows(memory.i32(rowsAt, n), this.rows);
   }
 
-  /** Numbers the distinct rows with RowSlots (large tables), writing the kernels' slot and unique arrays. */
-  #hashSlots(rows: Int32Array, slotsAt: number, uniqueAt: number): number {
-    const slots = this.#slots!;
-    const n = rows.length;
-    slots.reset(n);
-    const slotOf = this.#memory.i32(slotsAt, n);
-    for (let i = 0; i < n; i++) {
-      const row = rows[i]!;
-      slotOf[i] = row === this.frozenRow ? -1 : slots.slotOf(row);
-    }
-    this.#memory.i32(uniqueAt, slots.count).set(slots.rows.subarray(0, slots.count));
-    return slots.count;
+  /** Gathers and combines the k rows of each of `batch` ids listed at `rowsAt` (checked) into [batch, d] at `outAt`. */
+  gatherAt(rowsAt: number, k: number, batch: number, combine: CombineMode, outAt: number): void {
+    const scale = combine === 'mean' ? 1 / k : 1;
+    this.arena.memory.kernels.gather(this.#base, this.stride, rowsAt, k, batch, this.dim, scale, outAt);
+  }
+
+  /**
+   * Numbers the distinct rows among the n at `rowsAt` (checked) in first-seen order: writes each one's slot to
+   * `slotsAt` (-1 for the frozen row) and the rows by slot to `uniqueAt`, and returns their count. `hashAt` is
+   * {@link slotHashBytes}(n) of scratch, used by tables too large for a direct map. Follow with
+   * {@link updateAt}, which also empties the direct map again.
+   */
+  assignSlotsAt(rowsAt: number, n: number, slotsAt: number, uniqueAt: number, hashAt: number): number {
+    const { kernels } = this.arena.memory;
+    if (this.#map >= 0) return kernels.assign_slots(rowsAt, n, this.frozenRow, this.#map, slotsAt, uniqueAt);
+    const capacity = slotHashCapacity(n);
+    const shift = 32 - Math.log2(capacity);
+    return kernels.assign_slots_hashed(
+      rowsAt,
+      n,
+      this.frozenRow,
+      hashAt,
+      hashAt + capacity * 4,
+      shift,
+      slotsAt,
+      uniqueAt,
+    );
+  }
+
+  /** One optimizer step on the `count` rows listed at `uniqueAt` with their summed gradients ([count, d]) at `summedAt`. */
+  updateAt(uniqueAt: number, count: number, summedAt: number): void {
+    const memory = this.arena.memory;
+    this.updateRows(memory.i32(uniqueAt, count), count, memory.f32(summedAt, count * this.dim));
+    if (this.#map >= 0) memory.kernels.clear_slots(this.#map, uniqueAt, count);
   }
 
   /** Runs the optimizer's kernel when it has one and the operands are in this table's memory. */
   protected override runOptimizer(optimizer: RowOptimizer, update: RowUpdate): void {
     const { data, rows, grads, start, end, dim, stride, frozenRow, step } = update;
-    const buffer = this.#memory.buffer;
+    const memory = this.arena.memory;
     const call = optimizer.kernel?.(step);
+    const buffer = memory.buffer;
     if (
       call === undefined ||
       rows === null ||
@@ -144,7 +199,7 @@ export class WasmGatherTable extends TypedArrayTable {
       optimizer.update(update);
       return;
     }
-    this.#memory.kernels[call.name](
+    memory.kernels[call.name](
       data.byteOffset,
       stride,
       rows.byteOffset + start * 4,
@@ -161,14 +216,14 @@ export class WasmGatherTable extends TypedArrayTable {
     return false;
   }
 
+  /** The direct map, and the arena's shared scratch (counted once, by the table in its first region). */
   protected scratchBytes(): number {
-    return this.#memory.byteLength - this.rows * this.stride * 4 + (this.#slots?.byteLength ?? 0);
+    const map = this.#map >= 0 ? this.#base - this.#map : 0;
+    return map + (this.#regionStart === 0 ? this.arena.scratchBytes : 0);
   }
 
-  /** Reserves `bytes` of scratch past the rows and returns where it starts (re-viewing the rows if it grew). */
-  #scratch(bytes: number): number {
-    const at = this.#base + align16(this.rows * this.stride * 4);
-    if (this.#memory.reserve(at + bytes)) this.data = this.#memory.f32(this.#base, this.rows * this.stride);
-    return at;
+  override dispose(): void {
+    this.#live = false;
+    super.dispose();
   }
 }

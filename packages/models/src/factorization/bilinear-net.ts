@@ -18,6 +18,8 @@ export class BilinearNet implements RankingScorer {
 
   constructor(config: ResolvedFactorizationConfig, adapter: AdapterLike) {
     const { dim, optimizer, updateMode, seed } = config;
+    // One group, so that an adapter may keep the four tables in one memory for the fused step.
+    const group = { name: 'bilinear-net' };
     const embed = (strategy: ReturnType<typeof strategyFor>, s: number, zero: boolean) =>
       SparseEmbedding.create({
         strategy,
@@ -25,6 +27,7 @@ export class BilinearNet implements RankingScorer {
         optimizer,
         updateMode,
         seed: s,
+        group,
         init: zero ? new Float32Array(strategy.tableRows * strategy.dim) : undefined,
       });
     const biasSpec = { strategy: 'dense', options: {} };

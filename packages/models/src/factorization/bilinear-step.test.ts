@@ -1,11 +1,13 @@
-import { type OptimizerConfig, Rng } from '@bloom/core';
+import { IdRangeError, type OptimizerConfig, Rng } from '@bloom/core';
 import { TypedArrayAdapter } from '@bloom/embeddings';
 import { describe, expect, it } from 'vitest';
+import { ArenaBilinearStep } from './arena-bilinear-step.js';
 import { BilinearNet } from './bilinear-net.js';
-import { BilinearStep } from './bilinear-step.js';
+import { BilinearStep, createBilinearStep } from './bilinear-step.js';
 import { resolveFactorizationConfig } from './factorization-config.js';
 
 const typescript = new TypedArrayAdapter('typescript', 'cpu', { device: 'test', details: {} });
+const wasm = new TypedArrayAdapter('wasm', 'cpu', { device: 'test', details: {} }, 'wasm');
 
 function maxError(a: Float32Array, b: Float32Array): number {
   let worst = 0;
@@ -58,4 +60,92 @@ describe('BilinearStep', () => {
             ).toBeLessThan(1e-5);
         }
       });
+});
+
+// The in-place step against BilinearStep's kernel path, which copies through each table's methods: the same
+// floats, bit for bit, for every row rule (k 1 and 3, sum and mean, the padding row), optimizer and batch shape.
+describe('ArenaBilinearStep', () => {
+  const sides = [
+    { users: { strategy: 'dense', options: {} }, items: { strategy: 'dense', options: {} } },
+    {
+      users: { strategy: 'bloom', options: { compressionRatio: 0.5, numHashes: 3, combine: 'mean' } },
+      items: { strategy: 'bloom', options: { compressionRatio: 0.3, numHashes: 3 } },
+    },
+    {
+      users: { strategy: 'quotient-remainder', options: { numCollisions: 4 } },
+      items: { strategy: 'dense', options: { paddingIdx: 0 } },
+    },
+  ];
+  const optimizers: OptimizerConfig[] = [
+    { kind: 'adam', lr: 0.05, weightDecay: 0.01 },
+    { kind: 'adagrad', lr: 0.1 },
+    { kind: 'sgd', lr: 0.1 },
+  ];
+  for (const [s, spec] of sides.entries())
+    for (const optimizer of optimizers)
+      for (const n of [0, 1, 3])
+        it(`equals the copying kernel path (rules ${s}, ${optimizer.kind}, ${n} negatives)`, async () => {
+          const config = resolveFactorizationConfig({
+            numUsers: 40,
+            numItems: 300,
+            dim: 6,
+            optimizer,
+            seed: 5,
+            ...spec,
+          });
+          const inPlace = createBilinearStep(new BilinearNet(config, wasm), n, true);
+          const copying = new BilinearStep(new BilinearNet(config, wasm), n, true);
+          expect(inPlace).toBeInstanceOf(ArenaBilinearStep);
+          const rng = new Rng(9);
+          for (const b of [64, 64, 5, 200]) {
+            const users = Int32Array.from({ length: b }, () => rng.nextInt(40));
+            const items = Int32Array.from({ length: b * (1 + n) }, () =>
+              rng.nextInt(rng.next() < 0.5 ? 300 : 20),
+            );
+            const grads = Float32Array.from({ length: b * (1 + n) }, () => rng.next() - 0.5);
+            for (const step of [inPlace, copying]) {
+              step.resize(b);
+              step.users.set(users);
+              step.items.set(items);
+              step.forward();
+              step.dPos.set(grads.subarray(0, b));
+              step.dNeg.set(grads.subarray(b));
+            }
+            expect(inPlace.pos).toEqual(copying.pos);
+            expect(inPlace.neg).toEqual(copying.neg);
+            for (const step of [inPlace, copying]) step.backward();
+            for (const [name, e] of Object.entries(inPlace.net.embeddings())) {
+              const other = copying.net.embeddings()[name]!.table;
+              expect(await e.table.read(), name).toEqual(await other.read());
+              expect(await e.table.readState(), name).toEqual(await other.readState());
+            }
+          }
+        });
+
+  it('refuses ids outside a side, naming the id, before any table changes', async () => {
+    const config = resolveFactorizationConfig({
+      numUsers: 10,
+      numItems: 20,
+      dim: 4,
+      optimizer: { kind: 'adam', lr: 0.1 },
+    });
+    const step = createBilinearStep(new BilinearNet(config, wasm), 1, true);
+    const before = await step.net.items.table.read();
+    step.resize(3);
+    step.users.set([1, 2, 3]);
+    step.items.set([4, 5, 20, 1, 2, 3]);
+    expect(() => step.forward()).toThrow(IdRangeError);
+    expect(await step.net.items.table.read()).toEqual(before);
+  });
+
+  it('is not used where the tables do not share an arena', () => {
+    const config = resolveFactorizationConfig({
+      numUsers: 10,
+      numItems: 20,
+      dim: 4,
+      optimizer: { kind: 'adam', lr: 0.1 },
+    });
+    expect(createBilinearStep(new BilinearNet(config, typescript), 1, true)).toBeInstanceOf(BilinearStep);
+    expect(createBilinearStep(new BilinearNet(config, wasm), 1, false)).toBeInstanceOf(BilinearStep);
+  });
 });

@@ -1,5 +1,20 @@
 import { align16, KernelMemory } from '@bloom/embeddings';
+import { ArenaBilinearStep, type BilinearStepBuffers } from './arena-bilinear-step.js';
 import { BilinearNet } from './bilinear-net.js';
+
+/**
+ * The fastest step the net's tables allow: in place where they share a kernel arena ({@link ArenaBilinearStep}),
+ * else {@link BilinearStep} (with the WebAssembly kernels when `kernels` and the runtime has them).
+ */
+export function createBilinearStep(
+  net: BilinearNet,
+  negatives: number,
+  kernels: boolean,
+): BilinearStepBuffers {
+  return (
+    (kernels ? ArenaBilinearStep.create(net, negatives) : null) ?? new BilinearStep(net, negatives, kernels)
+  );
+}
 
 /**
  * One fused minibatch step of {@link BilinearNet} with n negatives per positive (n = 0 for explicit models):
@@ -11,7 +26,7 @@ import { BilinearNet } from './bilinear-net.js';
  * Use: fill `users` and `items` (positives, then the negatives of example i at b + i n + j), call `forward`, fill
  * `dPos` and `dNeg` from `pos` and `neg`, call `backward`.
  */
-export class BilinearStep {
+export class BilinearStep implements BilinearStepBuffers {
   users = new Int32Array(0);
   /** [b (1 + n)] item ids: positives, then n negatives per positive. */
   items = new Int32Array(0);

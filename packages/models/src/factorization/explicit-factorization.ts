@@ -3,7 +3,7 @@ import type { Interactions } from '@bloom/data';
 import { type ExplicitLossName, explicitLosses } from '../losses/explicit-losses.js';
 import { type EpochReport, type FitOptions, runEpochs, runFusedEpochs } from '../training-loop.js';
 import { BilinearNet } from './bilinear-net.js';
-import { BilinearStep } from './bilinear-step.js';
+import { createBilinearStep } from './bilinear-step.js';
 import {
   type AdapterLike,
   checkFits,
@@ -68,7 +68,7 @@ export class ExplicitFactorizationModel {
     }
     this.trainingPath = { kind: 'host', reason: trainer };
     const loss = explicitLosses[this.config.loss];
-    const step = new BilinearStep(this.net, 0, this.#kernels);
+    const step = createBilinearStep(this.net, 0, this.#kernels);
     let observed = new Float32Array(0);
     return runEpochs(interactions.length, options, this.#rng, (batch) => {
       const b = batch.length;

@@ -3,7 +3,7 @@ import type { Interactions } from '@bloom/data';
 import { type ImplicitLossName, implicitLosses } from '../losses/implicit-losses.js';
 import { type EpochReport, type FitOptions, runEpochs, runFusedEpochs } from '../training-loop.js';
 import { BilinearNet } from './bilinear-net.js';
-import { BilinearStep } from './bilinear-step.js';
+import { createBilinearStep } from './bilinear-step.js';
 import {
   type AdapterLike,
   checkFits,
@@ -93,7 +93,7 @@ export class ImplicitFactorizationModel {
     const { loss: lossName, numItems } = this.config;
     const n = lossName === 'adaptive-hinge' ? this.config.numNegativeSamples : 1;
     const loss = implicitLosses[lossName];
-    const step = new BilinearStep(this.net, n, this.#kernels);
+    const step = createBilinearStep(this.net, n, this.#kernels);
     const { userIds, itemIds } = data;
     return (batch) => {
       const b = batch.length;

@@ -1,0 +1,236 @@
+import type { CombineMode } from '@bloom/core';
+import {
+  align16,
+  type KernelArena,
+  type SparseEmbedding,
+  slotHashBytes,
+  WasmGatherTable,
+} from '@bloom/embeddings';
+import type { BilinearNet } from './bilinear-net.js';
+
+/** The public shape of a fused minibatch step of {@link BilinearNet}; see {@link BilinearStep} for its use. */
+export interface BilinearStepBuffers {
+  readonly net: BilinearNet;
+  readonly users: Int32Array;
+  readonly items: Int32Array;
+  readonly pos: Float32Array;
+  readonly neg: Float32Array;
+  readonly dPos: Float32Array;
+  readonly dNeg: Float32Array;
+  readonly usesKernels: boolean;
+  resize(b: number): void;
+  forward(): void;
+  backward(): void;
+}
+
+/** One table's part of the step: its ids' rows, looked-up vectors, slots, distinct rows and gradient sums. */
+interface Side {
+  readonly embedding: SparseEmbedding;
+  readonly table: WasmGatherTable;
+  /** Ids per example row of the batch: b for the user side, b (1 + n) for the item side. */
+  ids: number;
+  rows: number;
+  vectors: number;
+  slots: number;
+  unique: number;
+  summed: number;
+  count: number;
+}
+
+/**
+ * {@link BilinearStep} run in place, where the four tables of a {@link BilinearNet} share one kernel arena (the
+ * wasm adapter's table groups): the step's buffers are a region of that arena too, so the lookups, the score
+ * kernels, the numbering of distinct rows, the gradient sums and the optimizer kernels all work on the tables'
+ * own memory, with no copy between them. The gradients of the looked-up vectors go straight into the sums of
+ * their rows (bilinear_scatter, bias_scatter) instead of through [b, d] buffers. It adds in the same order as
+ * BilinearStep's kernel path, so the two give the same floats.
+ */
+export class ArenaBilinearStep implements BilinearStepBuffers {
+  users: Int32Array = new Int32Array(0);
+  items: Int32Array = new Int32Array(0);
+  pos: Float32Array = new Float32Array(0);
+  neg: Float32Array = new Float32Array(0);
+  dPos: Float32Array = new Float32Array(0);
+  dNeg: Float32Array = new Float32Array(0);
+  readonly usesKernels = true;
+  readonly #arena: KernelArena;
+  /** Users, items, user biases, item biases. */
+  readonly #sides: [Side, Side, Side, Side];
+  #region = -1;
+  #capacity = 0;
+  #size = -1;
+  #buffer: ArrayBuffer | null = null;
+  // Byte offsets of the shared buffers.
+  #at = { users: 0, items: 0, pos: 0, neg: 0, dPos: 0, dNeg: 0, tmp: 0, hash: 0 };
+
+  private constructor(
+    readonly net: BilinearNet,
+    readonly negatives: number,
+    arena: KernelArena,
+    tables: WasmGatherTable[],
+  ) {
+    this.#arena = arena;
+    const side = (embedding: SparseEmbedding, i: number): Side => ({
+      embedding,
+      table: tables[i]!,
+      ids: 0,
+      rows: 0,
+      vectors: 0,
+      slots: 0,
+      unique: 0,
+      summed: 0,
+      count: 0,
+    });
+    this.#sides = [side(net.users, 0), side(net.items, 1), side(net.userBias, 2), side(net.itemBias, 3)];
+  }
+
+  /** The step in place, or null where the net's tables are not wasm tables of one arena. */
+  static create(net: BilinearNet, negatives: number): ArenaBilinearStep | null {
+    const tables = [net.users, net.items, net.userBias, net.itemBias].map((e) => e.table);
+    const first = tables[0];
+    if (!(first instanceof WasmGatherTable)) return null;
+    const wasm = tables.filter(
+      (t): t is WasmGatherTable => t instanceof WasmGatherTable && t.arena === first.arena,
+    );
+    return wasm.length === 4 ? new ArenaBilinearStep(net, negatives, first.arena, wasm) : null;
+  }
+
+  /** Lays out the buffers for a batch of b positives (call before filling `users` and `items`). */
+  resize(b: number): void {
+    if (b !== this.#size) this.#layout(b);
+    this.#view();
+  }
+
+  /** Looks up the batch's vectors and biases (validating the ids) and fills `pos` and `neg`. */
+  forward(): void {
+    this.#view();
+    const b = this.users.length;
+    const memory = this.#arena.memory;
+    for (const side of this.#sides) {
+      const { strategy } = side.embedding;
+      const ids = side === this.#sides[0] || side === this.#sides[2] ? this.users : this.items;
+      const k = strategy.rowsPerId;
+      strategy.rowsFor(ids, memory.i32(side.rows, ids.length * k));
+      side.table.checkRowsAt(side.rows, ids.length * k);
+      side.table.gatherAt(side.rows, k, ids.length, strategy.combine, side.vectors);
+    }
+    const [u, it, bu, bi] = this.#sides;
+    const at = this.#at;
+    memory.kernels.bilinear_scores(
+      u.vectors,
+      it.vectors,
+      bu.vectors,
+      bi.vectors,
+      b,
+      this.negatives,
+      this.net.dim,
+      at.pos,
+      at.neg,
+    );
+  }
+
+  /** Sums `dPos` and `dNeg`'s gradients per table row and applies them to the four tables. */
+  backward(): void {
+    this.#view();
+    const b = this.users.length;
+    const n = this.negatives;
+    const at = this.#at;
+    for (const side of this.#sides) {
+      const count = side.ids * side.embedding.strategy.rowsPerId;
+      side.count = side.table.assignSlotsAt(side.rows, count, side.slots, side.unique, at.hash);
+    }
+    const [u, it, bu, bi] = this.#sides;
+    const { kernels } = this.#arena.memory;
+    kernels.bilinear_scatter(
+      u.vectors,
+      it.vectors,
+      at.dPos,
+      at.dNeg,
+      b,
+      n,
+      this.net.dim,
+      at.tmp,
+      ...scatterArgs(u),
+      ...scatterArgs(it),
+    );
+    kernels.bias_scatter(at.dPos, at.dNeg, b, n, ...scatterArgs(bu), ...scatterArgs(bi));
+    for (const side of this.#sides) side.table.updateAt(side.unique, side.count, side.summed);
+  }
+
+  /** Places every buffer for a batch of b positives, in the current region if it is large enough. */
+  #layout(b: number): void {
+    this.#size = b;
+    const d = this.net.dim;
+    const m = b * (1 + this.negatives);
+    let bytes = 0;
+    const take = (n: number) => {
+      const offset = bytes;
+      bytes += align16(n * 4);
+      return offset;
+    };
+    const at = {
+      users: take(b),
+      items: take(m),
+      pos: take(b),
+      neg: take(m - b),
+      dPos: take(b),
+      dNeg: take(m - b),
+      tmp: take(d),
+      hash: 0,
+    };
+    let largest = 0;
+    for (const [i, side] of this.#sides.entries()) {
+      side.ids = i % 2 === 0 ? b : m;
+      const rows = side.ids * side.embedding.strategy.rowsPerId;
+      const width = side.embedding.strategy.dim;
+      largest = Math.max(largest, rows);
+      side.rows = take(rows);
+      side.vectors = take(side.ids * width);
+      side.slots = take(rows);
+      side.unique = take(rows);
+      side.summed = take(rows * width);
+    }
+    const hash = bytes;
+    bytes += slotHashBytes(largest);
+    if (bytes > this.#capacity) {
+      const region = this.#arena.allocate(bytes);
+      if (region === null)
+        throw new RangeError(`a factorization step of ${bytes} bytes does not fit its tables' memory`);
+      this.#region = region;
+      this.#capacity = bytes;
+    }
+    const base = this.#region;
+    this.#at = Object.fromEntries(
+      Object.entries({ ...at, hash }).map(([k, v]) => [k, base + v]),
+    ) as typeof at;
+    for (const side of this.#sides)
+      for (const key of ['rows', 'vectors', 'slots', 'unique', 'summed'] as const) side[key] += base;
+    this.#buffer = null;
+  }
+
+  /** Makes the JavaScript views afresh when the arena's memory grew since (which detached them). */
+  #view(): void {
+    const memory = this.#arena.memory;
+    if (this.#buffer === memory.buffer) return;
+    this.#buffer = memory.buffer;
+    const b = this.#size;
+    const m = b * (1 + this.negatives);
+    const at = this.#at;
+    this.users = memory.i32(at.users, b);
+    this.items = memory.i32(at.items, m);
+    this.pos = memory.f32(at.pos, b);
+    this.neg = memory.f32(at.neg, m - b);
+    this.dPos = memory.f32(at.dPos, b);
+    this.dNeg = memory.f32(at.dNeg, m - b);
+  }
+}
+
+/** A side's arguments to the scatter kernels: slots, k, summed rows, their count and the combine's share. */
+function scatterArgs(side: Side): [number, number, number, number, number] {
+  const { rowsPerId: k, combine } = side.embedding.strategy;
+  return [side.slots, k, side.summed, side.count, share(combine, k)];
+}
+
+function share(combine: CombineMode, k: number): number {
+  return combine === 'mean' ? 1 / k : 1;
+}
