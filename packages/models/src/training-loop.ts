@@ -1,4 +1,5 @@
 import { type FactorizationTrainer, type Rng, requireInteger, TrainingError } from '@bloom/core';
+import type { Interactions } from '@bloom/data';
 
 /** Progress after each minibatch. */
 export interface BatchProgress {
@@ -44,17 +45,20 @@ export async function runEpochs(
   rows: number,
   options: FitOptions,
   rng: Rng,
-  step: (batch: Int32Array) => number | Promise<number>,
+  step: (batch: Int32Array, start: number) => number | Promise<number>,
+  onShuffle?: (order: Int32Array) => void,
 ): Promise<EpochReport[]> {
   const { epochs, batchSize, batches, order } = epochPlan(rows, options);
   const reports: EpochReport[] = [];
   for (let epoch = 1; epoch <= epochs; epoch++) {
     const start = performance.now();
     rng.shuffle(order);
+    onShuffle?.(order);
     let total = 0;
     for (let b = 0; b < batches; b++) {
       options.signal?.throwIfAborted();
-      total += await step(order.subarray(b * batchSize, Math.min(rows, (b + 1) * batchSize)));
+      const first = b * batchSize;
+      total += await step(order.subarray(first, Math.min(rows, first + batchSize)), first);
       options.onBatch?.({ epoch, epochs, batch: b + 1, batches, loss: total / (b + 1) });
       if (b % 16 === 15) await yieldToEventLoop();
     }
@@ -68,6 +72,41 @@ export interface ExampleColumns {
   readonly users: Int32Array;
   readonly items: Int32Array;
   readonly ratings?: Float32Array;
+}
+
+/** The user and item columns of interactions, with the ratings when asked for. */
+export function columnsOf(interactions: Interactions, ratings?: Float32Array): ExampleColumns {
+  const { userIds: users, itemIds: items } = interactions;
+  return ratings === undefined ? { users, items } : { users, items, ratings };
+}
+
+/**
+ * {@link runEpochs} over example columns: each epoch gathers the columns in its shuffled order once, and `step`
+ * gets each minibatch as contiguous slices of them. Gathering a minibatch's examples from the whole dataset
+ * instead costs a cache miss per example once the step's tables have evicted the dataset.
+ */
+export function runColumnEpochs(
+  columns: ExampleColumns,
+  options: FitOptions,
+  rng: Rng,
+  step: (batch: ExampleColumns) => number,
+): Promise<EpochReport[]> {
+  const rows = columns.users.length;
+  const epoch = emptyColumns(columns);
+  return runEpochs(
+    rows,
+    options,
+    rng,
+    (batch, start) => {
+      const end = start + batch.length;
+      return step({
+        users: epoch.users.subarray(start, end),
+        items: epoch.items.subarray(start, end),
+        ratings: epoch.ratings?.subarray(start, end),
+      });
+    },
+    (order) => gatherColumns(columns, order, epoch),
+  );
 }
 
 /**
@@ -96,19 +135,12 @@ async function fusedEpochs(
 ): Promise<EpochReport[]> {
   const rows = columns.users.length;
   const { epochs, batchSize, batches, order } = epochPlan(rows, options);
-  const users = new Int32Array(rows);
-  const items = new Int32Array(rows);
-  const ratings = columns.ratings === undefined ? undefined : new Float32Array(rows);
+  const { users, items, ratings } = emptyColumns(columns);
   const reports: EpochReport[] = [];
   for (let epoch = 1; epoch <= epochs; epoch++) {
     const start = performance.now();
     rng.shuffle(order);
-    for (let i = 0; i < rows; i++) {
-      const row = order[i]!;
-      users[i] = columns.users[row]!;
-      items[i] = columns.items[row]!;
-      if (ratings !== undefined) ratings[i] = columns.ratings![row]!;
-    }
+    gatherColumns(columns, order, { users, items, ratings });
     let total = 0;
     await trainer.trainEpoch(
       users,
@@ -127,6 +159,32 @@ async function fusedEpochs(
     reports.push(endEpoch(epoch, total / batches, start, options));
   }
   return reports;
+}
+
+// Columns of the same length (and ratings or not) as `like`'s.
+function emptyColumns(like: ExampleColumns): {
+  users: Int32Array;
+  items: Int32Array;
+  ratings?: Float32Array;
+} {
+  const rows = like.users.length;
+  const users = new Int32Array(rows);
+  const items = new Int32Array(rows);
+  return like.ratings === undefined ? { users, items } : { users, items, ratings: new Float32Array(rows) };
+}
+
+// out[i] = columns[order[i]]. One loop per column type, so each stays monomorphic.
+function gatherColumns(columns: ExampleColumns, order: Int32Array, out: ExampleColumns): void {
+  const { users, items, ratings } = columns;
+  const n = order.length;
+  for (let i = 0; i < n; i++) {
+    const row = order[i]!;
+    (out.users as Int32Array)[i] = users[row]!;
+    (out.items as Int32Array)[i] = items[row]!;
+  }
+  if (ratings === undefined || out.ratings === undefined) return;
+  const to = out.ratings as Float32Array;
+  for (let i = 0; i < n; i++) to[i] = ratings[order[i]!]!;
 }
 
 // The validated epochs and batch size of `options` for `rows` examples, and the order each epoch shuffles.

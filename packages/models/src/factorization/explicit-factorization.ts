@@ -1,7 +1,13 @@
 import { DataError, Rng, requireOneOf } from '@bloom/core';
 import type { Interactions } from '@bloom/data';
 import { type ExplicitLossName, explicitLosses } from '../losses/explicit-losses.js';
-import { type EpochReport, type FitOptions, runEpochs, runFusedEpochs } from '../training-loop.js';
+import {
+  columnsOf,
+  type EpochReport,
+  type FitOptions,
+  runColumnEpochs,
+  runFusedEpochs,
+} from '../training-loop.js';
 import { BilinearNet } from './bilinear-net.js';
 import { createBilinearStep } from './bilinear-step.js';
 import {
@@ -63,24 +69,17 @@ export class ExplicitFactorizationModel {
     });
     if (typeof trainer !== 'string') {
       this.trainingPath = { kind: 'fused' };
-      const { userIds: users, itemIds: items } = interactions;
-      return runFusedEpochs({ users, items, ratings }, options, this.#rng, trainer);
+      return runFusedEpochs(columnsOf(interactions, ratings), options, this.#rng, trainer);
     }
     this.trainingPath = { kind: 'host', reason: trainer };
     const loss = explicitLosses[this.config.loss];
     const step = createBilinearStep(this.net, 0, this.#kernels);
-    let observed = new Float32Array(0);
-    return runEpochs(interactions.length, options, this.#rng, (batch) => {
-      const b = batch.length;
-      step.resize(b);
-      if (observed.length !== b) observed = new Float32Array(b);
-      for (let i = 0; i < b; i++) {
-        step.users[i] = interactions.userIds[batch[i]!]!;
-        step.items[i] = interactions.itemIds[batch[i]!]!;
-        observed[i] = ratings[batch[i]!]!;
-      }
+    return runColumnEpochs(columnsOf(interactions, ratings), options, this.#rng, (batch) => {
+      step.resize(batch.users.length);
+      step.users.set(batch.users);
+      step.items.set(batch.items);
       step.forward();
-      const value = loss(step.pos, observed, step.dPos);
+      const value = loss(step.pos, batch.ratings!, step.dPos);
       step.backward();
       return value;
     });

@@ -1,7 +1,14 @@
 import { Rng, requireInteger, requireOneOf } from '@bloom/core';
 import type { Interactions } from '@bloom/data';
 import { type ImplicitLossName, implicitLosses } from '../losses/implicit-losses.js';
-import { type EpochReport, type FitOptions, runEpochs, runFusedEpochs } from '../training-loop.js';
+import {
+  columnsOf,
+  type EpochReport,
+  type ExampleColumns,
+  type FitOptions,
+  runColumnEpochs,
+  runFusedEpochs,
+} from '../training-loop.js';
 import { BilinearNet } from './bilinear-net.js';
 import { createBilinearStep } from './bilinear-step.js';
 import {
@@ -76,11 +83,10 @@ export class ImplicitFactorizationModel {
     });
     if (typeof trainer === 'string') {
       this.trainingPath = { kind: 'host', reason: trainer };
-      return runEpochs(interactions.length, options, this.#rng, this.#stepper(interactions));
+      return runColumnEpochs(columnsOf(interactions), options, this.#rng, this.#stepper());
     }
     this.trainingPath = { kind: 'fused' };
-    const { userIds: users, itemIds: items } = interactions;
-    return runFusedEpochs({ users, items }, options, this.#rng, trainer);
+    return runFusedEpochs(columnsOf(interactions), options, this.#rng, trainer);
   }
 
   /** Raw scores of `itemIds` (default: every item) for one user. */
@@ -89,22 +95,19 @@ export class ImplicitFactorizationModel {
     return this.net.score(new Int32Array(items.length).fill(userId), items);
   }
 
-  #stepper(data: Interactions): (batch: Int32Array) => number {
+  #stepper(): (batch: ExampleColumns) => number {
     const { loss: lossName, numItems } = this.config;
     const n = lossName === 'adaptive-hinge' ? this.config.numNegativeSamples : 1;
     const loss = implicitLosses[lossName];
     const step = createBilinearStep(this.net, n, this.#kernels);
-    const { userIds, itemIds } = data;
+    const rng = this.#rng;
     return (batch) => {
-      const b = batch.length;
+      const b = batch.users.length;
       step.resize(b);
       const { users, items } = step;
-      for (let i = 0; i < b; i++) {
-        const row = batch[i]!;
-        users[i] = userIds[row]!;
-        items[i] = itemIds[row]!;
-      }
-      for (let i = b; i < items.length; i++) items[i] = this.#rng.nextInt(numItems);
+      users.set(batch.users);
+      items.set(batch.items);
+      for (let i = b; i < items.length; i++) items[i] = rng.nextInt(numItems);
       step.forward();
       const value = loss(step.pos, step.neg, n, step.dPos, step.dNeg);
       step.backward();
