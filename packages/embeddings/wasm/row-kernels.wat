@@ -542,8 +542,7 @@
       (br_if $done (i32.ge_u (local.get $i) (local.get $b)))
       (local.set $tmp (i32.add (local.get $dpos) (i32.shl (local.get $i) (i32.const 2))))
       (local.set $sum (f64.promote_f32 (f32.load (local.get $tmp))))
-      (call $scatter_row (local.get $summed_i) (local.get $slots_i) (local.get $i) (local.get $ki) (local.get $tmp)
-        (f32.const 1) (i32.const 1))
+      (call $add_to_slots (local.get $summed_i) (local.get $slots_i) (local.get $i) (local.get $ki) (f32.load (local.get $tmp)))
       (local.set $j (i32.const 0))
       (block $jdone (loop $jloop
         (br_if $jdone (i32.ge_u (local.get $j) (local.get $n)))
@@ -558,8 +557,8 @@
     (local.set $k (local.get $b))
     (block $ndone (loop $nloop
       (br_if $ndone (i32.ge_u (local.get $k) (i32.add (local.get $b) (i32.mul (local.get $b) (local.get $n)))))
-      (call $scatter_row (local.get $summed_i) (local.get $slots_i) (local.get $k) (local.get $ki)
-        (i32.add (local.get $dneg) (i32.shl (i32.sub (local.get $k) (local.get $b)) (i32.const 2))) (f32.const 1) (i32.const 1))
+      (call $add_to_slots (local.get $summed_i) (local.get $slots_i) (local.get $k) (local.get $ki)
+        (f32.load (i32.add (local.get $dneg) (i32.shl (i32.sub (local.get $k) (local.get $b)) (i32.const 2)))))
       (local.set $k (i32.add (local.get $k) (i32.const 1)))
       (br $nloop)))
     (if (f32.ne (local.get $share_u) (f32.const 1))

@@ -12,6 +12,10 @@ import {
 import { createHashFamily } from '@bloom/hashers';
 import { validateIds } from './validate-ids.js';
 
+// Id spaces this small get every id's rows computed once, on first use, as Spotlight precomputes its hashes:
+// looking up k rows then costs a quarter of hashing them again for every batch (1 MiB of table at most).
+const ROW_TABLE_MAX_ENTRIES = 1 << 18;
+
 /** Registered name of the bloom strategy. */
 export const BLOOM = 'bloom';
 
@@ -67,6 +71,7 @@ export function createBloomStrategy(
     reservePaddingRow: options.reservePaddingRow ?? false,
   });
   const k = family.numHashes;
+  let rowTable: Int32Array | undefined;
   return {
     name: formulation === 'gather' ? BLOOM : 'binary',
     numEmbeddings,
@@ -86,7 +91,18 @@ export function createBloomStrategy(
     },
     rowsFor(ids, out = new Int32Array(ids.length * k)) {
       validateIds(ids, numEmbeddings);
-      return family.indices(ids, out);
+      if (numEmbeddings * k > ROW_TABLE_MAX_ENTRIES) return family.indices(ids, out);
+      if (out.length < ids.length * k) {
+        throw new ConfigError('out', `an Int32Array of length >= ${ids.length * k} (ids x k)`, out.length);
+      }
+      rowTable ??= family.indices(Int32Array.from({ length: numEmbeddings }, (_, id) => id));
+      const table = rowTable;
+      for (let i = 0; i < ids.length; i++) {
+        const from = ids[i]! * k;
+        const to = i * k;
+        for (let j = 0; j < k; j++) out[to + j] = table[from + j]!;
+      }
+      return out;
     },
   };
 }

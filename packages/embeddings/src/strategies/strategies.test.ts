@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { ConfigError, embeddingStrategies, hashers, IdRangeError, type RowMap } from '@bloom/core';
+import { createHashFamily } from '@bloom/hashers';
 import { describe, expect, it } from 'vitest';
 import '../index.js';
 import { binary } from './binary.js';
@@ -34,6 +35,29 @@ describe('embedding strategies', () => {
     for (let i = 0; i < ids.length; i++) {
       for (let j = 0; j < 4; j++)
         expect(rows[i * 4 + j]).toBe(vectors.buckets_m200_first4_seeds_no_padding[j]![i]);
+    }
+  });
+
+  it('small id spaces look rows up in a table computed once, equal to hashing each batch', () => {
+    // 2^16 ids x k 4 is within the table's limit; 2^16 + 1 ids x 4 is not, and hashes every batch.
+    for (const numEmbeddings of [2 ** 16, 2 ** 16 + 1]) {
+      const options = { numEmbeddings, dim: 8, compressionRatio: 0.1, paddingIdx: 7 };
+      const strategy = createBloomStrategy(options);
+      const family = createHashFamily({
+        hasher: 'murmur3',
+        numHashes: 4,
+        buckets: strategy.tableRows,
+        paddingIdx: 7,
+        reservePaddingRow: false,
+      });
+      const ids = Int32Array.from({ length: 3000 }, (_, i) => (i * 7919 + 3) % numEmbeddings);
+      ids[5] = 7;
+      expect(Array.from(strategy.rowsFor(ids))).toEqual(Array.from(family.indices(ids)));
+      const out = new Int32Array(ids.length * 4 + 3).fill(-9);
+      strategy.rowsFor(ids, out);
+      expect(Array.from(out.subarray(-3))).toEqual([-9, -9, -9]);
+      expect(() => strategy.rowsFor(ids, new Int32Array(5))).toThrow(ConfigError);
+      expect(() => strategy.rowsFor(Int32Array.of(numEmbeddings))).toThrow(IdRangeError);
     }
   });
 
