@@ -4,7 +4,7 @@
 // - Bloom's fused path (`bloom train`) on the wasm adapter (WebAssembly SIMD kernels) and on the cpu adapter
 //   (TypeScript loops),
 // paired cell by cell (they alternate, each in a fresh process) so machine load hits all alike. The cheap sizes
-// (1e4, 1e5) repeat REPEATS times (default 3) and report medians; this machine is shared and noisy.
+// (1e4, 1e5) repeat REPEATS times (default 5) and report medians; this machine is shared and noisy.
 // Writes benchmarks/results/spotlight-baseline.{json,md}.
 // Run after `npm run build` (needs /usr/bin/python3 with torch): node benchmarks/spotlight-baseline.mjs
 import { execFileSync } from 'node:child_process';
@@ -23,7 +23,7 @@ const run = (file, args) =>
     .split('\n')
     .at(-1);
 
-const repeats = Number(process.env.REPEATS ?? 3);
+const repeats = Number(process.env.REPEATS ?? 5);
 const median = (xs) => xs.toSorted((a, b) => a - b)[Math.floor(xs.length / 2)];
 const rows = [];
 for (const embedding of ['dense', 'bloom'])
