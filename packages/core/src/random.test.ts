@@ -47,6 +47,20 @@ describe('Rng', () => {
     }
   });
 
+  it('fillInt draws exactly what as many nextInt calls would, and leaves the stream where they would', () => {
+    // 30k draws at n near 2^21 include about 15 rejections; n above 2^21 takes nextInt's other path.
+    for (const n of [1, 7, 1682, 2 ** 21 - 1, 2 ** 21, 2 ** 21 + 1, 3 * 2 ** 30 + 1]) {
+      const [bulk, single] = [new Rng(n + 5), new Rng(n + 5)];
+      const out = new Uint32Array(30_003).fill(7);
+      bulk.fillInt(out, n, 2, 30_001);
+      const expected = Uint32Array.from({ length: 29_999 }, () => single.nextInt(n));
+      expect(out.subarray(2, 30_001)).toEqual(expected);
+      expect([out[0], out[1], out[30_001], out[30_002]]).toEqual([7, 7, 7, 7]);
+      expect(bulk.nextUint32()).toBe(single.nextUint32());
+    }
+    expect(() => new Rng(1).fillInt(new Int32Array(3), 0)).toThrow(/Invalid n/);
+  });
+
   it('rejects bad seeds and bounds with a typed error naming the option', () => {
     expect(() => new Rng(1.5)).toThrow(/Invalid seed/);
     expect(() => new Rng(Number.NaN)).toThrow(/Invalid seed/);

@@ -100,6 +100,43 @@ export class Rng {
     }
   }
 
+  /**
+   * Fills `out[start..end)` with unbiased integers in [0, n): exactly the values that as many {@link nextInt}
+   * calls would return, in order, drawn with the generator's state in locals (negative sampling draws millions).
+   * @param n - An integer in [1, 2^32].
+   */
+  fillInt(out: Int32Array | Uint32Array, n: number, start = 0, end = out.length): void {
+    if (!(Number.isInteger(n) && n >= 1 && n <= TWO_POW_21)) {
+      for (let i = start; i < end; i++) out[i] = this.nextInt(n);
+      return;
+    }
+    const state = this.#s;
+    let s0 = state[0]!;
+    let s1 = state[1]!;
+    let s2 = state[2]!;
+    let s3 = state[3]!;
+    const threshold = (TWO_POW_32 - n) % n;
+    for (let i = start; i < end; ) {
+      // nextUint32, inlined.
+      const m = Math.imul(s1, 5);
+      const x = Math.imul((m << 7) | (m >>> 25), 9) >>> 0;
+      const t = s1 << 9;
+      const n2 = s2 ^ s0;
+      const n3 = s3 ^ s1;
+      s1 ^= n2;
+      s0 ^= n3;
+      s2 = n2 ^ t;
+      s3 = (n3 << 11) | (n3 >>> 21);
+      // nextInt's exact path for n <= 2^21 (see there).
+      const low32 = Math.imul(x, n) >>> 0;
+      if (low32 >= n || low32 >= threshold) out[i++] = (x * n - low32) / TWO_POW_32;
+    }
+    state[0] = s0;
+    state[1] = s1;
+    state[2] = s2;
+    state[3] = s3;
+  }
+
   /** A normal deviate (Marsaglia's polar method). */
   normal(mean = 0, std = 1): number {
     if (!Number.isNaN(this.#spare)) {

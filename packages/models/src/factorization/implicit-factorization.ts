@@ -107,7 +107,7 @@ export class ImplicitFactorizationModel {
       const { users, items } = step;
       users.set(batch.users);
       items.set(batch.items);
-      for (let i = b; i < items.length; i++) items[i] = rng.nextInt(numItems);
+      rng.fillInt(items, numItems, b);
       step.forward();
       const value = loss(step.pos, step.neg, n, step.dPos, step.dNeg);
       step.backward();
