@@ -1,4 +1,4 @@
-import type { CombineMode } from '@bloom/core';
+import { type CombineMode, ConfigError } from '@bloom/core';
 import {
   align16,
   type KernelArena,
@@ -27,7 +27,9 @@ export interface BilinearStepBuffers {
 interface Side {
   readonly embedding: SparseEmbedding;
   readonly table: WasmGatherTable;
-  /** Ids per example row of the batch: b for the user side, b (1 + n) for the item side. */
+  /** Whether the side looks up the batch's items (b (1 + n) ids) rather than its users (b ids). */
+  readonly onItems: boolean;
+  /** Ids per batch: b for a user side, b (1 + n) for an item side. */
   ids: number;
   rows: number;
   vectors: number;
@@ -73,6 +75,7 @@ export class ArenaBilinearStep implements BilinearStepBuffers {
     const side = (embedding: SparseEmbedding, i: number): Side => ({
       embedding,
       table: tables[i]!,
+      onItems: embedding === net.items || embedding === net.itemBias,
       ids: 0,
       rows: 0,
       vectors: 0,
@@ -108,7 +111,7 @@ export class ArenaBilinearStep implements BilinearStepBuffers {
     const memory = this.#arena.memory;
     for (const side of this.#sides) {
       const { strategy } = side.embedding;
-      const ids = side === this.#sides[0] || side === this.#sides[2] ? this.users : this.items;
+      const ids = side.onItems ? this.items : this.users;
       const k = strategy.rowsPerId;
       strategy.rowsFor(ids, memory.i32(side.rows, ids.length * k));
       side.table.checkRowsAt(side.rows, ids.length * k);
@@ -179,8 +182,8 @@ export class ArenaBilinearStep implements BilinearStepBuffers {
       hash: 0,
     };
     let largest = 0;
-    for (const [i, side] of this.#sides.entries()) {
-      side.ids = i % 2 === 0 ? b : m;
+    for (const side of this.#sides) {
+      side.ids = side.onItems ? m : b;
       const rows = side.ids * side.embedding.strategy.rowsPerId;
       const width = side.embedding.strategy.dim;
       largest = Math.max(largest, rows);
@@ -194,8 +197,13 @@ export class ArenaBilinearStep implements BilinearStepBuffers {
     bytes += slotHashBytes(largest);
     if (bytes > this.#capacity) {
       const region = this.#arena.allocate(bytes);
-      if (region === null)
-        throw new RangeError(`a factorization step of ${bytes} bytes does not fit its tables' memory`);
+      if (region === null) {
+        throw new ConfigError(
+          'batchSize',
+          `a batch size whose step buffers fit beside the tables in WebAssembly's 4 GiB (${bytes} bytes for ${b})`,
+          b,
+        );
+      }
       this.#region = region;
       this.#capacity = bytes;
     }
