@@ -1,4 +1,4 @@
-import { type CombineMode, ConfigError } from '@bloom/core';
+import { type CombineMode, ConfigError, type EmbeddingStrategy } from '@bloom/core';
 import {
   align16,
   type KernelArena,
@@ -29,6 +29,11 @@ interface Side {
   readonly table: WasmGatherTable;
   /** Whether the side looks up the batch's items (b (1 + n) ids) rather than its users (b ids). */
   readonly onItems: boolean;
+  /**
+   * The side whose rows and slots this one reuses, because both map every id to the same rows (a dense side and
+   * its bias): one numbering serves both tables.
+   */
+  readonly shares: Side | undefined;
   /** Ids per batch: b for a user side, b (1 + n) for an item side. */
   ids: number;
   rows: number;
@@ -72,10 +77,12 @@ export class ArenaBilinearStep implements BilinearStepBuffers {
     tables: WasmGatherTable[],
   ) {
     this.#arena = arena;
-    const side = (embedding: SparseEmbedding, i: number): Side => ({
+    const side = (embedding: SparseEmbedding, i: number, shares?: Side): Side => ({
       embedding,
       table: tables[i]!,
       onItems: embedding === net.items || embedding === net.itemBias,
+      shares:
+        shares !== undefined && sameRows(shares.embedding.strategy, embedding.strategy) ? shares : undefined,
       ids: 0,
       rows: 0,
       vectors: 0,
@@ -84,7 +91,9 @@ export class ArenaBilinearStep implements BilinearStepBuffers {
       summed: 0,
       count: 0,
     });
-    this.#sides = [side(net.users, 0), side(net.items, 1), side(net.userBias, 2), side(net.itemBias, 3)];
+    const users = side(net.users, 0);
+    const items = side(net.items, 1);
+    this.#sides = [users, items, side(net.userBias, 2, users), side(net.itemBias, 3, items)];
   }
 
   /** The step in place, or null where the net's tables are not wasm tables of one arena. */
@@ -113,8 +122,10 @@ export class ArenaBilinearStep implements BilinearStepBuffers {
       const { strategy } = side.embedding;
       const ids = side.onItems ? this.items : this.users;
       const k = strategy.rowsPerId;
-      strategy.rowsFor(ids, memory.i32(side.rows, ids.length * k));
-      side.table.checkRowsAt(side.rows, ids.length * k);
+      if (side.shares === undefined) {
+        strategy.rowsFor(ids, memory.i32(side.rows, ids.length * k));
+        side.table.checkRowsAt(side.rows, ids.length * k);
+      }
       side.table.gatherAt(side.rows, k, ids.length, strategy.combine, side.vectors);
     }
     const [u, it, bu, bi] = this.#sides;
@@ -140,7 +151,8 @@ export class ArenaBilinearStep implements BilinearStepBuffers {
     const at = this.#at;
     for (const side of this.#sides) {
       const count = side.ids * side.embedding.strategy.rowsPerId;
-      side.count = side.table.assignSlotsAt(side.rows, count, side.slots, side.unique, at.hash);
+      side.count =
+        side.shares?.count ?? side.table.assignSlotsAt(side.rows, count, side.slots, side.unique, at.hash);
     }
     const [u, it, bu, bi] = this.#sides;
     const { kernels } = this.#arena.memory;
@@ -187,10 +199,11 @@ export class ArenaBilinearStep implements BilinearStepBuffers {
       const rows = side.ids * side.embedding.strategy.rowsPerId;
       const width = side.embedding.strategy.dim;
       largest = Math.max(largest, rows);
-      side.rows = take(rows);
+      const { shares } = side;
+      side.rows = shares?.rows ?? take(rows);
       side.vectors = take(side.ids * width);
-      side.slots = take(rows);
-      side.unique = take(rows);
+      side.slots = shares?.slots ?? take(rows);
+      side.unique = shares?.unique ?? take(rows);
       side.summed = take(rows * width);
     }
     const hash = bytes;
@@ -211,8 +224,18 @@ export class ArenaBilinearStep implements BilinearStepBuffers {
     this.#at = Object.fromEntries(
       Object.entries({ ...at, hash }).map(([k, v]) => [k, base + v]),
     ) as typeof at;
-    for (const side of this.#sides)
-      for (const key of ['rows', 'vectors', 'slots', 'unique', 'summed'] as const) side[key] += base;
+    for (const side of this.#sides) {
+      side.vectors += base;
+      side.summed += base;
+      if (side.shares !== undefined) continue; // its rows, slots and unique are the shared side's, placed below
+      for (const key of ['rows', 'slots', 'unique'] as const) side[key] += base;
+    }
+    for (const side of this.#sides) {
+      if (side.shares === undefined) continue;
+      side.rows = side.shares.rows;
+      side.slots = side.shares.slots;
+      side.unique = side.shares.unique;
+    }
     this.#buffer = null;
   }
 
@@ -231,6 +254,18 @@ export class ArenaBilinearStep implements BilinearStepBuffers {
     this.dPos = memory.f32(at.dPos, b);
     this.dNeg = memory.f32(at.dNeg, m - b);
   }
+}
+
+/** Whether two strategies map every id to the same rows and freeze the same one (identity rules over equal ids). */
+function sameRows(a: EmbeddingStrategy, b: EmbeddingStrategy): boolean {
+  return (
+    a.rowMap?.kind === 'identity' &&
+    b.rowMap?.kind === 'identity' &&
+    a.numEmbeddings === b.numEmbeddings &&
+    a.tableRows === b.tableRows &&
+    a.rowsPerId === b.rowsPerId &&
+    a.paddingRow === b.paddingRow
+  );
 }
 
 /** A side's arguments to the scatter kernels: slots, k, summed rows, their count and the combine's share. */
