@@ -172,11 +172,14 @@ export class ArenaBilinearStep implements BilinearStepBuffers {
     for (const side of this.#sides) side.table.updateAt(side.unique, side.count, side.summed);
   }
 
-  /** Places every buffer for a batch of b positives, in the current region if it is large enough. */
+  /**
+   * Places every buffer for a batch of b positives, in the current region if it is large enough. Nothing changes
+   * unless the region is secured, so a refused batch size leaves the step as it was.
+   */
   #layout(b: number): void {
-    this.#size = b;
     const d = this.net.dim;
     const m = b * (1 + this.negatives);
+    // Byte offsets from the region's start.
     let bytes = 0;
     const take = (n: number) => {
       const offset = bytes;
@@ -193,21 +196,22 @@ export class ArenaBilinearStep implements BilinearStepBuffers {
       tmp: take(d),
       hash: 0,
     };
-    let largest = 0;
-    for (const side of this.#sides) {
-      side.ids = side.onItems ? m : b;
-      const rows = side.ids * side.embedding.strategy.rowsPerId;
+    const places = this.#sides.map((side) => {
+      const ids = side.onItems ? m : b;
+      const rows = ids * side.embedding.strategy.rowsPerId;
       const width = side.embedding.strategy.dim;
-      largest = Math.max(largest, rows);
-      const { shares } = side;
-      side.rows = shares?.rows ?? take(rows);
-      side.vectors = take(side.ids * width);
-      side.slots = shares?.slots ?? take(rows);
-      side.unique = shares?.unique ?? take(rows);
-      side.summed = take(rows * width);
-    }
-    const hash = bytes;
-    bytes += slotHashBytes(largest);
+      const own = side.shares === undefined;
+      return {
+        ids,
+        rows,
+        vectors: take(ids * width),
+        summed: take(rows * width),
+        // A side sharing another's numbering uses that side's rows, slots and distinct rows.
+        numbering: own ? { rows: take(rows), slots: take(rows), unique: take(rows) } : undefined,
+      };
+    });
+    at.hash = bytes;
+    bytes += slotHashBytes(Math.max(...places.map((p) => p.rows)));
     if (bytes > this.#capacity) {
       const region = this.#arena.allocate(bytes);
       if (region === null) {
@@ -221,21 +225,34 @@ export class ArenaBilinearStep implements BilinearStepBuffers {
       this.#capacity = bytes;
     }
     const base = this.#region;
-    this.#at = Object.fromEntries(
-      Object.entries({ ...at, hash }).map(([k, v]) => [k, base + v]),
-    ) as typeof at;
-    for (const side of this.#sides) {
-      side.vectors += base;
-      side.summed += base;
-      if (side.shares !== undefined) continue; // its rows, slots and unique are the shared side's, placed below
-      for (const key of ['rows', 'slots', 'unique'] as const) side[key] += base;
-    }
+    this.#at = {
+      users: base + at.users,
+      items: base + at.items,
+      pos: base + at.pos,
+      neg: base + at.neg,
+      dPos: base + at.dPos,
+      dNeg: base + at.dNeg,
+      tmp: base + at.tmp,
+      hash: base + at.hash,
+    };
+    this.#sides.forEach((side, i) => {
+      const place = places[i]!;
+      side.ids = place.ids;
+      side.vectors = base + place.vectors;
+      side.summed = base + place.summed;
+      const numbering = place.numbering;
+      if (numbering === undefined) return;
+      side.rows = base + numbering.rows;
+      side.slots = base + numbering.slots;
+      side.unique = base + numbering.unique;
+    });
     for (const side of this.#sides) {
       if (side.shares === undefined) continue;
       side.rows = side.shares.rows;
       side.slots = side.shares.slots;
       side.unique = side.shares.unique;
     }
+    this.#size = b;
     this.#buffer = null;
   }
 

@@ -1,4 +1,4 @@
-import { IdRangeError, type OptimizerConfig, Rng } from '@bloom/core';
+import { ConfigError, IdRangeError, type OptimizerConfig, Rng } from '@bloom/core';
 import { TypedArrayAdapter } from '@bloom/embeddings';
 import { describe, expect, it } from 'vitest';
 import { ArenaBilinearStep } from './arena-bilinear-step.js';
@@ -136,6 +136,23 @@ describe('ArenaBilinearStep', () => {
     step.items.set([4, 5, 20, 1, 2, 3]);
     expect(() => step.forward()).toThrow(IdRangeError);
     expect(await step.net.items.table.read()).toEqual(before);
+  });
+
+  it('refuses a batch whose buffers cannot fit beside the tables, naming batchSize', () => {
+    const config = resolveFactorizationConfig({
+      numUsers: 10,
+      numItems: 20,
+      dim: 32,
+      optimizer: { kind: 'sgd', lr: 0.1 },
+    });
+    const step = createBilinearStep(new BilinearNet(config, wasm), 1, true);
+    expect(() => step.resize(2 ** 23)).toThrow(ConfigError);
+    expect(() => step.resize(2 ** 23)).toThrow(/batchSize/);
+    step.resize(4); // still usable at a size that fits
+    step.users.set([1, 2, 3, 4]);
+    step.items.set([5, 6, 7, 8, 9, 10, 11, 12]);
+    step.forward();
+    expect(step.pos).toHaveLength(4);
   });
 
   it('is not used where the tables do not share an arena', () => {
