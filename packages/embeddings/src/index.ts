@@ -9,6 +9,7 @@ export {
   type OptimizerKernel,
   type RowKernels,
   rowKernelsAvailable,
+  type ScatterSide,
 } from './kernels/kernel-memory.js';
 export { adagrad } from './optimizers/adagrad.js';
 export { adam } from './optimizers/adam.js';

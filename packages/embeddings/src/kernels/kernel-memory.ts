@@ -12,6 +12,12 @@ type OptimizerKernelFunction = (
   ...params: number[]
 ) => void;
 
+/**
+ * One table's part in `bilinear_scatter` and `bias_scatter` (users first, then items): where its slots are, rows per
+ * id, where its summed rows go, how many distinct rows, and the combine's share (1/k for mean, else 1).
+ */
+export type ScatterSide = [slots: number, k: number, summed: number, count: number, share: number];
+
 /** The exports of wasm/row-kernels.wat; every pointer is a byte offset into the instance's memory. */
 export interface RowKernels {
   gather(
@@ -81,32 +87,14 @@ export interface RowKernels {
     n: number,
     d: number,
     tmp: number,
-    slotsU: number,
-    kU: number,
-    summedU: number,
-    countU: number,
-    shareU: number,
-    slotsI: number,
-    kI: number,
-    summedI: number,
-    countI: number,
-    shareI: number,
+    ...sides: [...ScatterSide, ...ScatterSide]
   ): void;
   bias_scatter(
     dpos: number,
     dneg: number,
     b: number,
     n: number,
-    slotsU: number,
-    kU: number,
-    summedU: number,
-    countU: number,
-    shareU: number,
-    slotsI: number,
-    kI: number,
-    summedI: number,
-    countI: number,
-    shareI: number,
+    ...sides: [...ScatterSide, ...ScatterSide]
   ): void;
 }
 

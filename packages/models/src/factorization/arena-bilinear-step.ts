@@ -2,6 +2,7 @@ import { type CombineMode, ConfigError, type EmbeddingStrategy } from '@bloom/co
 import {
   align16,
   type KernelArena,
+  type ScatterSide,
   type SparseEmbedding,
   slotHashBytes,
   WasmGatherTable,
@@ -286,7 +287,7 @@ function sameRows(a: EmbeddingStrategy, b: EmbeddingStrategy): boolean {
 }
 
 /** A side's arguments to the scatter kernels: slots, k, summed rows, their count and the combine's share. */
-function scatterArgs(side: Side): [number, number, number, number, number] {
+function scatterArgs(side: Side): ScatterSide {
   const { rowsPerId: k, combine } = side.embedding.strategy;
   return [side.slots, k, side.summed, side.count, share(combine, k)];
 }
