@@ -75,7 +75,7 @@ export class WasmGatherTable extends TypedArrayTable {
     const { rows, dim } = options;
     const stride = dim + stateWidth(createRowOptimizer(options.optimizer), dim);
     const mapBytes = rows <= DIRECT_MAP_ROWS ? align16(rows * 4) : 0;
-    // An invalid size makes this NaN or out of range, so allocate refuses it and GatherTable names the problem.
+    // An invalid size is refused here (NaN, or too large) or by the table's own checks, which name the option.
     const at = target.allocate(mapBytes + rows * stride * 4);
     if (at === null) return null;
     return new WasmGatherTable(options, init, target, at, mapBytes > 0 ? at : -1, at + mapBytes);
