@@ -179,11 +179,11 @@ function gatherColumns(columns: ExampleColumns, order: Int32Array, out: ExampleC
   const n = order.length;
   for (let i = 0; i < n; i++) {
     const row = order[i]!;
-    (out.users as Int32Array)[i] = users[row]!;
-    (out.items as Int32Array)[i] = items[row]!;
+    out.users[i] = users[row]!;
+    out.items[i] = items[row]!;
   }
-  if (ratings === undefined || out.ratings === undefined) return;
-  const to = out.ratings as Float32Array;
+  const to = out.ratings;
+  if (ratings === undefined || to === undefined) return;
   for (let i = 0; i < n; i++) to[i] = ratings[order[i]!]!;
 }
 

@@ -2,6 +2,11 @@
 // larger ones use a hash table sized to the batch, so the scratch does not grow with the table.
 const DIRECT_LIMIT = 1 << 17;
 
+/** Entries of the open-addressing table that numbers n rows: a power of two at least 2n (and 16). */
+export function slotHashCapacity(n: number): number {
+  return 2 ** Math.max(4, Math.ceil(Math.log2(2 * n)));
+}
+
 /**
  * Maps the distinct rows of one batch to compact slots 0..U-1, in first-seen order. Small tables index a
  * row-to-slot array directly; large ones use an open-addressing hash table sized to the batch, so finding
@@ -29,7 +34,7 @@ export class RowSlots {
     if (this.#direct !== undefined) {
       for (let s = 0; s < this.count; s++) this.#direct[this.rows[s]!] = -1;
     } else {
-      const capacity = 2 ** Math.max(4, Math.ceil(Math.log2(2 * n)));
+      const capacity = slotHashCapacity(n);
       if (this.#keys.length !== capacity) {
         this.#keys = new Int32Array(capacity);
         this.#slots = new Int32Array(capacity);

@@ -3,17 +3,13 @@ import { KernelArena } from '../kernels/kernel-arena.js';
 import { align16 } from '../kernels/kernel-memory.js';
 import { createRowOptimizer } from '../optimizers/create-optimizer.js';
 import { type RowOptimizer, type RowUpdate, stateWidth } from '../optimizers/row-optimizer.js';
+import { slotHashCapacity } from './row-slots.js';
 import { type RowStorage, TypedArrayTable } from './typed-array-table.js';
 import { checkK, checkLength, checkRows } from './validate-rows.js';
 
 // Tables up to this many rows number a batch's distinct rows through a direct map of the table (4 bytes per row,
 // kept before the rows); larger ones through a hash table sized to the batch, in scratch, so it stays in cache.
 const DIRECT_MAP_ROWS = 1 << 17;
-
-/** Entries of the hash table that numbers n rows (a power of two at least 2n, as RowSlots sizes it). */
-function slotHashCapacity(n: number): number {
-  return 2 ** Math.max(4, Math.ceil(Math.log2(2 * n)));
-}
 
 /** Bytes of scratch that {@link WasmGatherTable.assignSlotsAt} needs to number n rows of a large table. */
 export function slotHashBytes(n: number): number {

@@ -62,6 +62,11 @@ describe('BilinearStep', () => {
       });
 });
 
+/** 10 users and 20 items, dense, for the in-place step's error paths. */
+function smallConfig(dim: number, optimizer: OptimizerConfig) {
+  return resolveFactorizationConfig({ numUsers: 10, numItems: 20, dim, optimizer });
+}
+
 // The in-place step against BilinearStep's kernel path, which copies through each table's methods: the same
 // floats, bit for bit, for every row rule (k 1 and 3, sum and mean, the padding row), optimizer and batch shape.
 describe('ArenaBilinearStep', () => {
@@ -123,12 +128,7 @@ describe('ArenaBilinearStep', () => {
         });
 
   it('refuses ids outside a side, naming the id, before any table changes', async () => {
-    const config = resolveFactorizationConfig({
-      numUsers: 10,
-      numItems: 20,
-      dim: 4,
-      optimizer: { kind: 'adam', lr: 0.1 },
-    });
+    const config = smallConfig(4, { kind: 'adam', lr: 0.1 });
     const step = createBilinearStep(new BilinearNet(config, wasm), 1, true);
     const before = await step.net.items.table.read();
     step.resize(3);
@@ -139,12 +139,7 @@ describe('ArenaBilinearStep', () => {
   });
 
   it('refuses a batch whose buffers cannot fit beside the tables, naming batchSize', () => {
-    const config = resolveFactorizationConfig({
-      numUsers: 10,
-      numItems: 20,
-      dim: 32,
-      optimizer: { kind: 'sgd', lr: 0.1 },
-    });
+    const config = smallConfig(32, { kind: 'sgd', lr: 0.1 });
     const step = createBilinearStep(new BilinearNet(config, wasm), 1, true);
     expect(() => step.resize(2 ** 23)).toThrow(ConfigError);
     expect(() => step.resize(2 ** 23)).toThrow(/batchSize/);
@@ -156,12 +151,7 @@ describe('ArenaBilinearStep', () => {
   });
 
   it('is not used where the tables do not share an arena', () => {
-    const config = resolveFactorizationConfig({
-      numUsers: 10,
-      numItems: 20,
-      dim: 4,
-      optimizer: { kind: 'adam', lr: 0.1 },
-    });
+    const config = smallConfig(4, { kind: 'adam', lr: 0.1 });
     expect(createBilinearStep(new BilinearNet(config, typescript), 1, true)).toBeInstanceOf(BilinearStep);
     expect(createBilinearStep(new BilinearNet(config, wasm), 1, false)).toBeInstanceOf(BilinearStep);
   });
