@@ -1,5 +1,5 @@
 // Assembles the WebAssembly text kernels into TypeScript modules holding their bytes in base64 (so the packages
-// need no loader or file read): @bloom/hashers' bucket kernels and @bloom/embeddings' row kernels.
+// need no loader or file read): @bloom/hashers' bucket kernels and @bloom/backend-wasm's row kernels.
 // `--check` fails when a committed file is stale. Run: node tools/build-wasm.mjs
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -14,8 +14,8 @@ const modules = [
     what: 'The bulk hashing kernels',
   },
   {
-    source: 'packages/embeddings/wasm/row-kernels.wat',
-    target: 'packages/embeddings/src/kernels/row-kernels-bytes.ts',
+    source: 'packages/backend-wasm/wasm/row-kernels.wat',
+    target: 'packages/backend-wasm/src/kernels/row-kernels-bytes.ts',
     constant: 'ROW_KERNELS_BASE64',
     what: 'The row kernels (gather, gradient sums, optimizers, bilinear step)',
   },

@@ -3,6 +3,11 @@
 // mini-vitest.mjs: where a device answers, their device suites run instead of skipping. Writes
 // cuda-tests.txt to --out and exits 1 on any failure.
 import { writeFileSync } from 'node:fs';
+
+// On the GPU machine a device suite that skips is a failure: the addon must have built and a device answered.
+process.env.BLOOM_REQUIRE_CUDA_BUILD = '1';
+process.env.BLOOM_REQUIRE_GPU = '1';
+
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import '../../packages/backend-cuda/src/conformance.test.ts';

@@ -46,6 +46,7 @@ function group(name, body, skip) {
 
 export const describe = (name, body) => group(name, body, false);
 describe.skipIf = (condition) => (name, body) => group(name, body, Boolean(condition));
+describe.skip = (name, body) => group(name, body, true);
 export const it = (name, body) => current.children.push({ name, body, skip: current.skip });
 it.skipIf = (condition) => (name, body) => current.children.push({ name, body, skip: Boolean(condition) });
 export const beforeAll = (hook) => current.beforeAll.push(hook);
@@ -58,7 +59,9 @@ export async function run(log = (line) => process.stdout.write(`${line}\n`)) {
     if (node.body !== undefined) {
       const title = [...path, node.name].join(' > ');
       if (node.skip) {
+        // The skipped suite's title carries the reason (describeRequiring's), so the report says why.
         counts.skipped++;
+        log(`skip ${title}`);
         return;
       }
       try {

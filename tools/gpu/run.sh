@@ -23,6 +23,8 @@ if [[ "$which" == webgpu || "$which" == all ]]; then
   "$node_bin" .gpu/webgpu-step.mjs --sizes "${SIZES:-1e4,1e5,1e6,4e6}" --steps "${STEPS:-10}" --out "$out"
 fi
 if [[ "$which" == cuda || "$which" == all ]]; then
-  "$node_bin" .gpu/cuda-tests.mjs --out "$out" || echo "cuda-tests: failures (see $out/cuda-tests.txt)"
+  # The timing check runs even when a test failed (its figures help find why), but the run still fails.
+  "$node_bin" .gpu/cuda-tests.mjs --out "$out" || { failed=1; echo "cuda-tests: failures (see $out/cuda-tests.txt)" >&2; }
   "$node_bin" .gpu/cuda-check.mjs --sizes "${CUDA_SIZES:-1e4,1e6,5e6}" --epochs "${EPOCHS:-3}" --out "$out"
 fi
+exit "${failed:-0}"

@@ -1,9 +1,10 @@
 import type {
   DeviceInfo,
   EmbeddingTable,
-  FactorizationTrainer,
   FactorizationTrainerSpec,
   TableOptions,
+  TrainerKind,
+  TrainerKinds,
 } from '@bloom/core';
 import { TypedArrayAdapter } from '@bloom/embeddings';
 import type { CudaAddon } from './addon.js';
@@ -36,8 +37,15 @@ export class CudaAdapter extends TypedArrayAdapter {
     return super.createTable(options, init);
   }
 
-  /** The fused trainer on this adapter's device (see {@link CudaFactorizationTrainer}), or why there is none. */
-  createFactorizationTrainer(spec: FactorizationTrainerSpec): FactorizationTrainer | string {
-    return CudaFactorizationTrainer.create(spec, this.addon, this.onDevice);
+  /**
+   * The fused factorization trainer on this adapter's device (see {@link CudaFactorizationTrainer}), or why there
+   * is none; no other model family has one here.
+   */
+  createTrainer<K extends TrainerKind>(
+    kind: K,
+    spec: TrainerKinds[K]['spec'],
+  ): TrainerKinds[K]['trainer'] | string {
+    if (kind !== 'factorization') return `the cuda backend has no fused ${kind} trainer`;
+    return CudaFactorizationTrainer.create(spec as FactorizationTrainerSpec, this.addon, this.onDevice);
   }
 }

@@ -37,6 +37,7 @@ const SIDE_NAMES = ['users', 'items', 'userBias', 'itemBias'] as const;
  * 16 minibatches.
  */
 export class CudaFactorizationTrainer implements FactorizationTrainer {
+  readonly name = 'cuda-fused';
   readonly #addon: CudaAddon;
   readonly #tables: readonly CudaTable[];
   readonly #handles: readonly CudaTableHandle[];

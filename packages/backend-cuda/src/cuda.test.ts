@@ -1,7 +1,8 @@
 import { backends, embeddingStrategies, Rng } from '@bloom/core';
 import { adagrad, adam, sgd } from '@bloom/embeddings';
 import '@bloom/hashers';
-import { describe, expect, it } from 'vitest';
+import { describeRequiring } from '@bloom/conformance';
+import { expect, it } from 'vitest';
 import { loadCudaAddon } from './addon.js';
 import { denseBackend } from './base.js';
 import { cudaBackend, encodeRowMap, probeCuda } from './index.js';
@@ -47,8 +48,10 @@ it("says where the dense part runs: libtensorflow's GPU kernels with tfjs-node-g
 
 // The kernels' arithmetic (native/row_math.cuh) compiled for the host, against the TypeScript reference that the
 // other packages pin to their own references: bit-exact hashing, optimizer updates to float32 rounding.
-describe.skipIf(addon === undefined)(
-  `the kernels' arithmetic on the host${addon === undefined ? ` (skipped: ${'reason' in found ? found.reason : ''})` : ''}`,
+describeRequiring(
+  "the kernels' arithmetic on the host",
+  'reason' in found ? found.reason : undefined,
+  'BLOOM_REQUIRE_CUDA_BUILD',
   () => {
     it("the row rules (hashing) give each strategy's own rows, bit for bit", () => {
       const rng = new Rng(3);
@@ -117,21 +120,18 @@ describe.skipIf(addon === undefined)(
   },
 );
 
-describe.skipIf(!device)(
-  `on the GPU${device ? '' : ` (skipped: ${'reason' in probe ? probe.reason : ''})`}`,
-  () => {
-    it('the device kernel computes the host rows of every rule', () => {
-      for (const [strategy, options] of RULES) {
-        const s = embeddingStrategies.get(strategy).create({ ...options, numEmbeddings: 5_000_000, dim: 4 });
-        const ids = Int32Array.from({ length: 100_000 }, (_, i) => (i * 7919) % 5_000_000);
-        const [onHost, onDevice] = [
-          new Int32Array(ids.length * s.rowsPerId),
-          new Int32Array(ids.length * s.rowsPerId),
-        ];
-        addon!.mapRows(encodeRowMap(s)!, ids, onHost, false);
-        addon!.mapRows(encodeRowMap(s)!, ids, onDevice, true);
-        expect(onDevice).toEqual(onHost);
-      }
-    });
-  },
-);
+describeRequiring('on the GPU', 'reason' in probe ? probe.reason : undefined, 'BLOOM_REQUIRE_GPU', () => {
+  it('the device kernel computes the host rows of every rule', () => {
+    for (const [strategy, options] of RULES) {
+      const s = embeddingStrategies.get(strategy).create({ ...options, numEmbeddings: 5_000_000, dim: 4 });
+      const ids = Int32Array.from({ length: 100_000 }, (_, i) => (i * 7919) % 5_000_000);
+      const [onHost, onDevice] = [
+        new Int32Array(ids.length * s.rowsPerId),
+        new Int32Array(ids.length * s.rowsPerId),
+      ];
+      addon!.mapRows(encodeRowMap(s)!, ids, onHost, false);
+      addon!.mapRows(encodeRowMap(s)!, ids, onDevice, true);
+      expect(onDevice).toEqual(onHost);
+    }
+  });
+});

@@ -1,3 +1,4 @@
+import { describeRequiring } from '@bloom/conformance';
 import {
   DeviceError,
   type FactorizationLoss,
@@ -54,9 +55,12 @@ const KAT = [
   ],
 ] as const;
 
-/** Negative i of minibatch `step`, as the trainer documents it (counter (i / 4, step), key the seed, word i % 4). */
+/**
+ * Negative i of minibatch `step`, as the trainer documents it (counter (i / 4, step), key the seed's low and high
+ * words, word i % 4).
+ */
 function negative(seed: number, step: number, i: number, n: number): number {
-  const words = philox([Math.floor(i / 4), step, 0, 0], [seed, 0]);
+  const words = philox([Math.floor(i / 4), step, 0, 0], [seed % 2 ** 32, Math.floor(seed / 2 ** 32)]);
   return Number((BigInt(words[i % 4]!) * BigInt(n)) >> 32n);
 }
 
@@ -75,11 +79,13 @@ function referenceFit(
   data: Interactions,
   loss: FactorizationLoss,
   negatives: number,
-  seed: number,
+  modelSeed: number,
   epochs: number,
   batchSize: number,
 ): number[] {
-  const rng = new Rng(seed);
+  // The model's shuffle and negatives streams (see Rng.streamSeed).
+  const rng = Rng.stream(modelSeed, 'shuffle');
+  const seed = Rng.streamSeed(modelSeed, 'negatives');
   const order = Int32Array.from({ length: data.length }, (_, i) => i);
   const d = net.dim;
   const explicit = loss in explicitLosses;
@@ -143,7 +149,8 @@ function referenceFit(
   return losses;
 }
 
-const built = 'addon' in loadCudaAddon();
+const found = loadCudaAddon();
+const notBuilt = 'reason' in found ? found.reason : undefined;
 const probe = probeCuda();
 const host = new TypedArrayAdapter('reference', 'cpu', { device: 'host', details: {} });
 
@@ -223,9 +230,9 @@ function fusedSuite(name: string, create: () => Promise<CudaAdapter>) {
           : ImplicitFactorizationModel.create(config, host);
         expect(await maxTableDifference(model.net, reference.net)).toBe(0);
         const reports = await model.fit(data, { epochs: 2, batchSize: 32 });
-        expect(model.trainingPath).toEqual({ kind: 'fused' });
+        expect(model.trainingPath).toEqual({ trainer: 'cuda-fused' });
         const negatives = loss === 'adaptive-hinge' ? 3 : 1;
-        const expected = referenceFit(reference.net, data, loss, negatives, 5 * 4 + 3, 2, 32);
+        const expected = referenceFit(reference.net, data, loss, negatives, 5, 2, 32);
         reports.forEach((report, e) => {
           expect(report.loss).toBeCloseTo(expected[e]!, 4);
         });
@@ -278,7 +285,7 @@ function fusedSuite(name: string, create: () => Promise<CudaAdapter>) {
         adapter,
       );
       const spec = (e: BilinearNet['users']) => ({ table: e.table, strategy: e.strategy });
-      const trainer = adapter.createFactorizationTrainer({
+      const trainer = adapter.createTrainer('factorization', {
         users: spec(model.net.users),
         items: spec(model.net.items),
         userBias: spec(model.net.userBias),
@@ -287,6 +294,9 @@ function fusedSuite(name: string, create: () => Promise<CudaAdapter>) {
         negatives: 1,
         numItems: 10,
         seed: 1,
+        scoreLoss: () => {
+          throw new Error('the cuda trainer computes its loss on the device');
+        },
       }) as FactorizationTrainer;
       const before = await model.net.users.table.read();
       const train = (items: Int32Array) =>
@@ -311,7 +321,7 @@ function fusedSuite(name: string, create: () => Promise<CudaAdapter>) {
         adapter,
       );
       await rowwise.fit(data, { epochs: 1 });
-      expect(rowwise.trainingPath).toEqual({ kind: 'host', reason: 'the users table is a host table' });
+      expect(rowwise.trainingPath).toEqual({ trainer: 'host', reason: 'the users table is a host table' });
       const binary = ImplicitFactorizationModel.create(
         { numUsers: 40, numItems: 70, dim: 4, items: { strategy: 'binary' } },
         adapter,
@@ -320,7 +330,7 @@ function fusedSuite(name: string, create: () => Promise<CudaAdapter>) {
       expect(binary.trainingPath).toMatchObject({ reason: /multi-hot-matmul formulation/ });
       const asked = ImplicitFactorizationModel.create({ numUsers: 40, numItems: 70, dim: 4 }, adapter);
       await asked.fit(data, { epochs: 1, fused: false });
-      expect(asked.trainingPath).toMatchObject({ kind: 'host', reason: /fused: false/ });
+      expect(asked.trainingPath).toMatchObject({ trainer: 'host', reason: /fused: false/ });
     });
   });
 }
@@ -339,12 +349,19 @@ describe('Philox4x32-10', () => {
   });
 });
 
-describe.skipIf(!built)('the fused factorization trainer, kernels emulated on the host', () => {
-  fusedSuite('cuda (host emulation)', createCudaHostEmulation);
-});
+describeRequiring(
+  'the fused factorization trainer, kernels emulated on the host',
+  notBuilt,
+  'BLOOM_REQUIRE_CUDA_BUILD',
+  () => {
+    fusedSuite('cuda (host emulation)', createCudaHostEmulation);
+  },
+);
 
-describe.skipIf(!('devices' in probe))(
-  `the fused factorization trainer on the device${'reason' in probe ? ` (skipped: ${probe.reason})` : ''}`,
+describeRequiring(
+  'the fused factorization trainer on the device',
+  'reason' in probe ? probe.reason : undefined,
+  'BLOOM_REQUIRE_GPU',
   () => {
     fusedSuite('cuda', () => cudaBackend.create() as Promise<CudaAdapter>);
   },

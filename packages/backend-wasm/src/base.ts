@@ -1,8 +1,9 @@
 import { cpus } from 'node:os';
 import type { BackendDefinition } from '@bloom/core';
 import { BackendUnavailableError } from '@bloom/core';
-import { rowKernelsAvailable, TypedArrayAdapter } from '@bloom/embeddings';
 import * as tf from '@tensorflow/tfjs';
+import { rowKernelsAvailable } from './kernels/kernel-memory.js';
+import { WasmAdapter } from './wasm-adapter.js';
 
 /** Registered name of the wasm backend. */
 export const WASM = 'wasm';
@@ -41,14 +42,9 @@ export const wasmBackend: BackendDefinition = {
     const cores = cpus();
     // Tables in WebAssembly memory with SIMD row kernels, where the runtime has WebAssembly SIMD.
     const tableKernels = rowKernelsAvailable() ? 'WebAssembly SIMD' : 'typed arrays';
-    return new TypedArrayAdapter(
-      WASM,
-      'wasm',
-      {
-        device: `${cores[0]?.model.trim() ?? 'CPU'} (WebAssembly${simd ? ' SIMD' : ''}, ${threads ? 'threads' : '1 thread'})`,
-        details: { tfjs: tf.version_core, simd, threads, tables: tableKernels },
-      },
-      'wasm',
-    );
+    return new WasmAdapter(WASM, 'wasm', {
+      device: `${cores[0]?.model.trim() ?? 'CPU'} (WebAssembly${simd ? ' SIMD' : ''}, ${threads ? 'threads' : '1 thread'})`,
+      details: { tfjs: tf.version_core, simd, threads, tables: tableKernels },
+    });
   },
 };

@@ -6,3 +6,4 @@ export {
   referenceLookup,
   referenceStep,
 } from './reference.js';
+export { describeRequiring, type RequirementOutcome, requirementOutcome } from './requirements.js';

@@ -1,6 +1,6 @@
 import type { EmbeddingTable, TableOptions } from './embedding-table.js';
-import type { FactorizationTrainer, FactorizationTrainerSpec } from './factorization-trainer.js';
 import type { RegistryEntry } from './registry.js';
+import type { TrainerFactory } from './trainers.js';
 
 /** Whether a backend can run here, and why not when it cannot. */
 export type Availability =
@@ -25,15 +25,11 @@ export interface BackendAdapter {
   /** Creates a table of `options.rows` x `options.dim`, initialised with `init` (length rows * dim) or zeros. */
   createTable(options: TableOptions, init?: Float32Array): EmbeddingTable;
   /**
-   * What runs host-side fused loops (a factorization model's scores and their gradients): `wasm` where the
-   * adapter runs WebAssembly SIMD kernels, `typescript` (the default when absent) for plain loops.
+   * A fused trainer of a model family (see {@link TrainerKinds}) for a model whose tables this adapter created, or
+   * the reason this adapter has none for that spec; models then train with their host loop. Absent on adapters
+   * without any fused trainer.
    */
-  readonly hostKernels?: 'typescript' | 'wasm';
-  /**
-   * A fused trainer for a factorization model whose tables this adapter created, or the reason this adapter has
-   * none for `spec` (models then train with their host loop). Absent on adapters without one.
-   */
-  createFactorizationTrainer?(spec: FactorizationTrainerSpec): FactorizationTrainer | string;
+  readonly createTrainer?: TrainerFactory;
   /** Device facts for reports. */
   deviceInfo(): DeviceInfo;
   /** Releases device resources. */

@@ -35,12 +35,6 @@ export {
   NotRegisteredError,
   TrainingError,
 } from './errors.js';
-export type {
-  FactorizationLoss,
-  FactorizationTrainer,
-  FactorizationTrainerSpec,
-  FusedEmbedding,
-} from './factorization-trainer.js';
 export type { HashFamily, HashFamilyConfig, PaddingOptions } from './hash-family.js';
 export type { Hasher, HasherDefinition } from './hasher.js';
 export type { ModelDefinition } from './model.js';
@@ -48,4 +42,15 @@ export { NumpyRandomState } from './numpy-random.js';
 export { Rng, type RngState } from './random.js';
 export { backends, embeddingStrategies, hashers, models } from './registries.js';
 export { createRegistry, type RegisterOptions, Registry, type RegistryEntry } from './registry.js';
+export type {
+  FactorizationLoss,
+  FactorizationTrainer,
+  FactorizationTrainerSpec,
+  FusedEmbedding,
+  FusedTrainer,
+  ScoreLoss,
+  TrainerFactory,
+  TrainerKind,
+  TrainerKinds,
+} from './trainers.js';
 export { INT32_MAX, INT32_MIN, requireInteger, requireOneOf } from './validate.js';

@@ -120,4 +120,17 @@ describe('Rng', () => {
     expect(child.nextUint32()).not.toBe(rng.nextUint32());
     expect(() => rng.setState({ words: [0, 0, 0, 0] })).toThrow(RangeError);
   });
+
+  it('gives each named stream of a seed its own seed, the same on every call', () => {
+    const names = ['shuffle', 'negatives', 'users', 'items'];
+    const seeds = names.map((name) => Rng.streamSeed(7, name));
+    expect(new Set(seeds).size).toBe(names.length);
+    expect(names.map((name) => Rng.streamSeed(7, name))).toEqual(seeds);
+    // Another seed moves every stream; seeds above 2^32 count too.
+    expect(Rng.streamSeed(8, 'shuffle')).not.toBe(seeds[0]);
+    expect(Rng.streamSeed(7 + 2 ** 32, 'shuffle')).not.toBe(seeds[0]);
+    for (const seed of seeds) expect(Number.isSafeInteger(seed) && seed >= 0).toBe(true);
+    expect(Rng.stream(7, 'negatives').nextUint32()).toBe(new Rng(seeds[1]!).nextUint32());
+    expect(() => Rng.streamSeed(0.5, 'shuffle')).toThrow(/seed/);
+  });
 });

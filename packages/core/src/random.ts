@@ -41,6 +41,27 @@ export class Rng {
     if ((this.#s[0]! | this.#s[1]! | this.#s[2]! | this.#s[3]!) === 0) this.#s[0] = 1;
   }
 
+  /**
+   * The seed of the random stream `name` of a run seeded with `seed`. Each consumer of randomness (a table's
+   * initial weights, the shuffle, negative sampling) draws from a stream of its own, so that a backend's fused
+   * trainer can draw exactly the host loop's negatives, and adding a consumer never shifts another's draws.
+   * @example new Rng(Rng.streamSeed(config.seed, 'negatives'))
+   */
+  static streamSeed(seed: number, name: string): number {
+    requireInteger('seed', seed, Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
+    // FNV-1a of the name, mixed with both halves of the seed through splitmix32.
+    let h = 0x811c9dc5;
+    for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 0x01000193);
+    const high = Math.floor(seed / TWO_POW_32) >>> 0;
+    const st = { x: (h ^ (seed >>> 0) ^ Math.imul(high, 0x9e3779b1)) | 0 };
+    return splitmix32(st) * TWO_POW_21 + (splitmix32(st) >>> 11);
+  }
+
+  /** A generator for the stream `name` of `seed` (see {@link Rng.streamSeed}). */
+  static stream(seed: number, name: string): Rng {
+    return new Rng(Rng.streamSeed(seed, name));
+  }
+
   /** The next 32 random bits, as an unsigned integer in [0, 2^32). */
   nextUint32(): number {
     const s = this.#s;

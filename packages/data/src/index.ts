@@ -26,4 +26,12 @@ export {
 } from './datasets/locations.js';
 export { movielensDatasets } from './datasets/movielens.js';
 export { datasets, registerMovieLensDatasets } from './datasets/registry.js';
+export {
+  formatForFileName,
+  MOVIELENS_100K_FORMAT,
+  MOVIELENS_CSV_FORMAT,
+  MOVIELENS_DAT_FORMAT,
+  RATINGS_FORMATS,
+  type RatingsFormat,
+} from './parse/ratings-format.js';
 export { parseRatingsBytes, readRatingsFile } from './parse/read-ratings-file.js';

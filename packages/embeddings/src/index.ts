@@ -1,20 +1,16 @@
 import { registerBuiltinStrategies } from './strategies/register.js';
 
 export { initialWeights } from './initial-weights.js';
-export { KernelArena } from './kernels/kernel-arena.js';
-export {
-  align16,
-  KernelMemory,
-  MAX_KERNEL_MEMORY_BYTES,
-  type OptimizerKernel,
-  type RowKernels,
-  rowKernelsAvailable,
-  type ScatterSide,
-} from './kernels/kernel-memory.js';
 export { adagrad } from './optimizers/adagrad.js';
 export { adam } from './optimizers/adam.js';
 export { createRowOptimizer } from './optimizers/create-optimizer.js';
-export type { KernelCall, RowOptimizer, RowUpdate } from './optimizers/row-optimizer.js';
+export {
+  type KernelCall,
+  type OptimizerKernel,
+  type RowOptimizer,
+  type RowUpdate,
+  stateWidth,
+} from './optimizers/row-optimizer.js';
 export { rowwiseAdagrad } from './optimizers/rowwise-adagrad.js';
 export { sgd } from './optimizers/sgd.js';
 export { type StepParams, stepParams } from './optimizers/step-params.js';
@@ -30,15 +26,14 @@ export {
   quotientRemainder,
 } from './strategies/quotient-remainder.js';
 export { builtinStrategies, registerBuiltinStrategies } from './strategies/register.js';
-export { createTypedArrayTable, type TableKernels } from './tables/create-table.js';
+export { createTypedArrayTable } from './tables/create-table.js';
 export { GatherTable } from './tables/gather-table.js';
 export { MultiHotMatmulTable } from './tables/multi-hot-matmul-table.js';
-export { RowSlots } from './tables/row-slots.js';
+export { RowSlots, slotHashCapacity } from './tables/row-slots.js';
 export { type Segments, segmentRows } from './tables/segments.js';
 export { TypedArrayAdapter } from './tables/typed-array-adapter.js';
 export { plainStorage, type RowStorage, TypedArrayTable } from './tables/typed-array-table.js';
-export { checkBatch, checkLength } from './tables/validate-rows.js';
-export { slotHashBytes, WasmGatherTable } from './tables/wasm-gather-table.js';
+export { checkBatch, checkK, checkLength, checkRows } from './tables/validate-rows.js';
 export { isTensorTable, type TensorTable } from './tensor-table.js';
 
 // Importing the package makes dense, bloom, binary and quotient-remainder available by name.

@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { EXIT_USAGE } from '../program.js';
@@ -49,8 +52,17 @@ describe('bloom train', () => {
       'peak_rss_bytes',
       'backend',
       'device',
+      'training_path',
+      'training_path_reason',
     ]);
-    expect(result).toMatchObject({ epochs: 3, rmse: null, table_rows: 841, backend: 'cpu' });
+    expect(result).toMatchObject({
+      epochs: 3,
+      rmse: null,
+      table_rows: 841,
+      backend: 'cpu',
+      training_path: 'host',
+      training_path_reason: 'the cpu backend has no fused trainer',
+    });
     expect(result.mrr as number).toBeGreaterThan(0.02);
     // users 944 x 32 + items 841 x 32 + both bias tables
     expect(result.parameters).toBe(944 * 32 + 841 * 32 + 944 + 1683);
@@ -75,7 +87,13 @@ describe('bloom train', () => {
       '--json',
     );
     expect(code).toBe(0);
-    expect(json).toMatchObject({ epochs: 2, mrr: null, table_rows: 100000, backend: 'wasm' });
+    expect(json).toMatchObject({
+      epochs: 2,
+      mrr: null,
+      table_rows: 100000,
+      backend: 'wasm',
+      training_path: 'wasm-fused',
+    });
     expect((json as { rmse: number }).rmse).toBeLessThan(2);
   });
 
@@ -165,5 +183,39 @@ describe('bloom train', () => {
     );
     expect(output.code).toBe(EXIT_USAGE);
     expect(output.err).toMatch(/Invalid --output: expected tied for the mixture representation/);
+  });
+
+  it('names a missing ratings file in one line, and reads a file of any name with --format', async () => {
+    const missing = await bloom('train', '--dataset', './missing.csv', '--epochs', '1', '--backend', 'cpu');
+    expect(missing.code).toBe(1);
+    expect(missing.err).toBe(
+      'bloom: ./missing.csv: cannot read the ratings file (no such file): expected a MovieLens ratings.csv file\n',
+    );
+    const folder = mkdtempSync(join(tmpdir(), 'bloom-train-'));
+    const file = join(folder, 'ratings.txt');
+    const lines = Array.from({ length: 400 }, (_, i) => `${i % 20}\t${(i * 7) % 30}\t${1 + (i % 5)}\t${i}`);
+    writeFileSync(file, `${lines.join('\n')}\n`);
+    const unnamed = await bloom('train', '--dataset', file, '--epochs', '1', '--backend', 'cpu');
+    expect(unnamed.code).toBe(1);
+    expect(unnamed.err).toMatch(/unknown ratings layout: .*csv, tsv; bloom train --format/);
+    const tsv = await bloom(
+      'train',
+      '--dataset',
+      file,
+      '--format',
+      'tsv',
+      '--epochs',
+      '1',
+      '--backend',
+      'cpu',
+      '--no-eval',
+      '--no-progress',
+      '--json',
+    );
+    expect(tsv.err).not.toMatch(/bloom: /);
+    expect(tsv.json).toMatchObject({ epochs: 1, table_rows: 30 });
+    const named = await bloom('train', '--dataset', 'ml-100k', '--format', 'csv');
+    expect(named.code).toBe(EXIT_USAGE);
+    expect(named.err).toMatch(/Invalid --format: expected a ratings file path as --dataset/);
   });
 });

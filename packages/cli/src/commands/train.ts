@@ -4,6 +4,7 @@ import {
   type Interactions,
   loadDataset,
   loadRatingsFile,
+  RATINGS_FORMATS,
   randomTrainTestSplit,
   userBasedTrainTestSplit,
 } from '@bloom/data';
@@ -49,6 +50,7 @@ interface TrainOptions {
   seed: number;
   backend: string;
   dataset: string;
+  format?: string;
   numEmbeddings?: number;
   eval: boolean;
   json?: boolean;
@@ -141,6 +143,12 @@ export function registerTrainCommand(program: Command, io: CliIo): void {
       'ml-100k, ml-1m, ml-10m, ml-20m, ml-latest-small, ml-latest, synthetic, or a ratings file',
       'ml-latest-small',
     )
+    .addOption(
+      new Option(
+        '--format <layout>',
+        'layout of a ratings file given as --dataset (default: from its name, u.data, *.dat or *.csv); csv and tsv are user,item,rating,timestamp lines without a header',
+      ).choices(Object.keys(RATINGS_FORMATS)),
+    )
     .option(
       '--num-embeddings <n>',
       'declare the item table with N ids whatever the real count (speed experiments)',
@@ -182,10 +190,11 @@ async function train(options: TrainOptions, io: CliIo): Promise<void> {
     batchSize: options.batchSize,
     ...progress(options, io),
   });
-  if (model.trainingPath?.kind === 'fused') {
-    io.err(`bloom train: trained end to end on the device (the ${adapter.name} backend's fused trainer)\n`);
-  } else if (adapter.createFactorizationTrainer !== undefined) {
-    io.err(`bloom train: trained with the host loop: ${model.trainingPath?.reason}\n`);
+  const path = model.trainingPath;
+  if (path?.reason === undefined) {
+    io.err(`bloom train: trained with the ${adapter.name} backend's fused trainer (${path?.trainer})\n`);
+  } else {
+    io.err(`bloom train: trained with the host loop: ${path.reason}\n`);
   }
   const metrics = {
     mrr: null as number | null,
@@ -213,6 +222,8 @@ async function train(options: TrainOptions, io: CliIo): Promise<void> {
     peak_rss_bytes: process.resourceUsage().maxRSS * 1024,
     backend: adapter.name,
     device: adapter.deviceInfo().device,
+    training_path: path?.trainer ?? null,
+    training_path_reason: path?.reason ?? null,
   };
   model.dispose();
   printResult(result, options, io);
@@ -297,6 +308,8 @@ async function trainSequence(options: TrainOptions, io: CliIo): Promise<void> {
     peak_rss_bytes: process.resourceUsage().maxRSS * 1024,
     backend: adapter.name,
     device: adapter.deviceInfo().device,
+    training_path: model.trainingPath.trainer,
+    training_path_reason: model.trainingPath.reason ?? null,
   };
   model.dispose();
   printResult(result, options, io);
@@ -365,5 +378,14 @@ async function loadData(options: TrainOptions): Promise<Interactions> {
     });
   }
   const isPath = options.dataset.includes('/') || options.dataset.includes('.');
-  return (isPath ? await loadRatingsFile(options.dataset) : await loadDataset(options.dataset)).interactions;
+  if (!isPath && options.format !== undefined) {
+    throw new ConfigError(
+      '--format',
+      'a ratings file path as --dataset (named datasets know their layout)',
+      options.format,
+    );
+  }
+  const format = options.format === undefined ? undefined : RATINGS_FORMATS[options.format];
+  return (isPath ? await loadRatingsFile(options.dataset, { format }) : await loadDataset(options.dataset))
+    .interactions;
 }

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { DataError } from '@bloom/core';
 import { Interactions } from '../interactions.js';
-import { formatForFileName, type RatingsFormat } from '../parse/ratings-format.js';
+import { formatForFileName, RATINGS_FORMATS, type RatingsFormat } from '../parse/ratings-format.js';
 import type { RawRatings } from '../parse/ratings-parser.js';
 import { parseRatingsBytes, readRatingsFile } from '../parse/read-ratings-file.js';
 import { remapIds } from '../remap-ids.js';
@@ -113,11 +113,23 @@ export async function loadRatingsFile(
   const format = options.format ?? formatForFileName(path);
   if (format === undefined) {
     throw new DataError(
-      'unknown ratings layout: name the file u.data, *.dat or *.csv, or pass a format',
+      `unknown ratings layout: name the file u.data, *.dat or *.csv, or pass a format (${Object.keys(RATINGS_FORMATS).join(', ')}; bloom train --format)`,
       path,
     );
   }
-  return toLoaded(path, await readRatingsFile(path, format), options.ids ?? 'raw', { kind: 'file', path });
+  let raw: RawRatings;
+  try {
+    raw = await readRatingsFile(path, format);
+  } catch (error) {
+    // The file system's error in one line, naming what was expected: a path a user mistyped is no stack trace.
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'EACCES' || code === 'EISDIR' || code === 'ENOTDIR') {
+      const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'a directory, not a file' : code;
+      throw new DataError(`cannot read the ratings file (${why}): expected a ${format.name} file`, path);
+    }
+    throw error;
+  }
+  return toLoaded(path, raw, options.ids ?? 'raw', { kind: 'file', path });
 }
 
 function toLoaded(

@@ -49,6 +49,20 @@ export const MOVIELENS_CSV_FORMAT: RatingsFormat = {
   timestamp: 3,
 };
 
+/** A plain file of `user,item,rating,timestamp` lines (or tab-separated), no header: a user's own data. */
+function plainFormat(name: string, separator: string): RatingsFormat {
+  return { name, separator, fields: 4, user: 0, item: 1, rating: 2, timestamp: 3 };
+}
+
+/** The ratings layouts a caller can name (`bloom train --format`), by name. */
+export const RATINGS_FORMATS: Readonly<Record<string, RatingsFormat>> = {
+  'movielens-100k': MOVIELENS_100K_FORMAT,
+  'movielens-dat': MOVIELENS_DAT_FORMAT,
+  'movielens-csv': MOVIELENS_CSV_FORMAT,
+  csv: plainFormat('user,item,rating,timestamp (comma-separated, no header)', ','),
+  tsv: plainFormat('user, item, rating, timestamp (tab-separated, no header)', '\t'),
+};
+
 /** Picks a MovieLens format from a file name (`u.data`, `*.dat`, `*.csv`), or undefined. */
 export function formatForFileName(fileName: string): RatingsFormat | undefined {
   if (fileName.endsWith('u.data')) return MOVIELENS_100K_FORMAT;

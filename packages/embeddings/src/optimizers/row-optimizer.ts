@@ -1,4 +1,5 @@
-import type { OptimizerKernel } from '../kernels/kernel-memory.js';
+/** The optimizers a backend may run as a native kernel (the wasm backend's row kernels). */
+export type OptimizerKernel = 'sgd' | 'adagrad' | 'adam';
 
 /**
  * An optimizer over table rows, written over typed arrays. The table keeps each row's weights and optimizer
@@ -14,7 +15,7 @@ export interface RowOptimizer {
   readonly stateInit: number;
   update(update: RowUpdate): void;
   /**
-   * The WebAssembly kernel that computes the same update (wasm/row-kernels.wat) and its float parameters at
+   * The native kernel that computes the same update (the wasm backend's row kernels) and its float parameters at
    * `step`; absent when the optimizer has none, and the TypeScript `update` runs instead.
    */
   kernel?(step: number): KernelCall;

@@ -1,3 +1,4 @@
+import { Rng } from '@bloom/core';
 import { SparseEmbedding } from '@bloom/embeddings';
 import type { RankingScorer } from '../evaluation/ranking-scorer.js';
 import { type AdapterLike, type ResolvedFactorizationConfig, strategyFor } from './factorization-config.js';
@@ -33,8 +34,8 @@ export class BilinearNet implements RankingScorer {
     const biasSpec = { strategy: 'dense', options: {} };
     this.dim = dim;
     this.numItems = config.numItems;
-    this.users = embed(strategyFor(config.users, config.numUsers, dim), seed * 4 + 1, false);
-    this.items = embed(strategyFor(config.items, config.numItems, dim), seed * 4 + 2, false);
+    this.users = embed(strategyFor(config.users, config.numUsers, dim), Rng.streamSeed(seed, 'users'), false);
+    this.items = embed(strategyFor(config.items, config.numItems, dim), Rng.streamSeed(seed, 'items'), false);
     this.userBias = embed(strategyFor(biasSpec, config.numUsers, 1), 0, true);
     this.itemBias = embed(strategyFor(biasSpec, config.numItems, 1), 0, true);
   }

@@ -1,32 +1,16 @@
-import { align16, KernelMemory } from '@bloom/embeddings';
-import { ArenaBilinearStep, type BilinearStepBuffers } from './arena-bilinear-step.js';
 import { BilinearNet } from './bilinear-net.js';
 
 /**
- * The fastest step the net's tables allow: in place where they share a kernel arena ({@link ArenaBilinearStep}),
- * else {@link BilinearStep} (with the WebAssembly kernels when `kernels` and the runtime has them).
- */
-export function createBilinearStep(
-  net: BilinearNet,
-  negatives: number,
-  kernels: boolean,
-): BilinearStepBuffers {
-  return (
-    (kernels ? ArenaBilinearStep.create(net, negatives) : null) ?? new BilinearStep(net, negatives, kernels)
-  );
-}
-
-/**
- * One fused minibatch step of {@link BilinearNet} with n negatives per positive (n = 0 for explicit models):
- * the four lookups, scores, and, given dL/dscore, the gradients of the four tables. Its buffers live in a
- * WebAssembly memory where the runtime has WebAssembly SIMD, so that the lookups write straight into them and
- * the SIMD kernels (scores and their gradient) run in place; elsewhere they are plain arrays and TypeScript loops
- * do the same arithmetic. Buffers are reused from step to step and regrown only for a larger batch.
+ * The host reference step of {@link BilinearNet} with n negatives per positive (n = 0 for explicit models): the
+ * four lookups through the tables' methods, the scores, and, given dL/dscore, the gradients of the four tables, in
+ * plain TypeScript loops. It runs wherever the backend offers no fused trainer, and it is the oracle that every
+ * fused trainer (the wasm backend's, the cuda backend's) is tested against. Buffers are reused from step to step
+ * and regrown only for another batch size.
  *
- * Use: fill `users` and `items` (positives, then the negatives of example i at b + i n + j), call `forward`, fill
- * `dPos` and `dNeg` from `pos` and `neg`, call `backward`.
+ * Use: `resize(b)`, fill `users` and `items` (positives, then the negatives of example i at b + i n + j), call
+ * `forward`, fill `dPos` and `dNeg` from `pos` and `neg`, call `backward`.
  */
-export class BilinearStep implements BilinearStepBuffers {
+export class BilinearStep {
   users = new Int32Array(0);
   /** [b (1 + n)] item ids: positives, then n negatives per positive. */
   items = new Int32Array(0);
@@ -54,25 +38,15 @@ export class BilinearStep implements BilinearStepBuffers {
     new Int32Array(0),
     new Int32Array(0),
   ];
-  readonly #memory: KernelMemory | null;
 
   /**
    * @param net - The tables.
    * @param negatives - Negatives per positive (n).
-   * @param kernels - Whether to use the WebAssembly kernels where available (tests compare both paths).
    */
   constructor(
     readonly net: BilinearNet,
     readonly negatives: number,
-    kernels = true,
-  ) {
-    this.#memory = kernels ? KernelMemory.create(0) : null;
-  }
-
-  /** Whether the SIMD kernels run the step. */
-  get usesKernels(): boolean {
-    return this.#memory !== null;
-  }
+  ) {}
 
   /** Sizes the buffers for a batch of b positives (call before filling `users` and `items`). */
   resize(b: number): void {
@@ -89,51 +63,19 @@ export class BilinearStep implements BilinearStepBuffers {
       new Int32Array(b * userBias.strategy.rowsPerId),
       new Int32Array(m * itemBias.strategy.rowsPerId),
     ];
-    // [name, floats], laid out in this order in the kernel memory.
-    const layout: [string, number][] = [
-      ['u', b * d],
-      ['it', m * d],
-      ['bu', b],
-      ['bi', m],
-      ['pos', b],
-      ['neg', m - b],
-      ['dPos', b],
-      ['dNeg', m - b],
-      ['dU', b * d],
-      ['dI', m * d],
-      ['dBu', b],
-      ['dBi', m],
-    ];
-    const views: Record<string, Float32Array> = {};
-    const memory = this.#memory;
-    if (memory === null) {
-      for (const [name, floats] of layout) views[name] = new Float32Array(floats);
-    } else {
-      const offsets: number[] = [];
-      let at = 0;
-      for (const [, floats] of layout) {
-        offsets.push(at);
-        at += align16(floats * 4);
-      }
-      memory.reserve(at);
-      layout.forEach(([name, floats], i) => {
-        views[name] = memory.f32(offsets[i]!, floats);
-      });
-    }
-    this.#u = views.u!;
-    this.#it = views.it!;
-    this.#bu = views.bu!;
-    this.#bi = views.bi!;
-    this.pos = views.pos!;
-    this.neg = views.neg!;
-    this.dPos = views.dPos!;
-    this.dNeg = views.dNeg!;
-    this.#dU = views.dU!;
-    this.#dI = views.dI!;
-    this.#dBu = views.dBu!;
-    this.#dBi = views.dBi!;
+    this.#u = new Float32Array(b * d);
+    this.#it = new Float32Array(m * d);
+    this.#bu = new Float32Array(b);
+    this.#bi = new Float32Array(m);
+    this.pos = new Float32Array(b);
+    this.neg = new Float32Array(m - b);
+    this.dPos = new Float32Array(b);
+    this.dNeg = new Float32Array(m - b);
+    this.#dU = new Float32Array(b * d);
+    this.#dI = new Float32Array(m * d);
+    this.#dBu = new Float32Array(b);
+    this.#dBi = new Float32Array(m);
   }
-
   /** Looks up the batch's vectors and biases (validating the ids) and fills `pos` and `neg`. */
   forward(): void {
     const net = this.net;
@@ -145,26 +87,12 @@ export class BilinearStep implements BilinearStepBuffers {
     const b = this.users.length;
     const n = this.negatives;
     const d = net.dim;
-    if (this.#memory !== null) {
-      this.#memory.kernels.bilinear_scores(
-        this.#u.byteOffset,
-        this.#it.byteOffset,
-        this.#bu.byteOffset,
-        this.#bi.byteOffset,
-        b,
-        n,
-        d,
-        this.pos.byteOffset,
-        this.neg.byteOffset,
-      );
-    } else {
-      const [u, it, bu, bi] = [this.#u, this.#it, this.#bu, this.#bi];
-      for (let i = 0; i < b; i++) {
-        this.pos[i] = dot(u, i, it, i, d) + bu[i]! + bi[i]!;
-        for (let j = 0; j < n; j++) {
-          const k = b + i * n + j;
-          this.neg[i * n + j] = dot(u, i, it, k, d) + bu[i]! + bi[k]!;
-        }
+    const [u, it, bu, bi] = [this.#u, this.#it, this.#bu, this.#bi];
+    for (let i = 0; i < b; i++) {
+      this.pos[i] = dot(u, i, it, i, d) + bu[i]! + bi[i]!;
+      for (let j = 0; j < n; j++) {
+        const k = b + i * n + j;
+        this.neg[i * n + j] = dot(u, i, it, k, d) + bu[i]! + bi[k]!;
       }
     }
   }
@@ -179,28 +107,14 @@ export class BilinearStep implements BilinearStepBuffers {
     const net = this.net;
     const d = net.dim;
     const [u, it, dU, dI, dBu, dBi] = [this.#u, this.#it, this.#dU, this.#dI, this.#dBu, this.#dBi];
-    if (this.#memory !== null) {
-      this.#memory.kernels.bilinear_backward(
-        u.byteOffset,
-        it.byteOffset,
-        this.dPos.byteOffset,
-        this.dNeg.byteOffset,
-        b,
-        n,
-        d,
-        dU.byteOffset,
-        dI.byteOffset,
-      );
-    } else {
-      for (let i = 0; i < b; i++) {
-        scaleInto(this.dPos[i]!, it, i, dU, i, d);
-        scaleInto(this.dPos[i]!, u, i, dI, i, d);
-        for (let j = 0; j < n; j++) {
-          const k = b + i * n + j;
-          const g = this.dNeg[i * n + j]!;
-          axpy(g, it, k, dU, i, d);
-          scaleInto(g, u, i, dI, k, d);
-        }
+    for (let i = 0; i < b; i++) {
+      scaleInto(this.dPos[i]!, it, i, dU, i, d);
+      scaleInto(this.dPos[i]!, u, i, dI, i, d);
+      for (let j = 0; j < n; j++) {
+        const k = b + i * n + j;
+        const g = this.dNeg[i * n + j]!;
+        axpy(g, it, k, dU, i, d);
+        scaleInto(g, u, i, dI, k, d);
       }
     }
     for (let i = 0; i < b; i++) {

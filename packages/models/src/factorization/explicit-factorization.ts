@@ -9,7 +9,7 @@ import {
   runFusedEpochs,
 } from '../training-loop.js';
 import { BilinearNet } from './bilinear-net.js';
-import { createBilinearStep } from './bilinear-step.js';
+import { BilinearStep } from './bilinear-step.js';
 import {
   type AdapterLike,
   checkFits,
@@ -17,7 +17,7 @@ import {
   type ResolvedFactorizationConfig,
   resolveFactorizationConfig,
 } from './factorization-config.js';
-import { fusedTrainerFor, type TrainingPath } from './fused-training.js';
+import { fusedTrainerFor, hostPath, type TrainingPath } from './fused-training.js';
 
 /** Config of {@link ExplicitFactorizationModel}. */
 export interface ExplicitFactorizationConfig extends FactorizationConfig {
@@ -36,8 +36,8 @@ export class ExplicitFactorizationModel {
   readonly net: BilinearNet;
   /** How the last `fit` trained (undefined before the first). */
   trainingPath: TrainingPath | undefined;
+  /** The shuffle of each epoch. */
   readonly #rng: Rng;
-  readonly #kernels: boolean;
   readonly #adapter: AdapterLike;
 
   private constructor(
@@ -45,8 +45,7 @@ export class ExplicitFactorizationModel {
     adapter: AdapterLike,
   ) {
     this.net = new BilinearNet(config, adapter);
-    this.#rng = new Rng(config.seed * 4 + 3);
-    this.#kernels = adapter.hostKernels === 'wasm';
+    this.#rng = Rng.stream(config.seed, 'shuffle');
     this.#adapter = adapter;
   }
 
@@ -62,18 +61,19 @@ export class ExplicitFactorizationModel {
     if (ratings === undefined)
       throw new DataError('explicit factorization needs ratings, and these interactions have none');
     checkFits(this.config, interactions);
+    const loss = explicitLosses[this.config.loss];
     const trainer = fusedTrainerFor(this.net, this.#adapter, options, {
       loss: this.config.loss,
       negatives: 0,
-      seed: this.config.seed * 4 + 3,
+      seed: Rng.streamSeed(this.config.seed, 'negatives'),
+      scoreLoss: (pos, _neg, _n, dPos, _dNeg, batchRatings) => loss(pos, batchRatings!, dPos),
     });
     if (typeof trainer !== 'string') {
-      this.trainingPath = { kind: 'fused' };
+      this.trainingPath = { trainer: trainer.name };
       return runFusedEpochs(columnsOf(interactions, ratings), options, this.#rng, trainer);
     }
-    this.trainingPath = { kind: 'host', reason: trainer };
-    const loss = explicitLosses[this.config.loss];
-    const step = createBilinearStep(this.net, 0, this.#kernels);
+    this.trainingPath = hostPath(trainer);
+    const step = new BilinearStep(this.net, 0);
     return runColumnEpochs(columnsOf(interactions, ratings), options, this.#rng, (batch) => {
       step.resize(batch.users.length);
       step.users.set(batch.users);

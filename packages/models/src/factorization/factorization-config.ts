@@ -72,10 +72,7 @@ export function strategyFor(
 }
 
 /** The adapter is only needed to create tables; kept apart so configs stay plain data. */
-export type AdapterLike = Pick<
-  BackendAdapter,
-  'createTable' | 'name' | 'hostKernels' | 'createFactorizationTrainer'
->;
+export type AdapterLike = Pick<BackendAdapter, 'createTable' | 'name' | 'createTrainer'>;
 
 /** Refuses interactions whose ids exceed the model's tables. */
 export function checkFits(config: ResolvedFactorizationConfig, interactions: Interactions): void {

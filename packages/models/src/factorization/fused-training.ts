@@ -1,26 +1,33 @@
-import type { FactorizationLoss, FactorizationTrainer } from '@bloom/core';
+import type { FactorizationLoss, FactorizationTrainer, ScoreLoss } from '@bloom/core';
 import type { FitOptions } from '../training-loop.js';
 import type { BilinearNet } from './bilinear-net.js';
 import type { AdapterLike } from './factorization-config.js';
 
-/** How a factorization model's last `fit` trained: the backend's fused trainer, or the host loop and why. */
-export type TrainingPath = { readonly kind: 'fused' } | { readonly kind: 'host'; readonly reason: string };
+/**
+ * How a model's last `fit` trained: `trainer` names the backend's fused trainer that ran (e.g. `wasm-fused`,
+ * `cuda-fused`), or is `host` for the model's own TypeScript loop, with the reason no fused trainer ran.
+ */
+export type TrainingPath = { readonly trainer: string; readonly reason?: string };
+
+/** The host loop's training path, and why it ran. */
+export function hostPath(reason: string): TrainingPath {
+  return { trainer: 'host', reason };
+}
 
 /**
- * The adapter's fused trainer for `net` and `loss` (see BackendAdapter.createFactorizationTrainer), or the reason
- * the model trains with its host loop instead.
+ * The adapter's fused trainer for `net` and `loss` (see BackendAdapter.createTrainer), or the reason the model
+ * trains with its host loop instead.
  */
 export function fusedTrainerFor(
   net: BilinearNet,
   adapter: AdapterLike,
   options: FitOptions,
-  spec: { loss: FactorizationLoss; negatives: number; seed: number },
+  spec: { loss: FactorizationLoss; negatives: number; seed: number; scoreLoss: ScoreLoss },
 ): FactorizationTrainer | string {
   if (options.fused === false) return 'fit was asked not to use a fused trainer (fused: false)';
-  if (adapter.createFactorizationTrainer === undefined)
-    return `the ${adapter.name} backend has no fused trainer`;
+  if (adapter.createTrainer === undefined) return `the ${adapter.name} backend has no fused trainer`;
   const embedding = (e: BilinearNet['users']) => ({ table: e.table, strategy: e.strategy });
-  return adapter.createFactorizationTrainer({
+  return adapter.createTrainer('factorization', {
     users: embedding(net.users),
     items: embedding(net.items),
     userBias: embedding(net.userBias),

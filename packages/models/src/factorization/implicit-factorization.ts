@@ -10,7 +10,7 @@ import {
   runFusedEpochs,
 } from '../training-loop.js';
 import { BilinearNet } from './bilinear-net.js';
-import { createBilinearStep } from './bilinear-step.js';
+import { BilinearStep } from './bilinear-step.js';
 import {
   type AdapterLike,
   checkFits,
@@ -18,7 +18,7 @@ import {
   type ResolvedFactorizationConfig,
   resolveFactorizationConfig,
 } from './factorization-config.js';
-import { fusedTrainerFor, type TrainingPath } from './fused-training.js';
+import { fusedTrainerFor, hostPath, type TrainingPath } from './fused-training.js';
 
 /** Config of {@link ImplicitFactorizationModel}. */
 export interface ImplicitFactorizationConfig extends FactorizationConfig {
@@ -45,8 +45,8 @@ export class ImplicitFactorizationModel {
   readonly net: BilinearNet;
   /** How the last `fit` trained (undefined before the first). */
   trainingPath: TrainingPath | undefined;
+  /** The shuffle of each epoch. */
   readonly #rng: Rng;
-  readonly #kernels: boolean;
   readonly #adapter: AdapterLike;
 
   private constructor(
@@ -54,8 +54,7 @@ export class ImplicitFactorizationModel {
     adapter: AdapterLike,
   ) {
     this.net = new BilinearNet(config, adapter);
-    this.#rng = new Rng(config.seed * 4 + 3);
-    this.#kernels = adapter.hostKernels === 'wasm';
+    this.#rng = Rng.stream(config.seed, 'shuffle');
     this.#adapter = adapter;
   }
 
@@ -76,16 +75,20 @@ export class ImplicitFactorizationModel {
   async fit(interactions: Interactions, options: FitOptions = {}): Promise<EpochReport[]> {
     checkFits(this.config, interactions);
     const { loss, numNegativeSamples, seed } = this.config;
+    const negativesSeed = Rng.streamSeed(seed, 'negatives');
+    const scoreLoss = implicitLosses[loss];
     const trainer = fusedTrainerFor(this.net, this.#adapter, options, {
       loss,
       negatives: numNegativeSamples,
-      seed: seed * 4 + 3,
+      seed: negativesSeed,
+      scoreLoss: (pos, neg, n, dPos, dNeg) => scoreLoss(pos, neg, n, dPos, dNeg),
     });
     if (typeof trainer === 'string') {
-      this.trainingPath = { kind: 'host', reason: trainer };
-      return runColumnEpochs(columnsOf(interactions), options, this.#rng, this.#stepper());
+      this.trainingPath = hostPath(trainer);
+      const step = this.#stepper(new Rng(negativesSeed));
+      return runColumnEpochs(columnsOf(interactions), options, this.#rng, step);
     }
-    this.trainingPath = { kind: 'fused' };
+    this.trainingPath = { trainer: trainer.name };
     return runFusedEpochs(columnsOf(interactions), options, this.#rng, trainer);
   }
 
@@ -95,12 +98,12 @@ export class ImplicitFactorizationModel {
     return this.net.score(new Int32Array(items.length).fill(userId), items);
   }
 
-  #stepper(): (batch: ExampleColumns) => number {
+  /** The host loop's minibatch: negatives drawn from `rng` after the positives, then the reference step. */
+  #stepper(rng: Rng): (batch: ExampleColumns) => number {
     const { loss: lossName, numItems } = this.config;
     const n = lossName === 'adaptive-hinge' ? this.config.numNegativeSamples : 1;
     const loss = implicitLosses[lossName];
-    const step = createBilinearStep(this.net, n, this.#kernels);
-    const rng = this.#rng;
+    const step = new BilinearStep(this.net, n);
     return (batch) => {
       const b = batch.users.length;
       step.resize(b);

@@ -7,6 +7,7 @@ import type {
   FactorizationConfig,
   ResolvedFactorizationConfig,
 } from '../factorization/factorization-config.js';
+import type { TrainingPath } from '../factorization/fused-training.js';
 import { type EpochReport, type FitOptions, runEpochs } from '../training-loop.js';
 import { BloomOutputLayer, resolveSequenceOutput, type SequenceOutput } from './bloom-output.js';
 import {
@@ -40,6 +41,11 @@ export interface NetworkSequenceConfig
  * added to their gradients, as Spotlight's l2 is.
  */
 export class NetworkSequenceModel {
+  /** How `fit` trains: TensorFlow.js ops, until backends offer fused sequence trainers. */
+  readonly trainingPath: TrainingPath = {
+    trainer: 'tfjs',
+    reason: 'no backend offers a fused sequence trainer yet; the network runs as TensorFlow.js ops',
+  };
   readonly kind = 'network-sequence';
   readonly items: SparseEmbedding;
   readonly itemBias: SparseEmbedding;

@@ -6,6 +6,7 @@ import type {
   FactorizationConfig,
   ResolvedFactorizationConfig,
 } from '../factorization/factorization-config.js';
+import type { TrainingPath } from '../factorization/fused-training.js';
 import { type ImplicitLossName, implicitLosses } from '../losses/implicit-losses.js';
 import { type EpochReport, type FitOptions, runEpochs } from '../training-loop.js';
 import { createSequenceTables, resolveSequenceConfig } from './sequence-tables.js';
@@ -24,6 +25,11 @@ export interface PoolingSequenceConfig extends Omit<FactorizationConfig, 'numUse
  * whole step is fused over typed arrays, like the factorization models.
  */
 export class PoolingSequenceModel {
+  /** How `fit` trains: TensorFlow.js ops, until backends offer fused sequence trainers. */
+  readonly trainingPath: TrainingPath = {
+    trainer: 'tfjs',
+    reason: 'no backend offers a fused sequence trainer yet; the network runs as TensorFlow.js ops',
+  };
   readonly kind = 'pooling-sequence';
   readonly items: SparseEmbedding;
   readonly itemBias: SparseEmbedding;

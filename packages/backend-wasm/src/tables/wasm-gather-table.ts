@@ -1,11 +1,18 @@
 import type { CombineMode, TableOptions } from '@bloom/core';
+import {
+  checkK,
+  checkLength,
+  checkRows,
+  createRowOptimizer,
+  type RowOptimizer,
+  type RowStorage,
+  type RowUpdate,
+  slotHashCapacity,
+  stateWidth,
+  TypedArrayTable,
+} from '@bloom/embeddings';
 import { KernelArena } from '../kernels/kernel-arena.js';
 import { align16 } from '../kernels/kernel-memory.js';
-import { createRowOptimizer } from '../optimizers/create-optimizer.js';
-import { type RowOptimizer, type RowUpdate, stateWidth } from '../optimizers/row-optimizer.js';
-import { slotHashCapacity } from './row-slots.js';
-import { type RowStorage, TypedArrayTable } from './typed-array-table.js';
-import { checkK, checkLength, checkRows } from './validate-rows.js';
 
 // Tables up to this many rows number a batch's distinct rows through a direct map of the table (4 bytes per row,
 // kept before the rows); larger ones through a hash table sized to the batch, in scratch, so it stays in cache.
@@ -34,7 +41,7 @@ function regionStorage(arena: KernelArena, base: number): RowStorage {
  *
  * The table's own methods copy ids, gradients and outputs through the arena's scratch. A fused step whose
  * buffers live in the same arena skips those copies with the `...At` methods, which take byte offsets into the
- * arena (see @bloom/models' factorization step).
+ * arena (see {@link ArenaBilinearStep}).
  */
 export class WasmGatherTable extends TypedArrayTable {
   readonly arena: KernelArena;

@@ -1,3 +1,4 @@
+import type { OptimizerKernel } from '@bloom/embeddings';
 import { ROW_KERNELS_BASE64 } from './row-kernels-bytes.js';
 
 /** An optimizer kernel: updates the n rows listed at `rows` (gradients [n, d]), then its own float parameters. */
@@ -99,7 +100,7 @@ export interface RowKernels {
 }
 
 /** The optimizer kernels: each updates n listed rows, `(data, stride, rows, n, grads, d, frozen, ...params)`. */
-export type OptimizerKernel = 'sgd' | 'adagrad' | 'adam';
+export type { OptimizerKernel };
 
 /** The slice of the WebAssembly API used here, typed locally so that no consumer needs the DOM typings. */
 interface WasmApi {

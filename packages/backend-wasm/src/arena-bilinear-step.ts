@@ -1,32 +1,20 @@
-import { type CombineMode, ConfigError, type EmbeddingStrategy } from '@bloom/core';
 import {
-  align16,
-  type KernelArena,
-  type ScatterSide,
-  type SparseEmbedding,
-  slotHashBytes,
-  WasmGatherTable,
-} from '@bloom/embeddings';
-import type { BilinearNet } from './bilinear-net.js';
+  type CombineMode,
+  ConfigError,
+  type EmbeddingStrategy,
+  type FactorizationTrainerSpec,
+  type FusedEmbedding,
+} from '@bloom/core';
+import type { KernelArena } from './kernels/kernel-arena.js';
+import { align16, type ScatterSide } from './kernels/kernel-memory.js';
+import { slotHashBytes, WasmGatherTable } from './tables/wasm-gather-table.js';
 
-/** The public shape of a fused minibatch step of {@link BilinearNet}; see {@link BilinearStep} for its use. */
-export interface BilinearStepBuffers {
-  readonly net: BilinearNet;
-  readonly users: Int32Array;
-  readonly items: Int32Array;
-  readonly pos: Float32Array;
-  readonly neg: Float32Array;
-  readonly dPos: Float32Array;
-  readonly dNeg: Float32Array;
-  readonly usesKernels: boolean;
-  resize(b: number): void;
-  forward(): void;
-  backward(): void;
-}
+/** The four tables of a factorization model (Spotlight's BilinearNet), as the step trains them. */
+export type BilinearTables = Pick<FactorizationTrainerSpec, 'users' | 'items' | 'userBias' | 'itemBias'>;
 
 /** One table's part of the step: its ids' rows, looked-up vectors, slots, distinct rows and gradient sums. */
 interface Side {
-  readonly embedding: SparseEmbedding;
+  readonly embedding: FusedEmbedding;
   readonly table: WasmGatherTable;
   /** Whether the side looks up the batch's items (b (1 + n) ids) rather than its users (b ids). */
   readonly onItems: boolean;
@@ -46,22 +34,26 @@ interface Side {
 }
 
 /**
- * {@link BilinearStep} run in place, where the four tables of a {@link BilinearNet} share one kernel arena (the
- * wasm adapter's table groups): the step's buffers are a region of that arena too, so the lookups, the score
- * kernels, the numbering of distinct rows, the gradient sums and the optimizer kernels all work on the tables'
- * own memory, with no copy between them. The gradients of the looked-up vectors go straight into the sums of
- * their rows (bilinear_scatter, bias_scatter) instead of through [b, d] buffers. It adds in the same order as
- * BilinearStep's kernel path, so the two give the same floats.
+ * One minibatch step of a factorization model (score(u, i) = dot(U[u], I[i]) + b_u + b_i, n negatives per positive,
+ * n = 0 for explicit models) run in place, where its four tables share one kernel arena (the wasm adapter's table
+ * groups): the step's buffers are a region of that arena too, so the lookups, the score kernels, the numbering of
+ * distinct rows, the gradient sums and the optimizer kernels all work on the tables' own memory, with no copy
+ * between them. The gradients of the looked-up vectors go straight into the sums of their rows (bilinear_scatter,
+ * bias_scatter) instead of through [b, d] buffers. It adds in the same order as copying the same kernels' results
+ * through the tables' methods, so the two give the same floats (see its tests).
+ *
+ * Use: `resize(b)`, fill `users` and `items` (positives, then the negatives of example i at b + i n + j), call
+ * `forward`, fill `dPos` and `dNeg` from `pos` and `neg`, call `backward`.
  */
-export class ArenaBilinearStep implements BilinearStepBuffers {
+export class ArenaBilinearStep {
   users: Int32Array = new Int32Array(0);
   items: Int32Array = new Int32Array(0);
   pos: Float32Array = new Float32Array(0);
   neg: Float32Array = new Float32Array(0);
   dPos: Float32Array = new Float32Array(0);
   dNeg: Float32Array = new Float32Array(0);
-  readonly usesKernels = true;
   readonly #arena: KernelArena;
+  readonly #dim: number;
   /** Users, items, user biases, item biases. */
   readonly #sides: [Side, Side, Side, Side];
   #region = -1;
@@ -72,16 +64,17 @@ export class ArenaBilinearStep implements BilinearStepBuffers {
   #at = { users: 0, items: 0, pos: 0, neg: 0, dPos: 0, dNeg: 0, tmp: 0, hash: 0 };
 
   private constructor(
-    readonly net: BilinearNet,
+    readonly net: BilinearTables,
     readonly negatives: number,
     arena: KernelArena,
     tables: WasmGatherTable[],
   ) {
     this.#arena = arena;
-    const side = (embedding: SparseEmbedding, i: number, shares?: Side): Side => ({
+    this.#dim = net.users.strategy.dim;
+    const side = (embedding: FusedEmbedding, i: number, shares?: Side): Side => ({
       embedding,
       table: tables[i]!,
-      onItems: embedding === net.items || embedding === net.itemBias,
+      onItems: i === 1 || i === 3,
       shares:
         shares !== undefined && sameRows(shares.embedding.strategy, embedding.strategy) ? shares : undefined,
       ids: 0,
@@ -97,15 +90,20 @@ export class ArenaBilinearStep implements BilinearStepBuffers {
     this.#sides = [users, items, side(net.userBias, 2, users), side(net.itemBias, 3, items)];
   }
 
-  /** The step in place, or null where the net's tables are not wasm tables of one arena. */
-  static create(net: BilinearNet, negatives: number): ArenaBilinearStep | null {
-    const tables = [net.users, net.items, net.userBias, net.itemBias].map((e) => e.table);
-    const first = tables[0];
-    if (!(first instanceof WasmGatherTable)) return null;
-    const wasm = tables.filter(
-      (t): t is WasmGatherTable => t instanceof WasmGatherTable && t.arena === first.arena,
-    );
-    return wasm.length === 4 ? new ArenaBilinearStep(net, negatives, first.arena, wasm) : null;
+  /** The step in place, or why there is none: the net's tables must be wasm tables of one arena. */
+  static create(net: BilinearTables, negatives: number): ArenaBilinearStep | string {
+    const sides = { users: net.users, items: net.items, userBias: net.userBias, itemBias: net.itemBias };
+    const tables: WasmGatherTable[] = [];
+    for (const [name, { table }] of Object.entries(sides)) {
+      if (!(table instanceof WasmGatherTable)) {
+        return `the ${name} table is not a WebAssembly table (${table.options.formulation ?? 'gather'} formulation, or the runtime lacks WebAssembly SIMD)`;
+      }
+      if (tables.length > 0 && table.arena !== tables[0]!.arena) {
+        return `the ${name} table does not share the users table's WebAssembly memory (the four tables exceed 4 GiB with their optimizer state)`;
+      }
+      tables.push(table);
+    }
+    return new ArenaBilinearStep(net, negatives, tables[0]!.arena, tables);
   }
 
   /** Lays out the buffers for a batch of b positives (call before filling `users` and `items`). */
@@ -138,7 +136,7 @@ export class ArenaBilinearStep implements BilinearStepBuffers {
       bi.vectors,
       b,
       this.negatives,
-      this.net.dim,
+      this.#dim,
       at.pos,
       at.neg,
     );
@@ -164,7 +162,7 @@ export class ArenaBilinearStep implements BilinearStepBuffers {
       at.dNeg,
       b,
       n,
-      this.net.dim,
+      this.#dim,
       at.tmp,
       ...scatterArgs(u),
       ...scatterArgs(it),
@@ -178,7 +176,7 @@ export class ArenaBilinearStep implements BilinearStepBuffers {
    * unless the region is secured, so a refused batch size leaves the step as it was.
    */
   #layout(b: number): void {
-    const d = this.net.dim;
+    const d = this.#dim;
     const m = b * (1 + this.negatives);
     // Byte offsets from the region's start.
     let bytes = 0;

@@ -1,10 +1,9 @@
 import { type CombineMode, IdRangeError, type OptimizerConfig, Rng } from '@bloom/core';
+import { createTypedArrayTable, GatherTable, RowSlots } from '@bloom/embeddings';
 import { describe, expect, it } from 'vitest';
 import { rowKernelsAvailable } from '../kernels/kernel-memory.js';
-import { createTypedArrayTable } from './create-table.js';
-import { GatherTable } from './gather-table.js';
-import { RowSlots } from './row-slots.js';
-import { TypedArrayAdapter } from './typed-array-adapter.js';
+import { WasmAdapter } from '../wasm-adapter.js';
+import { createWasmTable } from './create-wasm-table.js';
 import { slotHashBytes, WasmGatherTable } from './wasm-gather-table.js';
 
 const optimizers: OptimizerConfig[] = [
@@ -127,15 +126,15 @@ describe('WasmGatherTable', () => {
     const huge = { rows: 2 ** 26, dim: 8, optimizer: { kind: 'adam', lr: 1 } } as const;
     expect(WasmGatherTable.create(huge)).toBeNull();
     const small = { rows: 4, dim: 2, optimizer: { kind: 'sgd', lr: 1 } } as const;
-    expect(createTypedArrayTable(small, undefined, 'wasm')).toBeInstanceOf(WasmGatherTable);
-    expect(createTypedArrayTable(small, undefined, 'typescript')).toBeInstanceOf(GatherTable);
-    expect(
-      createTypedArrayTable({ ...small, formulation: 'multi-hot-matmul' }, undefined, 'wasm'),
-    ).not.toBeInstanceOf(WasmGatherTable);
+    expect(createWasmTable(small)).toBeInstanceOf(WasmGatherTable);
+    expect(createTypedArrayTable(small)).toBeInstanceOf(GatherTable);
+    expect(createWasmTable({ ...small, formulation: 'multi-hot-matmul' })).not.toBeInstanceOf(
+      WasmGatherTable,
+    );
   });
 
   it("puts a group's tables in one arena, and keeps each table's rows through the arena's growth", async () => {
-    const adapter = new TypedArrayAdapter('wasm', 'cpu', { device: 'test', details: {} }, 'wasm');
+    const adapter = new WasmAdapter('wasm', 'cpu', { device: 'test', details: {} });
     const group = { name: 'model' };
     const options = { rows: 6, dim: 3, optimizer: { kind: 'adam', lr: 0.1 }, group } as const;
     const weights = Float32Array.from({ length: 18 }, (_, i) => i / 4);
