@@ -1,6 +1,7 @@
 export { type CheckpointableModel, loadCheckpoint, saveCheckpoint } from './checkpoint/checkpoint.js';
 export { CHECKPOINT_VERSION, type CheckpointHeader } from './checkpoint/checkpoint-format.js';
 export { mrrScore } from './evaluation/mrr.js';
+export { meanRating, popularityScorer, sequencePopularityModel } from './evaluation/popularity.js';
 export { precisionRecallAtK } from './evaluation/precision-recall.js';
 export type { RankingOptions, RankingScorer } from './evaluation/ranking-scorer.js';
 export { rmseScore } from './evaluation/rmse.js';

@@ -47,6 +47,8 @@ describe('bloom train', () => {
       'precision_at_10',
       'recall_at_10',
       'rmse',
+      'baseline_mrr',
+      'baseline_rmse',
       'table_rows',
       'parameters',
       'peak_rss_bytes',
@@ -64,6 +66,10 @@ describe('bloom train', () => {
       training_path_reason: 'the cpu backend has no fused trainer',
     });
     expect(result.mrr as number).toBeGreaterThan(0.02);
+    // Popularity on the same split, which the model must beat.
+    expect(result.baseline_mrr as number).toBeGreaterThan(0.01);
+    expect(result.mrr as number).toBeGreaterThan(result.baseline_mrr as number);
+    expect(result.baseline_rmse).toBeNull();
     // users 944 x 32 + items 841 x 32 + both bias tables
     expect(result.parameters).toBe(944 * 32 + 841 * 32 + 944 + 1683);
   });
@@ -94,7 +100,9 @@ describe('bloom train', () => {
       backend: 'wasm',
       training_path: 'wasm-fused',
     });
-    expect((json as { rmse: number }).rmse).toBeLessThan(2);
+    const { rmse, baseline_rmse } = json as { rmse: number; baseline_rmse: number };
+    expect(rmse).toBeLessThan(2);
+    expect(baseline_rmse).toBeGreaterThan(0.5); // the mean rating's RMSE on the same split
   });
 
   it('trains a pooling sequence model on synthetic data and reports sequence MRR', async () => {

@@ -16,13 +16,16 @@ import {
   ImplicitFactorizationModel,
   type ImplicitLossName,
   implicitLosses,
+  meanRating,
   mrrScore,
   NetworkSequenceModel,
   PoolingSequenceModel,
+  popularityScorer,
   precisionRecallAtK,
   rmseScore,
   sequenceMrrScore,
   sequenceMrrScoreAsync,
+  sequencePopularityModel,
 } from '@bloom/models';
 import cliProgress from 'cli-progress';
 import { type Command, Option } from 'commander';
@@ -201,12 +204,19 @@ async function train(options: TrainOptions, io: CliIo): Promise<void> {
     precision_at_10: null as number | null,
     recall_at_10: null as number | null,
     rmse: null as number | null,
+    // What the same split scores without a model, so that a user can read the model's numbers: ranking items by
+    // popularity (implicit), or predicting the mean training rating (explicit).
+    baseline_mrr: null as number | null,
+    baseline_rmse: null as number | null,
   };
   if (options.eval) {
     if (model instanceof ExplicitFactorizationModel) {
       metrics.rmse = rmseScore((u, i) => model.predict(u, i), test);
+      const mean = meanRating(train);
+      metrics.baseline_rmse = rmseScore((u) => new Float32Array(u.length).fill(mean), test);
     } else {
       metrics.mrr = mrrScore(model.net, test, train).mrr;
+      metrics.baseline_mrr = mrrScore(popularityScorer(train), test, train).mrr;
       const pr = precisionRecallAtK(model.net, test, train, 10);
       metrics.precision_at_10 = pr.precision;
       metrics.recall_at_10 = pr.recall;
@@ -301,6 +311,8 @@ async function trainSequence(options: TrainOptions, io: CliIo): Promise<void> {
     precision_at_10: null,
     recall_at_10: null,
     rmse: null,
+    baseline_mrr: options.eval ? sequenceMrrScore(sequencePopularityModel(train), test).mrr : null,
+    baseline_rmse: null,
     table_rows: model.items.strategy.tableRows,
     parameters:
       tables.reduce((s, e) => s + e.strategy.tableRows * e.strategy.dim, 0) +

@@ -2,6 +2,7 @@ import { cpuBackend } from '@bloom/backend-cpu';
 import type { BackendAdapter } from '@bloom/core';
 import { Interactions, loadDataset, randomTrainTestSplit } from '@bloom/data';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { meanRating } from '../evaluation/popularity.js';
 import { rmseScore } from '../evaluation/rmse.js';
 import { SHARED_DATA } from '../test-support.js';
 import { ExplicitFactorizationModel } from './explicit-factorization.js';
@@ -16,9 +17,11 @@ beforeAll(async () => {
 });
 
 describe('ExplicitFactorizationModel on ML-100K', () => {
-  // Spotlight's acceptance test: regression, l2 1e-5, RMSE < 1.5 at compression ratios 0.2 to 2.0.
+  // Spotlight's acceptance test: regression, l2 1e-5, RMSE < 1.5 at compression ratios 0.2 to 2.0. Predicting
+  // the training mean for everything already scores about 1.13 here, so the model must also beat that constant by
+  // 0.05 (it reaches about 1.03 to 1.05).
   for (const ratio of [0.2, 0.5, 1.0, 2.0]) {
-    it(`regression with bloom items at ratio ${ratio} has RMSE below Spotlight's 1.5`, async () => {
+    it(`regression with bloom items at ratio ${ratio} has RMSE below Spotlight's 1.5 and beats the mean rating`, async () => {
       const model = ExplicitFactorizationModel.create(
         {
           numUsers: train.numUsers,
@@ -30,7 +33,11 @@ describe('ExplicitFactorizationModel on ML-100K', () => {
         adapter,
       );
       await model.fit(train, { epochs: 10, batchSize: 1024 });
-      expect(rmseScore((u, i) => model.predict(u, i), test)).toBeLessThan(1.5);
+      const rmse = rmseScore((u, i) => model.predict(u, i), test);
+      const mean = meanRating(train);
+      const constant = rmseScore((u) => new Float32Array(u.length).fill(mean), test);
+      expect(rmse).toBeLessThan(1.5);
+      expect(rmse).toBeLessThan(constant - 0.05);
       model.dispose();
     });
   }
