@@ -1,6 +1,9 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describeRequiring } from '@bloom/conformance';
 import { generateSequential, userBasedTrainTestSplit } from '@bloom/data';
-import { NetworkSequenceModel, sequenceMrrScoreAsync } from '@bloom/models';
+import { loadCheckpoint, NetworkSequenceModel, saveCheckpoint, sequenceMrrScoreAsync } from '@bloom/models';
 import * as tf from '@tensorflow/tfjs';
 import { expect, it } from 'vitest';
 import { WebGpuTable, webgpuBackend } from './index.js';
@@ -35,5 +38,23 @@ describeRequiring('models on WebGPU', missing, 'BLOOM_REQUIRE_WEBGPU', () => {
     const { mrr } = await sequenceMrrScoreAsync(model, test.toSequence({ maxLength: 10 }));
     expect(mrr).toBeGreaterThan(0.15); // chance: about 0.1 with 40 items
     model.dispose();
+  });
+
+  it('saves an LSTM trained on WebGPU and reloads it there to identical predictions (asynchronous reads only)', async () => {
+    const adapter = await webgpuBackend.create();
+    const data = generateSequential({ numUsers: 20, numItems: 30, numInteractions: 600, order: 1, seed: 4 });
+    const sequences = data.toSequence({ maxLength: 6 });
+    const model = NetworkSequenceModel.create(
+      { numItems: 30, dim: 8, representation: 'lstm', seed: 2 },
+      adapter,
+    );
+    await model.fit(sequences, { epochs: 1, batchSize: 64 });
+    const path = join(mkdtempSync(join(tmpdir(), 'bloom-webgpu-ckpt-')), 'lstm.bloom');
+    await saveCheckpoint(model, path);
+    const loaded = (await loadCheckpoint(path, adapter)) as NetworkSequenceModel;
+    const probe = sequences.sequence(2);
+    expect(Array.from(await loaded.predictAsync(probe))).toEqual(Array.from(await model.predictAsync(probe)));
+    model.dispose();
+    loaded.dispose();
   });
 });

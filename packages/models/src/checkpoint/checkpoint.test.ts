@@ -2,47 +2,79 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cpuBackend } from '@bloom/backend-cpu';
+import { wasmBackend } from '@bloom/backend-wasm';
 import { DataError } from '@bloom/core';
-import { generateSequential } from '@bloom/data';
-import { describe, expect, it } from 'vitest';
+import { generateSequential, Interactions } from '@bloom/data';
+import * as tf from '@tensorflow/tfjs';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ExplicitFactorizationModel } from '../factorization/explicit-factorization.js';
 import { ImplicitFactorizationModel } from '../factorization/implicit-factorization.js';
 import { NetworkSequenceModel } from '../sequence/network-sequence.js';
 import { PoolingSequenceModel } from '../sequence/pooling-sequence.js';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint.js';
 
+// Every model kind round-trips on every backend that runs here (webgpu's test is in @bloom/backend-webgpu).
+const BACKENDS = { cpu: cpuBackend, wasm: wasmBackend };
+afterAll(async () => {
+  await tf.setBackend('cpu');
+});
+
 describe('checkpoints', () => {
-  it('a reloaded model predicts exactly what the saved one did, and trains on identically', async () => {
-    const adapter = await cpuBackend.create();
-    const data = generateSequential({ numUsers: 50, numItems: 80, numInteractions: 2000, seed: 3 });
-    const model = ImplicitFactorizationModel.create(
-      {
-        numUsers: 50,
-        numItems: 80,
-        dim: 8,
-        loss: 'bpr',
-        items: { strategy: 'bloom', options: { compressionRatio: 0.5, numHashes: 3, hasher: 'xxhash64' } },
-        optimizer: { kind: 'adam', lr: 0.05 },
-      },
-      adapter,
-    );
-    await model.fit(data, { epochs: 2, batchSize: 128 });
-    const dir = mkdtempSync(join(tmpdir(), 'bloom-ckpt-'));
-    const path = join(dir, 'model.bloom');
-    await saveCheckpoint(model, path);
-    expect(readdirSync(dir)).toEqual(['model.bloom']); // the temporary file was renamed away
-    const loaded = await loadCheckpoint(path, adapter);
-    expect(loaded.config).toEqual(model.config);
-    expect(Array.from((loaded as ImplicitFactorizationModel).predict(7))).toEqual(
-      Array.from(model.predict(7)),
-    );
-    // Optimizer state came back too: one more identical step on both gives identical weights.
-    const again = await loadCheckpoint(path, adapter);
-    for (const m of [loaded, again])
-      await (m as ImplicitFactorizationModel).fit(data.slice(0, 100), { epochs: 1, batchSize: 100 });
-    expect(Array.from(await (again as ImplicitFactorizationModel).net.items.table.read())).toEqual(
-      Array.from(await (loaded as ImplicitFactorizationModel).net.items.table.read()),
-    );
-  });
+  for (const [backend, definition] of Object.entries(BACKENDS))
+    it(`a reloaded model predicts exactly what the saved one did, and trains on identically (${backend})`, async () => {
+      const adapter = await definition.create();
+      const data = generateSequential({ numUsers: 50, numItems: 80, numInteractions: 2000, seed: 3 });
+      const model = ImplicitFactorizationModel.create(
+        {
+          numUsers: 50,
+          numItems: 80,
+          dim: 8,
+          loss: 'bpr',
+          items: { strategy: 'bloom', options: { compressionRatio: 0.5, numHashes: 3, hasher: 'xxhash64' } },
+          optimizer: { kind: 'adam', lr: 0.05 },
+        },
+        adapter,
+      );
+      await model.fit(data, { epochs: 2, batchSize: 128 });
+      const dir = mkdtempSync(join(tmpdir(), 'bloom-ckpt-'));
+      const path = join(dir, 'model.bloom');
+      await saveCheckpoint(model, path);
+      expect(readdirSync(dir)).toEqual(['model.bloom']); // the temporary file was renamed away
+      const loaded = await loadCheckpoint(path, adapter);
+      expect(loaded.config).toEqual(model.config);
+      expect(Array.from((loaded as ImplicitFactorizationModel).predict(7))).toEqual(
+        Array.from(model.predict(7)),
+      );
+      // Optimizer state came back too: one more identical step on both gives identical weights.
+      const again = await loadCheckpoint(path, adapter);
+      for (const m of [loaded, again])
+        await (m as ImplicitFactorizationModel).fit(data.slice(0, 100), { epochs: 1, batchSize: 100 });
+      expect(Array.from(await (again as ImplicitFactorizationModel).net.items.table.read())).toEqual(
+        Array.from(await (loaded as ImplicitFactorizationModel).net.items.table.read()),
+      );
+    });
+
+  for (const [backend, definition] of Object.entries(BACKENDS))
+    it(`an explicit model reloads to identical predictions (${backend})`, async () => {
+      const adapter = await definition.create();
+      const data = new Interactions({
+        userIds: Int32Array.from({ length: 300 }, (_, i) => i % 20),
+        itemIds: Int32Array.from({ length: 300 }, (_, i) => (i * 7) % 30),
+        ratings: Float32Array.from({ length: 300 }, (_, i) => 1 + (i % 5)),
+      });
+      const model = ExplicitFactorizationModel.create(
+        { numUsers: 20, numItems: 30, dim: 4, loss: 'poisson' },
+        adapter,
+      );
+      await model.fit(data, { epochs: 2, batchSize: 64 });
+      const path = join(mkdtempSync(join(tmpdir(), 'bloom-ckpt-')), 'explicit.bloom');
+      await saveCheckpoint(model, path);
+      const loaded = (await loadCheckpoint(path, adapter)) as ExplicitFactorizationModel;
+      expect(loaded.kind).toBe('explicit-factorization');
+      expect(Array.from(loaded.predict(data.userIds, data.itemIds))).toEqual(
+        Array.from(model.predict(data.userIds, data.itemIds)),
+      );
+    });
 
   it('refuses files that are not checkpoints, other versions and corrupted ones, naming the file', async () => {
     const adapter = await cpuBackend.create();
@@ -79,53 +111,54 @@ describe('checkpoints', () => {
     );
   });
 
-  it('sequence models (pooling, lstm, cnn, mixture, bloom output) reload to identical predictions, and resume identically', async () => {
-    const adapter = await cpuBackend.create();
-    const data = generateSequential({
-      numUsers: 30,
-      numItems: 40,
-      numInteractions: 1500,
-      concentration: 0.01,
-      order: 1,
-      seed: 5,
-    });
-    const sequences = data.toSequence({ maxLength: 6 });
-    const dir = mkdtempSync(join(tmpdir(), 'bloom-ckpt-seq-'));
-    const items = { strategy: 'bloom', options: { compressionRatio: 0.5, numHashes: 2 } };
-    const models = [
-      PoolingSequenceModel.create({ numItems: 40, dim: 6, items }, adapter),
-      NetworkSequenceModel.create({ numItems: 40, dim: 6, items, representation: 'lstm' }, adapter),
-      NetworkSequenceModel.create({ numItems: 40, dim: 6, items, representation: 'cnn' }, adapter),
-      NetworkSequenceModel.create({ numItems: 40, dim: 6, items, representation: 'mixture' }, adapter),
-      NetworkSequenceModel.create(
-        { numItems: 40, dim: 6, items, output: { kind: 'bloom', compressionRatio: 0.5, numHashes: 2 } },
-        adapter,
-      ),
-    ];
-    for (const [i, model] of models.entries()) {
-      await model.fit(sequences, { epochs: 2, batchSize: 64 });
-      const path = join(dir, `seq-${i}.bloom`);
-      await saveCheckpoint(model, path);
-      const probe = sequences.sequence(3);
-      const first = (await loadCheckpoint(path, adapter)) as PoolingSequenceModel | NetworkSequenceModel;
-      expect(first.kind).toBe(model.kind);
-      expect(Array.from(first.predict(probe))).toEqual(Array.from(model.predict(probe)));
-      if (model instanceof NetworkSequenceModel && first instanceof NetworkSequenceModel) {
-        // The network optimizer's iterations and moments came back too.
-        const saved = await model.networkOptimizer.getWeights();
-        const restored = await first.networkOptimizer.getWeights();
-        expect(restored.length).toBe(saved.length);
-        for (let w = 0; w < saved.length; w++) {
-          expect(Array.from(await restored[w]!.tensor.data())).toEqual(
-            Array.from(await saved[w]!.tensor.data()),
-          );
+  for (const [backend, definition] of Object.entries(BACKENDS))
+    it(`sequence models (pooling, lstm, cnn, mixture, bloom output) reload to identical predictions, and resume identically (${backend})`, async () => {
+      const adapter = await definition.create();
+      const data = generateSequential({
+        numUsers: 30,
+        numItems: 40,
+        numInteractions: 1500,
+        concentration: 0.01,
+        order: 1,
+        seed: 5,
+      });
+      const sequences = data.toSequence({ maxLength: 6 });
+      const dir = mkdtempSync(join(tmpdir(), 'bloom-ckpt-seq-'));
+      const items = { strategy: 'bloom', options: { compressionRatio: 0.5, numHashes: 2 } };
+      const models = [
+        PoolingSequenceModel.create({ numItems: 40, dim: 6, items }, adapter),
+        NetworkSequenceModel.create({ numItems: 40, dim: 6, items, representation: 'lstm' }, adapter),
+        NetworkSequenceModel.create({ numItems: 40, dim: 6, items, representation: 'cnn' }, adapter),
+        NetworkSequenceModel.create({ numItems: 40, dim: 6, items, representation: 'mixture' }, adapter),
+        NetworkSequenceModel.create(
+          { numItems: 40, dim: 6, items, output: { kind: 'bloom', compressionRatio: 0.5, numHashes: 2 } },
+          adapter,
+        ),
+      ];
+      for (const [i, model] of models.entries()) {
+        await model.fit(sequences, { epochs: 2, batchSize: 64 });
+        const path = join(dir, `seq-${i}.bloom`);
+        await saveCheckpoint(model, path);
+        const probe = sequences.sequence(3);
+        const first = (await loadCheckpoint(path, adapter)) as PoolingSequenceModel | NetworkSequenceModel;
+        expect(first.kind).toBe(model.kind);
+        expect(Array.from(first.predict(probe))).toEqual(Array.from(model.predict(probe)));
+        if (model instanceof NetworkSequenceModel && first instanceof NetworkSequenceModel) {
+          // The network optimizer's iterations and moments came back too.
+          const saved = await model.networkOptimizer.getWeights();
+          const restored = await first.networkOptimizer.getWeights();
+          expect(restored.length).toBe(saved.length);
+          for (let w = 0; w < saved.length; w++) {
+            expect(Array.from(await restored[w]!.tensor.data())).toEqual(
+              Array.from(await saved[w]!.tensor.data()),
+            );
+          }
         }
+        // Two reloads trained on identically (fresh seeded streams) stay identical: optimizer state came back.
+        const second = (await loadCheckpoint(path, adapter)) as PoolingSequenceModel | NetworkSequenceModel;
+        for (const m of [first, second]) await m.fit(sequences, { epochs: 1, batchSize: 64 });
+        expect(Array.from(second.predict(probe))).toEqual(Array.from(first.predict(probe)));
+        for (const m of [model, first, second]) m.dispose();
       }
-      // Two reloads trained on identically (fresh seeded streams) stay identical: optimizer state came back.
-      const second = (await loadCheckpoint(path, adapter)) as PoolingSequenceModel | NetworkSequenceModel;
-      for (const m of [first, second]) await m.fit(sequences, { epochs: 1, batchSize: 64 });
-      expect(Array.from(second.predict(probe))).toEqual(Array.from(first.predict(probe)));
-      for (const m of [model, first, second]) m.dispose();
-    }
-  });
+    });
 });

@@ -46,15 +46,16 @@ export async function saveCheckpoint(model: CheckpointableModel, path: string): 
     }
   }
   if (model instanceof NetworkSequenceModel) {
-    model.networkVariables.forEach((v, i) => {
-      arrays[`network.${i}`] = v.dataSync() as Float32Array;
+    // Asynchronous reads: WebGPU (in Node, and in browsers) has no synchronous read back.
+    for (const [i, v] of model.networkVariables.entries()) {
+      arrays[`network.${i}`] = Float32Array.from(await v.data());
       shapes[`network.${i}`] = v.shape;
-    });
+    }
     // The network optimizer's state: its iteration count, then its moments, in its own order.
-    (await model.networkOptimizer.getWeights()).forEach(({ tensor }, i) => {
-      arrays[`networkOptimizer.${i}`] = Float32Array.from(tensor.dataSync());
+    for (const [i, { tensor }] of (await model.networkOptimizer.getWeights()).entries()) {
+      arrays[`networkOptimizer.${i}`] = Float32Array.from(await tensor.data());
       shapes[`networkOptimizer.${i}`] = tensor.shape;
-    });
+    }
   }
   const bytes = encodeCheckpoint({ kind: model.kind, config: model.config }, arrays, shapes);
   const temporary = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;

@@ -69,13 +69,19 @@ export class NetworkSequenceModel {
     const tables = createSequenceTables(config, adapter, 'tensor');
     this.items = tables.items;
     this.itemBias = tables.itemBias;
-    this.#representation = networkRepresentations[config.representation](d, seed * 4 + 1);
+    this.#representation = networkRepresentations[config.representation](d, Rng.streamSeed(seed, 'network'));
     this.#output =
       config.output.kind !== 'tied'
-        ? new BloomOutputLayer(config.output, numItems, d, seed * 4 + 0x5eed, uniqueTag('bloom-output'))
+        ? new BloomOutputLayer(
+            config.output,
+            numItems,
+            d,
+            Rng.streamSeed(seed, 'output'),
+            uniqueTag('bloom-output'),
+          )
         : null;
     this.#optimizer = tf.train.adam(optimizer.lr);
-    this.#rng = new Rng(seed * 4 + 3);
+    this.#rng = Rng.stream(seed, 'shuffle and negatives');
   }
 
   /** Validates the config and creates the tables on `adapter`. Dense items get padding id 0, as in Spotlight. */

@@ -45,7 +45,7 @@ export class PoolingSequenceModel {
     const tables = createSequenceTables(config, adapter);
     this.items = tables.items;
     this.itemBias = tables.itemBias;
-    this.#rng = new Rng(seed * 4 + 3);
+    this.#rng = Rng.stream(seed, 'shuffle and negatives');
   }
 
   /** Validates the config and creates the tables on `adapter`. Dense items get padding id 0, as in Spotlight. */

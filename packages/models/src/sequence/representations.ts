@@ -120,7 +120,7 @@ export function cnnRepresentation(d: number, seed: number, kernelWidth = 3): Seq
  */
 export function mixtureRepresentation(d: number, seed: number, components = 4): SequenceRepresentation {
   const lstm = lstmRepresentation(d, seed);
-  const rng = new Rng(seed + 0x9e3779b9);
+  const rng = Rng.stream(seed, 'mixture');
   const bound = 1 / Math.sqrt(d);
   const tag = uniqueTag('mixture');
   const width = 2 * components * d;

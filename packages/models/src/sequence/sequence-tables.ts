@@ -1,4 +1,4 @@
-import type { TableAccess } from '@bloom/core';
+import { Rng, type TableAccess } from '@bloom/core';
 import { SparseEmbedding } from '@bloom/embeddings';
 import {
   type AdapterLike,
@@ -37,7 +37,7 @@ export function createSequenceTables(
     adapter: adapter as never,
     optimizer,
     updateMode,
-    seed: seed * 4 + 2,
+    seed: Rng.streamSeed(seed, 'items'),
     access,
   });
   const itemBias = SparseEmbedding.create({
