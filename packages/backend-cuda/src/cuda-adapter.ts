@@ -1,7 +1,7 @@
 import type {
   DeviceInfo,
-  EmbeddingTable,
   FactorizationTrainerSpec,
+  HostTable,
   TableOptions,
   TrainerKind,
   TrainerKinds,
@@ -30,7 +30,7 @@ export class CudaAdapter extends TypedArrayAdapter {
     super('cuda', tfBackend, info);
   }
 
-  override createTable(options: TableOptions, init?: Float32Array): EmbeddingTable {
+  override createTable(options: TableOptions, init?: Float32Array): HostTable {
     const table = CudaTable.create(options, init, this.addon, this.onDevice);
     if (typeof table !== 'string') return table;
     this.lastHostReason = table;

@@ -2,7 +2,7 @@ import {
   type CombineMode,
   ConfigError,
   DeviceError,
-  type EmbeddingTable,
+  type HostTable,
   INT32_MAX,
   requireInteger,
   type TableMemory,
@@ -28,7 +28,7 @@ const KERNELS = { sgd: 0, adagrad: 1, adam: 2 } as const;
  * (`segmentRows`) and summed by the thread that owns each row and column; rows are validated before the device
  * sees them; device failures (out of memory, a launch) throw `DeviceError`.
  */
-export class CudaTable implements EmbeddingTable {
+export class CudaTable implements HostTable {
   readonly rows: number;
   readonly dim: number;
   readonly options: TableOptions;

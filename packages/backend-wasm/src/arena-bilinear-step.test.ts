@@ -6,7 +6,7 @@ import {
   type OptimizerConfig,
   Rng,
 } from '@bloom/core';
-import { SparseEmbedding } from '@bloom/embeddings';
+import { hostTable, SparseEmbedding } from '@bloom/embeddings';
 import { describe, expect, it } from 'vitest';
 import { ArenaBilinearStep, type BilinearTables } from './arena-bilinear-step.js';
 import { KernelMemory } from './kernels/kernel-memory.js';
@@ -59,7 +59,7 @@ class CopyingStep {
     const d = net.users.strategy.dim;
     const look = (e: FusedEmbedding, ids: Int32Array) => {
       const rows = (e as SparseEmbedding).rowsFor(ids);
-      return { rows, values: e.table.lookup(rows, e.strategy.rowsPerId, e.strategy.combine) };
+      return { rows, values: hostTable(e.table).lookup(rows, e.strategy.rowsPerId, e.strategy.combine) };
     };
     const [u, it, bu, bi] = [
       look(net.users, users),
@@ -99,7 +99,7 @@ class CopyingStep {
       dBu[i] = sum;
     }
     const apply = (e: FusedEmbedding, rows: Int32Array, g: Float32Array) =>
-      e.table.applyGradients(rows, e.strategy.rowsPerId, e.strategy.combine, g);
+      hostTable(e.table).applyGradients(rows, e.strategy.rowsPerId, e.strategy.combine, g);
     apply(net.users, u.rows, dU);
     apply(net.items, it.rows, dI);
     apply(net.userBias, bu.rows, dBu);

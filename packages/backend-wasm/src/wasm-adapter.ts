@@ -1,7 +1,7 @@
 import type {
   DeviceInfo,
-  EmbeddingTable,
   FactorizationTrainerSpec,
+  HostTable,
   TableGroup,
   TableOptions,
   TrainerKind,
@@ -25,7 +25,7 @@ export class WasmAdapter extends TypedArrayAdapter {
     super(name, tfBackend, device);
   }
 
-  override createTable(options: TableOptions, init?: Float32Array): EmbeddingTable {
+  override createTable(options: TableOptions, init?: Float32Array): HostTable {
     return createWasmTable(options, init, this.#arenaOf(options.group));
   }
 

@@ -4,6 +4,8 @@ import {
   BackendUnavailableError,
   type DeviceInfo,
   type EmbeddingTable,
+  type HostTable,
+  type HostTableOptions,
   type TableOptions,
 } from '@bloom/core';
 import { TypedArrayAdapter } from '@bloom/embeddings';
@@ -103,6 +105,12 @@ export class WebGpuAdapter extends TypedArrayAdapter {
     this.gpu = gpu;
   }
 
+  /**
+   * A GPU-resident {@link WebGpuTable} (tensor methods only) for `access: 'tensor'` where the options allow one,
+   * else a host table.
+   */
+  override createTable(options: HostTableOptions, init?: Float32Array): HostTable;
+  override createTable(options: TableOptions, init?: Float32Array): EmbeddingTable;
   override createTable(options: TableOptions, init?: Float32Array): EmbeddingTable {
     if (options.access === 'tensor') {
       const table = WebGpuTable.create(options, init, this.gpu);

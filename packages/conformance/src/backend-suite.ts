@@ -11,6 +11,7 @@ import {
   createBloomStrategy,
   createDenseStrategy,
   createQuotientRemainderStrategy,
+  hostTable,
   isTensorTable,
   SparseEmbedding,
   sparseStep,
@@ -308,9 +309,11 @@ export function describeBackendConformance(options: ConformanceOptions): void {
       const table = embedding.table;
       // Through the tensor methods where the table has them (a device-resident table has no synchronous ones).
       const lookup = (rows: Int32Array) =>
-        isTensorTable(table) ? table.lookupTensor(rows, 3, 'sum').dispose() : table.lookup(rows, 3, 'sum');
+        isTensorTable(table)
+          ? table.lookupTensor(rows, 3, 'sum').dispose()
+          : hostTable(table).lookup(rows, 3, 'sum');
       const apply = (rows: Int32Array, grads: Float32Array) => {
-        if (!isTensorTable(table)) return table.applyGradients(rows, 3, 'sum', grads);
+        if (!isTensorTable(table)) return hostTable(table).applyGradients(rows, 3, 'sum', grads);
         const tensor = tf.tensor1d(grads);
         try {
           table.applyGradientsTensor(rows, 3, 'sum', tensor);

@@ -1,4 +1,4 @@
-import type { EmbeddingTable, TableOptions } from './embedding-table.js';
+import type { EmbeddingTable, HostTable, HostTableOptions, TableOptions } from './embedding-table.js';
 import type { RegistryEntry } from './registry.js';
 import type { TrainerFactory } from './trainers.js';
 
@@ -22,7 +22,12 @@ export interface BackendAdapter {
   readonly name: string;
   /** The TensorFlow.js backend the dense part runs on (asserted active when the adapter is created). */
   readonly tfBackend: string;
-  /** Creates a table of `options.rows` x `options.dim`, initialised with `init` (length rows * dim) or zeros. */
+  /**
+   * Creates a table of `options.rows` x `options.dim`, initialised with `init` (length rows * dim) or zeros: a
+   * {@link HostTable} for `access: 'host'` (the default); for `access: 'tensor'` an adapter may return a table that
+   * offers only tensor methods (a GPU-resident table).
+   */
+  createTable(options: HostTableOptions, init?: Float32Array): HostTable;
   createTable(options: TableOptions, init?: Float32Array): EmbeddingTable;
   /**
    * A fused trainer of a model family (see {@link TrainerKinds}) for a model whose tables this adapter created, or

@@ -111,12 +111,30 @@ export interface TableMemory {
 
 /**
  * An embedding table owned by a backend: weights and optimizer state live on the adapter's device and are
- * updated in place. Row indices come from an {@link EmbeddingStrategy}; a batch is B ids x k rows, row-major.
+ * updated in place. What every table offers: its size, whole-table reads and writes (checkpoints), memory and
+ * disposal. How a batch reaches it is a capability of its own: {@link HostTable}'s synchronous typed-array
+ * methods, or a tensor table's tensor methods (@bloom/embeddings' `TensorTable`, for tables kept on a GPU).
  */
 export interface EmbeddingTable {
   readonly rows: number;
   readonly dim: number;
   readonly options: TableOptions;
+  /** A copy of the weights, [rows, d]. */
+  read(): Promise<Float32Array>;
+  /** Replaces the weights (length rows * d), e.g. from a checkpoint. */
+  write(weights: Float32Array): Promise<void>;
+  /** The optimizer state as named arrays (for checkpoints); empty before the first update. */
+  readState(): Promise<Record<string, Float32Array>>;
+  writeState(state: Record<string, Float32Array>): Promise<void>;
+  memory(): TableMemory;
+  dispose(): void;
+}
+
+/**
+ * A table the host reads and updates synchronously through typed arrays (every table with `access: 'host'`, the
+ * default). Row indices come from an {@link EmbeddingStrategy}; a batch is B ids x k rows, row-major.
+ */
+export interface HostTable extends EmbeddingTable {
   /**
    * Fused lookup and combine: `out[b] = combine_j W[rows[b * k + j]]`, [B, d].
    * @throws IdRangeError when a row index is outside [0, rows).
@@ -128,13 +146,13 @@ export interface EmbeddingTable {
    * (all rows in the dense mode). The frozen row is never updated.
    */
   applyGradients(rows: Int32Array, k: number, combine: CombineMode, grads: Float32Array): void;
-  /** A copy of the weights, [rows, d]. */
-  read(): Promise<Float32Array>;
-  /** Replaces the weights (length rows * d), e.g. from a checkpoint. */
-  write(weights: Float32Array): Promise<void>;
-  /** The optimizer state as named arrays (for checkpoints); empty before the first update. */
-  readState(): Promise<Record<string, Float32Array>>;
-  writeState(state: Record<string, Float32Array>): Promise<void>;
-  memory(): TableMemory;
-  dispose(): void;
+}
+
+/** Options that ask for a {@link HostTable}: `access` absent or `host`. */
+export type HostTableOptions = TableOptions & { readonly access?: 'host' };
+
+/** Whether `table` offers the synchronous typed-array methods. */
+export function isHostTable(table: EmbeddingTable): table is HostTable {
+  const candidate = table as Partial<HostTable>;
+  return typeof candidate.lookup === 'function' && typeof candidate.applyGradients === 'function';
 }

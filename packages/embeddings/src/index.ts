@@ -14,7 +14,7 @@ export {
 export { rowwiseAdagrad } from './optimizers/rowwise-adagrad.js';
 export { sgd } from './optimizers/sgd.js';
 export { type StepParams, stepParams } from './optimizers/step-params.js';
-export { SparseEmbedding, type SparseEmbeddingOptions } from './sparse-embedding.js';
+export { hostTable, SparseEmbedding, type SparseEmbeddingOptions } from './sparse-embedding.js';
 export { type DenseParameters, type StepLookup, sparseStep } from './sparse-step.js';
 export { BINARY, binary } from './strategies/binary.js';
 export { BLOOM, type BloomOptions, bloom, createBloomStrategy } from './strategies/bloom.js';

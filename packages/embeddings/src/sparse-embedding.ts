@@ -1,12 +1,14 @@
-import type {
-  BackendAdapter,
-  EmbeddingStrategy,
-  EmbeddingTable,
-  OptimizerConfig,
-  TableAccess,
-  TableGroup,
-  TableMemory,
-  UpdateMode,
+import {
+  type BackendAdapter,
+  type EmbeddingStrategy,
+  type EmbeddingTable,
+  type HostTable,
+  isHostTable,
+  type OptimizerConfig,
+  type TableAccess,
+  type TableGroup,
+  type TableMemory,
+  type UpdateMode,
 } from '@bloom/core';
 import * as tf from '@tensorflow/tfjs';
 import { initialWeights } from './initial-weights.js';
@@ -44,14 +46,19 @@ export interface SparseEmbeddingOptions {
  * // ... loss, tf.grads with respect to `vectors` ...
  * await items.applyGradients(rows, grad);
  */
-export class SparseEmbedding {
+export class SparseEmbedding<Table extends EmbeddingTable = HostTable> {
   private constructor(
     readonly strategy: EmbeddingStrategy,
-    readonly table: EmbeddingTable,
+    readonly table: Table,
   ) {}
 
-  /** Creates the table on `options.adapter`, initialised as Spotlight does unless `init` is given. */
-  static create(options: SparseEmbeddingOptions): SparseEmbedding {
+  /**
+   * Creates the table on `options.adapter`, initialised as Spotlight does unless `init` is given: a host table
+   * unless `access` is `tensor`, where the adapter may return a table with tensor methods only.
+   */
+  static create(options: SparseEmbeddingOptions & { readonly access?: 'host' }): SparseEmbedding<HostTable>;
+  static create(options: SparseEmbeddingOptions): SparseEmbedding<EmbeddingTable>;
+  static create(options: SparseEmbeddingOptions): SparseEmbedding<EmbeddingTable> {
     const { strategy } = options;
     const table = options.adapter.createTable(
       {
@@ -78,7 +85,7 @@ export class SparseEmbedding {
   lookup(rows: Int32Array): tf.Tensor2D {
     const k = this.strategy.rowsPerId;
     if (isTensorTable(this.table)) return this.table.lookupTensor(rows, k, this.strategy.combine);
-    const values = this.table.lookup(rows, k, this.strategy.combine);
+    const values = hostTable(this.table).lookup(rows, k, this.strategy.combine);
     return tf.tensor2d(values, [rows.length / k, this.strategy.dim], 'float32');
   }
 
@@ -89,7 +96,7 @@ export class SparseEmbedding {
       return;
     }
     const values = (await grads.data()) as Float32Array;
-    this.table.applyGradients(rows, this.strategy.rowsPerId, this.strategy.combine, values);
+    hostTable(this.table).applyGradients(rows, this.strategy.rowsPerId, this.strategy.combine, values);
   }
 
   memory(): TableMemory {
@@ -99,4 +106,12 @@ export class SparseEmbedding {
   dispose(): void {
     this.table.dispose();
   }
+}
+
+/** A table that is not a tensor table is a host table: every adapter returns one or the other. */
+export function hostTable(table: EmbeddingTable): HostTable {
+  if (!isHostTable(table)) {
+    throw new TypeError('a table must offer either the host (typed-array) or the tensor methods');
+  }
+  return table;
 }

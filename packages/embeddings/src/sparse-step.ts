@@ -1,10 +1,11 @@
+import type { EmbeddingTable } from '@bloom/core';
 import * as tf from '@tensorflow/tfjs';
-import type { SparseEmbedding } from './sparse-embedding.js';
+import { hostTable, type SparseEmbedding } from './sparse-embedding.js';
 import { isTensorTable } from './tensor-table.js';
 
 /** One embedding lookup in a step: which layer, and the ids of the batch. */
 export interface StepLookup {
-  readonly embedding: SparseEmbedding;
+  readonly embedding: SparseEmbedding<EmbeddingTable>;
   readonly ids: Int32Array;
 }
 
@@ -65,7 +66,7 @@ async function applyPerEmbedding(
   rows: Int32Array[],
   grads: tf.Tensor[],
 ): Promise<void> {
-  const groups = new Map<SparseEmbedding, number[]>();
+  const groups = new Map<SparseEmbedding<EmbeddingTable>, number[]>();
   lookups.forEach((l, i) => {
     groups.set(l.embedding, [...(groups.get(l.embedding) ?? []), i]);
   });
@@ -94,7 +95,7 @@ async function applyPerEmbedding(
       continue;
     }
     const values = await Promise.all(members.map((i) => grads[i]!.data() as Promise<Float32Array>));
-    embedding.table.applyGradients(
+    hostTable(embedding.table).applyGradients(
       allRows,
       embedding.strategy.rowsPerId,
       embedding.strategy.combine,

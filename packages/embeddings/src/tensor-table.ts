@@ -3,8 +3,9 @@ import type * as tf from '@tensorflow/tfjs';
 
 /**
  * A table whose rows live where the tensors do (a GPU adapter's buffers): it looks up into a tensor and takes its
- * gradients as a tensor, so no row crosses to the host. Its synchronous typed-array methods may throw; callers
- * ask for such a table with `access: 'tensor'` and use it through {@link SparseEmbedding} and `sparseStep`.
+ * gradients as a tensor, so no row crosses to the host. It has no synchronous typed-array methods (it is no
+ * `HostTable`); callers ask for such a table with `access: 'tensor'` and use it through `SparseEmbedding` and
+ * `sparseStep`.
  */
 export interface TensorTable extends EmbeddingTable {
   /** The combined rows of each id, [B, d] (rows validated on the host first). */

@@ -1,4 +1,4 @@
-import type { EmbeddingTable, TableOptions } from '@bloom/core';
+import type { HostTable, TableOptions } from '@bloom/core';
 import { createTypedArrayTable } from '@bloom/embeddings';
 import type { KernelArena } from '../kernels/kernel-arena.js';
 import { WasmGatherTable } from './wasm-gather-table.js';
@@ -9,11 +9,7 @@ import { WasmGatherTable } from './wasm-gather-table.js';
  * or the table could outgrow 4 GiB with its optimizer state: then @bloom/embeddings' TypeScript table, whose
  * results agree to float32 rounding.
  */
-export function createWasmTable(
-  options: TableOptions,
-  init?: Float32Array,
-  arena?: KernelArena,
-): EmbeddingTable {
+export function createWasmTable(options: TableOptions, init?: Float32Array, arena?: KernelArena): HostTable {
   if ((options.formulation ?? 'gather') === 'gather') {
     const table = WasmGatherTable.create(options, init, arena) ?? WasmGatherTable.create(options, init);
     if (table !== null) return table;

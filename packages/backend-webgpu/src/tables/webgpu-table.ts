@@ -3,7 +3,6 @@ import {
   type CombineMode,
   ConfigError,
   INT32_MAX,
-  NotImplementedError,
   requireInteger,
   type TableMemory,
   type TableOptions,
@@ -116,17 +115,6 @@ export class WebGpuTable implements TensorTable {
       return `a row of ${options.dim} floats exceeds one ${maxChunkBytes}-byte buffer`;
     }
     return new WebGpuTable(options, device, init, maxChunkBytes);
-  }
-
-  lookup(): Float32Array {
-    throw new NotImplementedError('lookup', 'a GPU-resident table (use lookupTensor, or access: host)');
-  }
-
-  applyGradients(): void {
-    throw new NotImplementedError(
-      'applyGradients',
-      'a GPU-resident table (use applyGradientsTensor, or access: host)',
-    );
   }
 
   lookupTensor(rows: Int32Array, k: number, combine: CombineMode): tf.Tensor2D {

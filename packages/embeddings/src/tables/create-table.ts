@@ -1,15 +1,9 @@
-import type { EmbeddingTable, TableFormulation, TableOptions } from '@bloom/core';
+import type { HostTable, TableFormulation, TableOptions } from '@bloom/core';
 import { requireOneOf } from '@bloom/core';
 import { GatherTable } from './gather-table.js';
 import { MultiHotMatmulTable } from './multi-hot-matmul-table.js';
 
-const tableKinds: Record<
-  TableFormulation,
-  new (
-    options: TableOptions,
-    init?: Float32Array,
-  ) => EmbeddingTable
-> = {
+const tableKinds: Record<TableFormulation, new (options: TableOptions, init?: Float32Array) => HostTable> = {
   gather: GatherTable,
   'multi-hot-matmul': MultiHotMatmulTable,
 };
@@ -19,7 +13,7 @@ const tableKinds: Record<
  * the kind its formulation asks for.
  * @param init - Initial weights, [rows, d]; zeros when omitted.
  */
-export function createTypedArrayTable(options: TableOptions, init?: Float32Array): EmbeddingTable {
+export function createTypedArrayTable(options: TableOptions, init?: Float32Array): HostTable {
   const formulation = requireOneOf('formulation', options.formulation ?? 'gather', [
     'gather',
     'multi-hot-matmul',

@@ -1,4 +1,4 @@
-import type { BackendAdapter, DeviceInfo, EmbeddingTable, TableOptions } from '@bloom/core';
+import type { BackendAdapter, DeviceInfo, HostTable, TableOptions } from '@bloom/core';
 import { createTypedArrayTable } from './create-table.js';
 
 /**
@@ -18,7 +18,8 @@ export class TypedArrayAdapter implements BackendAdapter {
     private readonly device: Omit<DeviceInfo, 'backend'>,
   ) {}
 
-  createTable(options: TableOptions, init?: Float32Array): EmbeddingTable {
+  /** A TypeScript table, whatever `access` asks for (host tables serve tensor access too). */
+  createTable(options: TableOptions, init?: Float32Array): HostTable {
     return createTypedArrayTable(options, init);
   }
 

@@ -1,7 +1,7 @@
 import {
   type CombineMode,
   ConfigError,
-  type EmbeddingTable,
+  type HostTable,
   INT32_MAX,
   requireInteger,
   type TableMemory,
@@ -39,7 +39,7 @@ const LARGE_TABLE_BYTES = 8 * 2 ** 20;
  * touches one region of memory. Also the step count, and the sparse and dense update paths. Subclasses provide
  * lookup and backward.
  */
-export abstract class TypedArrayTable implements EmbeddingTable {
+export abstract class TypedArrayTable implements HostTable {
   readonly rows: number;
   readonly dim: number;
   readonly options: TableOptions;

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { ConfigError } from '@bloom/core';
+import { ConfigError, type EmbeddingTable } from '@bloom/core';
 import type { SparseEmbedding } from '@bloom/embeddings';
 import * as tf from '@tensorflow/tfjs';
 import { ExplicitFactorizationModel } from '../factorization/explicit-factorization.js';
@@ -18,7 +18,7 @@ export type CheckpointableModel =
   | NetworkSequenceModel;
 
 /** A model's tables by name. */
-function tablesOf(model: CheckpointableModel): Record<string, SparseEmbedding> {
+function tablesOf(model: CheckpointableModel): Record<string, SparseEmbedding<EmbeddingTable>> {
   return 'net' in model ? model.net.embeddings() : { items: model.items, itemBias: model.itemBias };
 }
 

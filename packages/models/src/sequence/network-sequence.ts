@@ -1,4 +1,4 @@
-import { ConfigError, DataError, Rng, requireOneOf } from '@bloom/core';
+import { ConfigError, DataError, type EmbeddingTable, Rng, requireOneOf } from '@bloom/core';
 import type { SequenceInteractions } from '@bloom/data';
 import { type SparseEmbedding, sparseStep } from '@bloom/embeddings';
 import * as tf from '@tensorflow/tfjs';
@@ -47,8 +47,8 @@ export class NetworkSequenceModel {
     reason: 'no backend offers a fused sequence trainer yet; the network runs as TensorFlow.js ops',
   };
   readonly kind = 'network-sequence';
-  readonly items: SparseEmbedding;
-  readonly itemBias: SparseEmbedding;
+  readonly items: SparseEmbedding<EmbeddingTable>;
+  readonly itemBias: SparseEmbedding<EmbeddingTable>;
   readonly numItems: number;
   readonly #representation: SequenceRepresentation;
   readonly #output: BloomOutputLayer | null;
@@ -248,6 +248,6 @@ function maskedLoss(loss: SequenceLoss, pos: tf.Tensor1D, neg: tf.Tensor1D, mask
 
 // A table lookup outside any training step (prediction): the combined rows of `ids`, as a tensor (from the
 // device when the table lives there).
-function lookup(e: SparseEmbedding, ids: Int32Array): tf.Tensor2D {
+function lookup(e: SparseEmbedding<EmbeddingTable>, ids: Int32Array): tf.Tensor2D {
   return e.lookup(e.rowsFor(ids));
 }

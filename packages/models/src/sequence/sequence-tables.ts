@@ -1,4 +1,4 @@
-import { Rng, type TableAccess } from '@bloom/core';
+import { type EmbeddingTable, Rng, type TableAccess } from '@bloom/core';
 import { SparseEmbedding } from '@bloom/embeddings';
 import {
   type AdapterLike,
@@ -29,8 +29,17 @@ export function resolveSequenceConfig(
 export function createSequenceTables(
   config: ResolvedFactorizationConfig,
   adapter: AdapterLike,
+): { items: SparseEmbedding; itemBias: SparseEmbedding };
+export function createSequenceTables(
+  config: ResolvedFactorizationConfig,
+  adapter: AdapterLike,
+  access: TableAccess,
+): { items: SparseEmbedding<EmbeddingTable>; itemBias: SparseEmbedding<EmbeddingTable> };
+export function createSequenceTables(
+  config: ResolvedFactorizationConfig,
+  adapter: AdapterLike,
   access: TableAccess = 'host',
-): { items: SparseEmbedding; itemBias: SparseEmbedding } {
+): { items: SparseEmbedding<EmbeddingTable>; itemBias: SparseEmbedding<EmbeddingTable> } {
   const { dim, optimizer, updateMode, seed, numItems } = config;
   const items = SparseEmbedding.create({
     strategy: strategyFor(config.items, numItems, dim),
