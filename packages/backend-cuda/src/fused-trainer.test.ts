@@ -220,7 +220,8 @@ function fusedSuite(name: string, create: () => Promise<CudaAdapter>) {
           optimizer: optimizer ?? { kind: 'adam' as const, lr: 0.05, weightDecay: 1e-4 },
           seed: 5,
           loss,
-          numNegativeSamples: 3,
+          // Explicit models take no negatives (an unknown option is refused).
+          ...(explicit ? {} : { numNegativeSamples: 3 }),
         } as unknown as FactorizationConfig & { loss: never };
         const model = explicit
           ? ExplicitFactorizationModel.create(config, adapter)

@@ -118,7 +118,7 @@ describe('ArenaBilinearStep', () => {
       items: { strategy: 'bloom', options: { compressionRatio: 0.3, numHashes: 3 } },
     },
     {
-      users: { strategy: 'quotient-remainder', options: { numCollisions: 4 } },
+      users: { strategy: 'quotient-remainder', options: { compressionRatio: 0.25 } },
       items: { strategy: 'dense', options: { paddingIdx: 0 } },
     },
   ];

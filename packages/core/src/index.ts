@@ -56,4 +56,4 @@ export type {
   TrainerKind,
   TrainerKinds,
 } from './trainers.js';
-export { INT32_MAX, INT32_MIN, requireInteger, requireOneOf } from './validate.js';
+export { INT32_MAX, INT32_MIN, requireInteger, requireKnownOptions, requireOneOf } from './validate.js';

@@ -1,4 +1,10 @@
-import { type FactorizationTrainer, type Rng, requireInteger, TrainingError } from '@bloom/core';
+import {
+  type FactorizationTrainer,
+  type Rng,
+  requireInteger,
+  requireKnownOptions,
+  TrainingError,
+} from '@bloom/core';
 import type { Interactions } from '@bloom/data';
 
 /** Progress after each minibatch. */
@@ -192,6 +198,7 @@ function epochPlan(
   rows: number,
   options: FitOptions,
 ): { epochs: number; batchSize: number; batches: number; order: Int32Array } {
+  requireKnownOptions('fit', options, ['epochs', 'batchSize', 'onBatch', 'onEpoch', 'signal', 'fused']);
   const epochs = requireInteger('epochs', options.epochs ?? 10, 1, 1e6);
   const batchSize = requireInteger('batchSize', options.batchSize ?? 256, 1, 1 << 24);
   if (rows === 0) throw new TrainingError('no interactions to train on');

@@ -1,4 +1,4 @@
-import { ConfigError, OPTIMIZER_KINDS, type OptimizerConfig } from '@bloom/core';
+import { ConfigError, OPTIMIZER_KINDS, type OptimizerConfig, requireKnownOptions } from '@bloom/core';
 import { adagrad } from './adagrad.js';
 import { adam } from './adam.js';
 import type { RowOptimizer } from './row-optimizer.js';
@@ -12,6 +12,14 @@ type Factories = {
 // A Record keyed by every kind: adding a kind to OptimizerConfig fails to compile until it is handled here.
 const factories: Factories = { sgd, adagrad, 'rowwise-adagrad': rowwiseAdagrad, adam };
 
+// The fields each kind takes, so that a misspelt one (`weight_decay`) is refused rather than ignored.
+const OPTIMIZER_OPTIONS: Record<OptimizerConfig['kind'], readonly string[]> = {
+  sgd: ['kind', 'lr', 'weightDecay'],
+  adagrad: ['kind', 'lr', 'initialAccumulator', 'eps', 'weightDecay'],
+  'rowwise-adagrad': ['kind', 'lr', 'eps', 'weightDecay'],
+  adam: ['kind', 'lr', 'beta1', 'beta2', 'eps', 'weightDecay'],
+};
+
 /**
  * Builds the row optimizer for `config` after validating it.
  * @throws ConfigError naming the bad field and its allowed range.
@@ -20,6 +28,7 @@ export function createRowOptimizer(config: OptimizerConfig): RowOptimizer {
   if (!OPTIMIZER_KINDS.includes(config?.kind)) {
     throw new ConfigError('optimizer.kind', `one of ${OPTIMIZER_KINDS.join(', ')}`, config?.kind);
   }
+  requireKnownOptions('optimizer', config, OPTIMIZER_OPTIONS[config.kind]);
   positive('optimizer.lr', config.lr);
   nonNegative('optimizer.weightDecay', config.weightDecay ?? 0);
   if ('eps' in config && config.eps !== undefined) positive('optimizer.eps', config.eps);

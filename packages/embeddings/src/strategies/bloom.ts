@@ -6,6 +6,7 @@ import {
   type EmbeddingStrategyOptions,
   INT32_MAX,
   requireInteger,
+  requireKnownOptions,
   requireOneOf,
   type TableFormulation,
 } from '@bloom/core';
@@ -37,6 +38,18 @@ export interface BloomOptions extends EmbeddingStrategyOptions {
   readonly combine?: CombineMode;
 }
 
+const BLOOM_OPTIONS = [
+  'numEmbeddings',
+  'dim',
+  'compressionRatio',
+  'numHashes',
+  'hasher',
+  'seeds',
+  'paddingIdx',
+  'reservePaddingRow',
+  'combine',
+] as const;
+
 /**
  * Bloom embeddings (Serra & Karatzoglou 2017; Spotlight's BloomEmbedding): each id is hashed by k hash
  * functions into m = floor(ratio * N) rows, which are summed (or averaged).
@@ -45,6 +58,7 @@ export function createBloomStrategy(
   options: BloomOptions,
   formulation: TableFormulation = 'gather',
 ): EmbeddingStrategy {
+  requireKnownOptions(formulation === 'gather' ? BLOOM : 'binary', options, BLOOM_OPTIONS);
   const numEmbeddings = requireInteger('numEmbeddings', options.numEmbeddings, 1, INT32_MAX);
   const dim = requireInteger('dim', options.dim, 1, 1 << 16);
   const ratio = options.compressionRatio ?? 0.2;

@@ -4,6 +4,7 @@ import {
   type EmbeddingStrategyOptions,
   INT32_MAX,
   requireInteger,
+  requireKnownOptions,
 } from '@bloom/core';
 import { validateIds } from './validate-ids.js';
 
@@ -18,6 +19,7 @@ export interface DenseOptions extends EmbeddingStrategyOptions {
 
 /** One row per id: the ordinary embedding table ([N, d]). */
 export function createDenseStrategy(options: DenseOptions): EmbeddingStrategy {
+  requireKnownOptions('dense', options, ['numEmbeddings', 'dim', 'paddingIdx']);
   const numEmbeddings = requireInteger('numEmbeddings', options.numEmbeddings, 1, INT32_MAX);
   const dim = requireInteger('dim', options.dim, 1, 1 << 16);
   const paddingIdx = options.paddingIdx ?? null;

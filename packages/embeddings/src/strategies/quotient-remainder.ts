@@ -6,6 +6,7 @@ import {
   type EmbeddingStrategyOptions,
   INT32_MAX,
   requireInteger,
+  requireKnownOptions,
   requireOneOf,
 } from '@bloom/core';
 import { validateIds } from './validate-ids.js';
@@ -28,6 +29,7 @@ export interface QuotientRemainderOptions extends EmbeddingStrategyOptions {
  * The padding rule does not apply: remainder rows are shared by design, so none can be frozen.
  */
 export function createQuotientRemainderStrategy(options: QuotientRemainderOptions): EmbeddingStrategy {
+  requireKnownOptions('quotient-remainder', options, ['numEmbeddings', 'dim', 'compressionRatio', 'combine']);
   const numEmbeddings = requireInteger('numEmbeddings', options.numEmbeddings, 1, INT32_MAX);
   const dim = requireInteger('dim', options.dim, 1, 1 << 16);
   const ratio = options.compressionRatio ?? 0.2;

@@ -176,3 +176,23 @@ describe('rowMap, the row rule as data', () => {
     }
   });
 });
+
+describe('strategy options', () => {
+  it('a misspelt option of any built-in strategy is refused, naming it, never silently ignored', () => {
+    const cases: [string, Record<string, unknown>, RegExp][] = [
+      ['dense', { padingIdx: 0 }, /Invalid dense\.padingIdx: .*did you mean paddingIdx\?/],
+      [
+        'bloom',
+        { compresionRatio: 0.2 },
+        /Invalid bloom\.compresionRatio: .*did you mean compressionRatio\?/,
+      ],
+      ['binary', { numHash: 2 }, /Invalid binary\.numHash: .*did you mean numHashes\?/],
+      ['quotient-remainder', { numCollisions: 4 }, /Invalid quotient-remainder\.numCollisions/],
+    ];
+    for (const [name, options, message] of cases) {
+      expect(() => embeddingStrategies.get(name).create({ numEmbeddings: 100, dim: 4, ...options })).toThrow(
+        message,
+      );
+    }
+  });
+});

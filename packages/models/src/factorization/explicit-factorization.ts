@@ -52,7 +52,7 @@ export class ExplicitFactorizationModel {
   /** Validates the config (naming the bad option) and creates the tables on `adapter`. */
   static create(config: ExplicitFactorizationConfig, adapter: AdapterLike): ExplicitFactorizationModel {
     const loss = requireOneOf('loss', config.loss ?? 'regression', EXPLICIT_LOSSES);
-    return new ExplicitFactorizationModel({ ...resolveFactorizationConfig(config), loss }, adapter);
+    return new ExplicitFactorizationModel({ ...resolveFactorizationConfig(config, ['loss']), loss }, adapter);
   }
 
   /** Trains on the ratings of `interactions`. */

@@ -5,6 +5,7 @@ import {
   embeddingStrategies,
   type OptimizerConfig,
   requireInteger,
+  requireKnownOptions,
   type UpdateMode,
 } from '@bloom/core';
 import type { Interactions } from '@bloom/data';
@@ -40,18 +41,38 @@ export type ResolvedFactorizationConfig = Required<FactorizationConfig> & {
   readonly items: Required<EmbeddingSpec>;
 };
 
-/** Fills defaults and validates, naming the bad option. */
-export function resolveFactorizationConfig(config: FactorizationConfig): ResolvedFactorizationConfig {
-  const spec = (s: EmbeddingSpec | undefined) => ({
-    strategy: s?.strategy ?? 'dense',
-    options: s?.options ?? {},
-  });
+/** The options every factorization config takes; models add their own (loss, negatives). */
+export const FACTORIZATION_OPTIONS = [
+  'numUsers',
+  'numItems',
+  'dim',
+  'users',
+  'items',
+  'optimizer',
+  'updateMode',
+  'seed',
+] as const;
+
+/**
+ * Fills defaults and validates, naming the bad option; an option not in {@link FACTORIZATION_OPTIONS} or `extra`
+ * (a misspelling) is refused, as is one an embedding spec does not take.
+ */
+export function resolveFactorizationConfig(
+  config: FactorizationConfig,
+  extra: readonly string[] = [],
+): ResolvedFactorizationConfig {
+  requireKnownOptions('config', config, [...FACTORIZATION_OPTIONS, ...extra]);
+  const spec = (side: 'users' | 'items') => {
+    const s: EmbeddingSpec | undefined = config[side];
+    requireKnownOptions(side, s, ['strategy', 'options']);
+    return { strategy: s?.strategy ?? 'dense', options: s?.options ?? {} };
+  };
   const resolved = {
     numUsers: requireInteger('numUsers', config.numUsers, 1, 2 ** 31 - 1),
     numItems: requireInteger('numItems', config.numItems, 1, 2 ** 31 - 1),
     dim: requireInteger('dim', config.dim ?? 32, 1, 1 << 16),
-    users: spec(config.users),
-    items: spec(config.items),
+    users: spec('users'),
+    items: spec('items'),
     optimizer: config.optimizer ?? { kind: 'adam', lr: 1e-2 },
     updateMode: config.updateMode ?? 'sparse',
     seed: requireInteger('seed', config.seed ?? 0, 0, 2 ** 53),

@@ -63,7 +63,7 @@ export class ImplicitFactorizationModel {
     const loss = requireOneOf('loss', config.loss ?? 'pointwise', IMPLICIT_LOSSES);
     const numNegativeSamples = requireInteger('numNegativeSamples', config.numNegativeSamples ?? 5, 1, 1000);
     return new ImplicitFactorizationModel(
-      { ...resolveFactorizationConfig(config), loss, numNegativeSamples },
+      { ...resolveFactorizationConfig(config, ['loss', 'numNegativeSamples']), loss, numNegativeSamples },
       adapter,
     );
   }

@@ -100,7 +100,7 @@ export class NetworkSequenceModel {
         output.kind,
       );
     }
-    const resolved = resolveSequenceConfig(config);
+    const resolved = resolveSequenceConfig(config, ['loss', 'representation', 'output']);
     return new NetworkSequenceModel({ ...resolved, loss, representation, output }, adapter);
   }
 

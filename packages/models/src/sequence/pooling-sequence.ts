@@ -51,7 +51,7 @@ export class PoolingSequenceModel {
   /** Validates the config and creates the tables on `adapter`. Dense items get padding id 0, as in Spotlight. */
   static create(config: PoolingSequenceConfig, adapter: AdapterLike): PoolingSequenceModel {
     const loss = requireOneOf('loss', config.loss ?? 'bpr', ['pointwise', 'bpr', 'hinge'] as const);
-    const resolved = resolveSequenceConfig(config);
+    const resolved = resolveSequenceConfig(config, ['loss']);
     return new PoolingSequenceModel({ ...resolved, loss }, adapter);
   }
 

@@ -1,4 +1,4 @@
-import { type EmbeddingTable, Rng, type TableAccess } from '@bloom/core';
+import { ConfigError, type EmbeddingTable, Rng, requireKnownOptions, type TableAccess } from '@bloom/core';
 import { SparseEmbedding } from '@bloom/embeddings';
 import {
   type AdapterLike,
@@ -14,12 +14,34 @@ import {
  */
 export function resolveSequenceConfig(
   config: Omit<FactorizationConfig, 'numUsers' | 'users'>,
+  extra: readonly string[] = [],
 ): ResolvedFactorizationConfig {
+  // A sequence model has no user table; its own resolved config (as a checkpoint stores it) says numUsers 1.
+  const { numUsers, users, ...rest } = config as FactorizationConfig;
+  const defaultUsers =
+    users === undefined || (users.strategy === 'dense' && Object.keys(users.options ?? {}).length === 0);
+  if ((numUsers !== undefined && numUsers !== 1) || !defaultUsers) {
+    const option = numUsers !== undefined && numUsers !== 1 ? 'numUsers' : 'users';
+    throw new ConfigError(
+      option,
+      'nothing (sequence models have no user table)',
+      option === 'users' ? users : numUsers,
+    );
+  }
+  requireKnownOptions('config', rest, [
+    'numItems',
+    'dim',
+    'items',
+    'optimizer',
+    'updateMode',
+    'seed',
+    ...extra,
+  ]);
   const items =
     config.items?.strategy === undefined || config.items.strategy === 'dense'
       ? { strategy: 'dense', options: { paddingIdx: 0, ...config.items?.options } }
       : config.items;
-  return resolveFactorizationConfig({ ...config, numUsers: 1, items });
+  return resolveFactorizationConfig({ ...rest, numUsers: 1, users, items }, extra);
 }
 
 /**
