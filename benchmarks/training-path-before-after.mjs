@@ -47,7 +47,8 @@ const rows = names.map((name) => {
   const [before, after] = [median(seconds.before[name]), median(seconds.after[name])];
   return { cell: name, before, after, ratio: after / before };
 });
-const commit = (tree) => execFileSync('git', ['-C', tree, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+const commit = (tree) =>
+  execFileSync('git', ['-C', tree, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
 const command = `node benchmarks/training-path-before-after.mjs --before ${values.before} --rounds ${values.rounds} --epochs ${values.epochs}`;
 const lines = [
   `# Factorization epoch before and after ${values.label || 'the change'}`,
@@ -59,8 +60,8 @@ const lines = [
   `5e6 ids; bloom: ratio 0.2, k 4. ${values.rounds} rounds, each a fresh process per tree (order alternating), each`,
   `process ${values.epochs} epochs per cell after a warm-up epoch; medians over all epochs.`,
   `Training path: before ${JSON.stringify(paths.before)}, after ${JSON.stringify(paths.after)}.`,
-  'Before issue 16 the same in-place wasm step ran inside @bloom/models\' loop, which reported itself as the host path;',
-  'after, @bloom/backend-wasm\'s trainer runs it (`wasm-fused`). Ratios near 1 within this machine\'s noise mean no',
+  "Before issue 16 the same in-place wasm step ran inside @bloom/models' loop, which reported itself as the host path;",
+  "after, @bloom/backend-wasm's trainer runs it (`wasm-fused`). Ratios near 1 within this machine's noise mean no",
   'regression; a fresh process per round lets load swing a cell by 10-20%.',
   '',
   '| items, rows | before s/epoch | after s/epoch | after / before |',

@@ -1,4 +1,4 @@
-import type { Matrix } from './matrix.js';
+import { MATRIX_MODELS, type Matrix } from './matrix.js';
 
 /** One training run of the matrix: every axis fixed. Fields a strategy ignores are null, so cells dedupe. */
 export interface Cell {
@@ -64,7 +64,7 @@ export function expandMatrix(matrix: Matrix): Cell[] {
                         updateMode,
                         // Only lstm and cnn take another output layer; the rest keep theirs (deduped).
                         output:
-                          model === 'factorization'
+                          model === 'factorization' || !(MATRIX_MODELS as readonly string[]).includes(model)
                             ? null
                             : model === 'lstm' || model === 'cnn'
                               ? output
@@ -88,8 +88,12 @@ export function cellKey(cell: Cell): string {
 /** `bloom train` arguments that run the cell (without `--json`). */
 export function trainArguments(cell: Cell): string[] {
   const args = ['train'];
-  if (cell.model === 'factorization') args.push('--model', 'factorization');
-  else args.push('--model', 'sequence', '--representation', cell.model);
+  if (cell.model === 'factorization' || !(MATRIX_MODELS as readonly string[]).includes(cell.model)) {
+    // A registered model's own name goes to the models registry as it is.
+    args.push('--model', cell.model);
+  } else {
+    args.push('--model', 'sequence', '--representation', cell.model);
+  }
   args.push('--embedding', cell.strategy, '--backend', cell.backend, '--dim', String(cell.dim));
   if (cell.hasher !== null) args.push('--hasher', cell.hasher);
   if (cell.compression !== null) args.push('--compression', String(cell.compression));

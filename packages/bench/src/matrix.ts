@@ -2,7 +2,11 @@ import { readFileSync } from 'node:fs';
 import { ConfigError, DataError } from '@bloom/core';
 import { z } from 'zod';
 
-/** Model families a cell can train: factorization, or a sequence model with its representation. */
+/**
+ * Shorthands for the built-in families a cell can train: factorization, or a sequence model by its
+ * representation. The model axis also takes any model registered by name (a plugin's, loaded with `--plugin`),
+ * which `bloom train --model NAME` creates through the models registry.
+ */
 export const MATRIX_MODELS = ['factorization', 'pooling', 'lstm', 'cnn', 'mixture'] as const;
 
 const axis = <T extends z.ZodType>(item: T) => z.array(item).min(1);
@@ -33,7 +37,7 @@ export const matrixSchema = z
     budgetSeconds: z.number().positive().default(300),
     axes: z
       .object({
-        model: axis(z.enum(MATRIX_MODELS)).default(['factorization']),
+        model: axis(z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'a model name')).default(['factorization']),
         strategy: axis(z.string().min(1)),
         hasher: axis(z.string().min(1)).default(['murmur3']),
         backend: axis(z.string().min(1)).default(['wasm']),

@@ -6,14 +6,23 @@ import type { CellOutcome } from './runner.js';
  * Runs a cell as `node <bin> train ... --json` in a fresh process (so tables, JIT state and memory of one cell
  * never affect the next), stopping it after `budgetSeconds`.
  * @param bin - The `bloom` command's script (the CLI passes its own).
+ * @param plugins - Modules each cell's process imports first (`--plugin`), so that a plugin's models, strategies
+ *   and backends are there in every cell.
  */
 export function runTrainCell(
   bin: string,
   cell: Cell,
   budgetSeconds: number,
   env: NodeJS.ProcessEnv = process.env,
+  plugins: readonly string[] = [],
 ): Promise<CellOutcome> {
-  const args = [bin, ...trainArguments(cell), '--json', '--no-progress'];
+  const args = [
+    bin,
+    ...plugins.flatMap((plugin) => ['--plugin', plugin]),
+    ...trainArguments(cell),
+    '--json',
+    '--no-progress',
+  ];
   const start = performance.now();
   return new Promise((resolve) => {
     const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -1,4 +1,6 @@
-import { BloomError } from '@bloom/core';
+import { isAbsolute, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { BloomError, ConfigError } from '@bloom/core';
 import { registerBuiltinHashers } from '@bloom/hashers';
 import { Command, CommanderError } from 'commander';
 import { registerBenchCommand } from './commands/bench.js';
@@ -29,7 +31,7 @@ export function createProgram(io: CliIo = processIo): Command {
     .exitOverride()
     .configureOutput({ writeOut: io.out, writeErr: io.err });
   program.hook('preAction', async (command) => {
-    for (const specifier of command.opts().plugin as string[]) await import(specifier);
+    for (const specifier of command.opts().plugin as string[]) await importPlugin(specifier);
   });
   registerHashCommand(program, io);
   registerQualityCommand(program, io);
@@ -69,5 +71,21 @@ export async function run(argv: readonly string[], io: CliIo = processIo): Promi
     }
     io.err(`bloom: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     return EXIT_FAILURE;
+  }
+}
+
+/**
+ * Imports a plugin: a path (`./my-plugin.mjs`, `/abs/plugin.mjs`) relative to the working directory, as a user
+ * types it, or a package name.
+ * @throws ConfigError naming the plugin when it cannot be loaded.
+ */
+export async function importPlugin(specifier: string): Promise<void> {
+  const isPath = specifier.startsWith('.') || isAbsolute(specifier);
+  const url = isPath ? pathToFileURL(resolve(specifier)).href : specifier;
+  try {
+    await import(url);
+  } catch (error) {
+    const why = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    throw new ConfigError('--plugin', `a module that loads (${why})`, specifier);
   }
 }

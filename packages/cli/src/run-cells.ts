@@ -1,14 +1,22 @@
 import { cpus, totalmem } from 'node:os';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Cell, type CellRecord, runMatrix, runTrainCell, seriesLabel } from '@bloom/bench';
 import cliProgress from 'cli-progress';
 import type { CliIo } from './io.js';
 import { backendAvailability } from './load-backend.js';
 
-/** How bench and experiment commands report progress. */
-export interface CellProgressOptions {
+/** Where cells' results go, how long each may run, and how progress is reported. */
+export interface RunCellsOptions {
+  /** The JSON-lines file of finished cells, which a later run resumes from. */
+  readonly resultsFile: string;
+  readonly budgetSeconds: number;
+  /** Rerun every cell, ignoring earlier results. Default false. */
+  readonly fresh?: boolean;
   readonly json?: boolean;
   readonly progress: boolean;
+  /** The `--plugin` modules, which every cell's process imports too. */
+  readonly plugins?: readonly string[];
 }
 
 /**
@@ -17,13 +25,13 @@ export interface CellProgressOptions {
  */
 export async function runCells(
   cells: readonly Cell[],
-  resultsFile: string,
-  budgetSeconds: number,
-  fresh: boolean,
-  options: CellProgressOptions,
+  options: RunCellsOptions,
   io: CliIo,
 ): Promise<CellRecord[]> {
+  const { resultsFile, budgetSeconds, fresh = false } = options;
   const bin = process.env.BLOOM_BENCH_BIN ?? fileURLToPath(new URL('./bin.js', import.meta.url));
+  // Paths as the user typed them are relative to this directory; the cells' processes get them absolute.
+  const plugins = (options.plugins ?? []).map((p) => (p.startsWith('.') ? resolve(p) : p));
   const bar =
     options.progress && !options.json && process.stderr.isTTY
       ? new cliProgress.SingleBar(
@@ -39,7 +47,7 @@ export async function runCells(
       budgetSeconds,
       fresh,
       availability: backendAvailability,
-      execute: (cell, budget) => runTrainCell(bin, cell, budget),
+      execute: (cell, budget) => runTrainCell(bin, cell, budget, process.env, plugins),
       onCell: (record, index, total, reused) => {
         const label = `${seriesLabel(record.cell)} N ${record.cell.numEmbeddings ?? 'data'}`;
         if (bar) {

@@ -40,7 +40,7 @@ export {
 } from './errors.js';
 export type { HashFamily, HashFamilyConfig, PaddingOptions } from './hash-family.js';
 export type { Hasher, HasherDefinition } from './hasher.js';
-export type { ModelDefinition } from './model.js';
+export type { Model, ModelDefinition, ModelEpoch, ModelState, ModelTask } from './model.js';
 export { NumpyRandomState } from './numpy-random.js';
 export { Rng, type RngState } from './random.js';
 export { backends, embeddingStrategies, hashers, models } from './registries.js';

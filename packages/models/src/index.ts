@@ -1,3 +1,5 @@
+import { registerBuiltinModels } from './registry.js';
+
 export { type CheckpointableModel, loadCheckpoint, saveCheckpoint } from './checkpoint/checkpoint.js';
 export { CHECKPOINT_VERSION, type CheckpointHeader } from './checkpoint/checkpoint-format.js';
 export { mrrScore } from './evaluation/mrr.js';
@@ -20,6 +22,14 @@ export {
 } from './factorization/implicit-factorization.js';
 export { type ExplicitLossName, explicitLosses } from './losses/explicit-losses.js';
 export { type ImplicitLossName, implicitLosses } from './losses/implicit-losses.js';
+export {
+  builtinModels,
+  explicitFactorization,
+  implicitFactorization,
+  networkSequence,
+  poolingSequence,
+  registerBuiltinModels,
+} from './registry.js';
 export { BloomOutputLayer, type SequenceOutput } from './sequence/bloom-output.js';
 export { type NetworkSequenceConfig, NetworkSequenceModel } from './sequence/network-sequence.js';
 export { type PoolingSequenceConfig, PoolingSequenceModel } from './sequence/pooling-sequence.js';
@@ -31,3 +41,6 @@ export {
   type SequenceRepresentation,
 } from './sequence/representations.js';
 export type { BatchProgress, EpochReport, ExampleColumns, FitOptions } from './training-loop.js';
+
+// Importing the package makes the built-in models available by name (bloom train --model, checkpoints).
+registerBuiltinModels();

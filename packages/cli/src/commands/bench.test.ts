@@ -60,6 +60,35 @@ describe('bloom bench', () => {
     expect(calls()).toBe(8);
   });
 
+  it("runs a plugin's registered model: each cell's process gets the --plugin and --model NAME", async () => {
+    const plugin = fileURLToPath(new URL('../../../../docs/examples/item-bias-model.mjs', import.meta.url));
+    const custom = join(dir, 'custom.json');
+    writeFileSync(
+      custom,
+      JSON.stringify({
+        name: 'custom',
+        axes: { model: ['item-bias'], strategy: ['dense'], backend: ['cpu'] },
+      }),
+    );
+    const before = calls();
+    const { code, json, err } = await bloom(
+      '--plugin',
+      plugin,
+      'bench',
+      '--matrix',
+      custom,
+      '--out',
+      join(dir, 'custom'),
+      '--no-micro',
+      '--json',
+    );
+    expect(err).not.toMatch(/^bloom: /m);
+    expect(code).toBe(0);
+    expect(json).toMatchObject({ cells: 1, ok: 1 });
+    const call = readFileSync(log, 'utf8').trim().split('\n').slice(before).join('\n');
+    expect(call).toContain(`--plugin ${plugin} train --model item-bias `);
+  });
+
   it('names bad matrices and options', async () => {
     writeFileSync(
       join(dir, 'bad.json'),

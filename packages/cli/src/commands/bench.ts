@@ -20,6 +20,7 @@ interface BenchOptions {
   micro: boolean;
   json?: boolean;
   progress: boolean;
+  plugins?: readonly string[];
 }
 
 /** The matrix shipped with @bloom/bench that runs when no --matrix is given. */
@@ -48,7 +49,9 @@ export function registerBenchCommand(program: Command, io: CliIo): void {
       'after',
       '\nCells run `bloom train --json` with this CLI (or the script named by BLOOM_BENCH_BIN, e.g. another build).',
     )
-    .action((options: BenchOptions) => bench(options, io));
+    .action((options: BenchOptions, command: Command) =>
+      bench({ ...options, plugins: command.optsWithGlobals().plugin }, io),
+    );
 }
 
 async function bench(options: BenchOptions, io: CliIo): Promise<void> {
@@ -61,7 +64,7 @@ async function bench(options: BenchOptions, io: CliIo): Promise<void> {
   io.err(
     `bloom bench: ${matrix.name}, ${cells.length} cells, ${budgetSeconds} s budget each; results in ${resultsFile}\n`,
   );
-  const records = await runCells(cells, resultsFile, budgetSeconds, options.fresh ?? false, options, io);
+  const records = await runCells(cells, { ...options, resultsFile, budgetSeconds }, io);
   let micro: MicroResult[] = [];
   if (options.micro) {
     io.err('bloom bench: micro-benchmarks (mitata)\n');

@@ -29,6 +29,7 @@ interface CommonOptions {
   fresh?: boolean;
   json?: boolean;
   progress: boolean;
+  plugins?: readonly string[];
 }
 
 interface SpeedOptions extends CommonOptions {
@@ -111,7 +112,9 @@ export function registerExperimentCommand(program: Command, io: CliIo): void {
       'sparse',
     ])
     .option('--batch-size <n>', 'minibatch size', integerIn(1, 1 << 24), 2048)
-    .action((options: SpeedOptions) => speed(options, io));
+    .action((options: SpeedOptions, command: Command) =>
+      speed({ ...options, plugins: command.optsWithGlobals().plugin }, io),
+    );
   common(
     experiment
       .command('accuracy')
@@ -127,7 +130,9 @@ export function registerExperimentCommand(program: Command, io: CliIo): void {
     .option('--search <n>', 'random hyperparameter samples per model (default 10)', integerIn(1, 1000))
     .option('--no-output-layer', 'skip the Bloom output layer reruns (lstm, cnn)')
     .option('--seed <s>', 'seed of the search and the runs', integerIn(0, 2 ** 32 - 1), 42)
-    .action((options: AccuracyOptions) => accuracy(options, io));
+    .action((options: AccuracyOptions, command: Command) =>
+      accuracy({ ...options, plugins: command.optsWithGlobals().plugin }, io),
+    );
 }
 
 async function speed(options: SpeedOptions, io: CliIo): Promise<void> {
@@ -145,10 +150,7 @@ async function speed(options: SpeedOptions, io: CliIo): Promise<void> {
   io.err(`bloom experiment speed: ${cells.length} runs on ${options.dataset}; results in ${out}\n`);
   const records = await runCells(
     cells,
-    join(out, 'speed.jsonl'),
-    options.budget,
-    options.fresh ?? false,
-    options,
+    { ...options, resultsFile: join(out, 'speed.jsonl'), budgetSeconds: options.budget },
     io,
   );
   const points = speedPoints(records);
@@ -193,10 +195,7 @@ async function accuracy(options: AccuracyOptions, io: CliIo): Promise<void> {
   io.err(`bloom experiment accuracy: ${search.length} search runs at ratio 1.0 on ${options.dataset}\n`);
   const searched = await runCells(
     search,
-    join(out, 'accuracy-search.jsonl'),
-    options.budget,
-    fresh,
-    options,
+    { ...options, resultsFile: join(out, 'accuracy-search.jsonl'), budgetSeconds: options.budget, fresh },
     io,
   );
   const best = bestConfigurations(searched);
@@ -204,7 +203,11 @@ async function accuracy(options: AccuracyOptions, io: CliIo): Promise<void> {
     throw new ConfigError('--search', 'a search with at least one finished run', 'none finished');
   const reruns = rerunCells(best, settings);
   io.err(`bloom experiment accuracy: ${reruns.length} reruns of the best configurations\n`);
-  const rerun = await runCells(reruns, join(out, 'accuracy-rerun.jsonl'), options.budget, fresh, options, io);
+  const rerun = await runCells(
+    reruns,
+    { ...options, resultsFile: join(out, 'accuracy-rerun.jsonl'), budgetSeconds: options.budget, fresh },
+    io,
+  );
   const points = accuracyPoints(best, searched, rerun);
   const files = await writeAccuracyReport(
     out,

@@ -54,6 +54,7 @@ describe('bloom train', () => {
       'peak_rss_bytes',
       'backend',
       'device',
+      'model',
       'training_path',
       'training_path_reason',
     ]);
@@ -62,6 +63,7 @@ describe('bloom train', () => {
       rmse: null,
       table_rows: 841,
       backend: 'cpu',
+      model: 'implicit-factorization',
       training_path: 'host',
       training_path_reason: 'the cpu backend has no fused trainer',
     });

@@ -1,4 +1,4 @@
-import { ConfigError } from '@bloom/core';
+import { ConfigError, type ModelDefinition, type ModelTask, models } from '@bloom/core';
 import {
   generateSequential,
   type Interactions,
@@ -6,25 +6,18 @@ import {
   loadRatingsFile,
   RATINGS_FORMATS,
   randomTrainTestSplit,
+  type SequenceInteractions,
   userBasedTrainTestSplit,
 } from '@bloom/data';
 import {
-  ExplicitFactorizationModel,
-  type ExplicitLossName,
   explicitLosses,
   type FitOptions,
-  ImplicitFactorizationModel,
-  type ImplicitLossName,
   implicitLosses,
   meanRating,
   mrrScore,
-  NetworkSequenceModel,
-  PoolingSequenceModel,
   popularityScorer,
-  precisionRecallAtK,
   rmseScore,
   sequenceMrrScore,
-  sequenceMrrScoreAsync,
   sequencePopularityModel,
 } from '@bloom/models';
 import cliProgress from 'cli-progress';
@@ -34,7 +27,8 @@ import type { CliIo } from '../io.js';
 import { loadBackend } from '../load-backend.js';
 
 interface TrainOptions {
-  model: 'factorization' | 'sequence';
+  model: string;
+  modelOptions?: string;
   representation?: string;
   output: 'tied' | 'bloom' | 'softmax';
   outputCompression: number;
@@ -62,16 +56,21 @@ interface TrainOptions {
 
 const IMPLICIT = Object.keys(implicitLosses);
 const EXPLICIT = Object.keys(explicitLosses);
+const SEQUENCE = ['pointwise', 'bpr', 'hinge'];
 
 /** `bloom train`: trains a model as DESIGN.md specifies and ends with the JSON result line. */
 export function registerTrainCommand(program: Command, io: CliIo): void {
   program
     .command('train')
     .description('train a model on a dataset and report speed, accuracy and memory')
-    .addOption(
-      new Option('--model <model>', 'model family')
-        .choices(['factorization', 'sequence'])
-        .default('factorization'),
+    .option(
+      '--model <name>',
+      "factorization (implicit or explicit by --loss), sequence (pooling or a network by --representation), or a registered model: implicit-factorization, explicit-factorization, pooling-sequence, network-sequence, or a plugin's",
+      'factorization',
+    )
+    .option(
+      '--model-options <json>',
+      "further options of the model's config, as a JSON object (e.g. '{\"numNegativeSamples\": 10}')",
     )
     .addOption(
       new Option('--representation <name>', 'sequence representation').choices([
@@ -164,74 +163,55 @@ export function registerTrainCommand(program: Command, io: CliIo): void {
 }
 
 async function train(options: TrainOptions, io: CliIo): Promise<void> {
-  if (options.model === 'sequence') return trainSequence(options, io);
+  const definition = modelDefinition(options);
   const adapter = await loadBackend(options.backend);
   const data = await loadData(options);
   const interactions =
     options.numEmbeddings === undefined ? data : data.inflate({ numItems: options.numEmbeddings });
-  const { train, test } = randomTrainTestSplit(interactions, { testFraction: 0.2, seed: options.seed });
-  const explicit = EXPLICIT.includes(options.loss);
-  const items = itemSpec(options);
-  const common = {
-    numUsers: interactions.numUsers,
-    numItems: interactions.numItems,
-    dim: options.dim,
-    items,
-    optimizer: { kind: 'adam' as const, lr: options.lr, weightDecay: options.l2 },
-    updateMode: options.updateMode,
-    seed: options.seed,
-  };
-  const model = explicit
-    ? ExplicitFactorizationModel.create({ ...common, loss: options.loss as ExplicitLossName }, adapter)
-    : ImplicitFactorizationModel.create({ ...common, loss: options.loss as ImplicitLossName }, adapter);
-
+  const prepared = prepareData(definition.task, interactions, options);
+  const model = definition.create(modelConfig(definition, interactions, options), adapter);
   io.err(
-    `bloom train: ${options.loss} factorization, ${options.embedding} items, ${train.length} training interactions on ${adapter.deviceInfo().device}\n`,
+    `bloom train: ${definition.name} (${definition.task}), ${options.embedding} items, ${prepared.train.length} training ${definition.task === 'sequence' ? 'sequences' : 'interactions'} on ${adapter.deviceInfo().device}\n`,
   );
-  const reports = await model.fit(train, {
+  const denseNote = adapter.deviceInfo().details.denseNote;
+  if (definition.task === 'sequence' && denseNote !== undefined) io.err(`bloom train: ${denseNote}\n`);
+  const reports = await model.fit(prepared.train, {
     epochs: options.epochs,
     batchSize: options.batchSize,
     ...progress(options, io),
-  });
+  } satisfies FitOptions);
   const path = model.trainingPath;
   if (path?.reason === undefined) {
     io.err(`bloom train: trained with the ${adapter.name} backend's fused trainer (${path?.trainer})\n`);
   } else {
-    io.err(`bloom train: trained with the host loop: ${path.reason}\n`);
+    io.err(
+      `bloom train: trained ${path.trainer === 'host' ? 'with the host loop' : `through ${path.trainer}`}: ${path.reason}\n`,
+    );
   }
-  const metrics = {
-    mrr: null as number | null,
-    precision_at_10: null as number | null,
-    recall_at_10: null as number | null,
-    rmse: null as number | null,
+  const metrics: Record<string, number | null> = {
+    mrr: null,
+    precision_at_10: null,
+    recall_at_10: null,
+    rmse: null,
     // What the same split scores without a model, so that a user can read the model's numbers: ranking items by
-    // popularity (implicit), or predicting the mean training rating (explicit).
-    baseline_mrr: null as number | null,
-    baseline_rmse: null as number | null,
+    // popularity (implicit and sequence tasks), or predicting the mean training rating (explicit).
+    baseline_mrr: null,
+    baseline_rmse: null,
   };
   if (options.eval) {
-    if (model instanceof ExplicitFactorizationModel) {
-      metrics.rmse = rmseScore((u, i) => model.predict(u, i), test);
-      const mean = meanRating(train);
-      metrics.baseline_rmse = rmseScore((u) => new Float32Array(u.length).fill(mean), test);
-    } else {
-      metrics.mrr = mrrScore(model.net, test, train).mrr;
-      metrics.baseline_mrr = mrrScore(popularityScorer(train), test, train).mrr;
-      const pr = precisionRecallAtK(model.net, test, train, 10);
-      metrics.precision_at_10 = pr.precision;
-      metrics.recall_at_10 = pr.recall;
-    }
+    Object.assign(metrics, await model.evaluate(prepared.test, prepared.train), prepared.baseline());
   }
-  const tables = Object.values(model.net.embeddings());
+  const tables = Object.values(model.embeddings());
   const result = {
     seconds_per_epoch: medianEpochSeconds(reports),
     epochs: reports.length,
     ...metrics,
-    table_rows: model.net.items.strategy.tableRows,
-    parameters: tables.reduce((s, e) => s + e.strategy.tableRows * e.strategy.dim, 0),
+    table_rows: model.embeddings().items?.strategy.tableRows ?? null,
+    parameters: tables.reduce((s, e) => s + e.strategy.tableRows * e.strategy.dim, 0) + model.denseParameters,
     peak_rss_bytes: process.resourceUsage().maxRSS * 1024,
     backend: adapter.name,
     device: adapter.deviceInfo().device,
+    model: definition.name,
     training_path: path?.trainer ?? null,
     training_path_reason: path?.reason ?? null,
   };
@@ -239,92 +219,119 @@ async function train(options: TrainOptions, io: CliIo): Promise<void> {
   printResult(result, options, io);
 }
 
-// Sequence models: Spotlight's protocol (user-based split, sequences of 10, sequence MRR on the test users).
-async function trainSequence(options: TrainOptions, io: CliIo): Promise<void> {
-  const representation = options.representation ?? 'pooling';
-  if (options.output !== 'tied' && representation !== 'lstm' && representation !== 'cnn') {
+/**
+ * The registered model `--model` names. `factorization` and `sequence` are the built-in families, resolved by
+ * `--loss` (implicit or explicit) and `--representation` (pooling or a network); any other name is looked up in
+ * the `models` registry (a plugin's model too).
+ */
+function modelDefinition(options: TrainOptions): ModelDefinition {
+  if (options.model === 'factorization') {
+    return models.get(EXPLICIT.includes(options.loss) ? 'explicit-factorization' : 'implicit-factorization');
+  }
+  if (options.model === 'sequence') {
+    const representation = options.representation ?? 'pooling';
+    if (options.output !== 'tied' && representation !== 'lstm' && representation !== 'cnn') {
+      throw new ConfigError(
+        '--output',
+        `tied for the ${representation} representation (${options.output} needs lstm or cnn)`,
+        options.output,
+      );
+    }
+    return models.get(representation === 'pooling' ? 'pooling-sequence' : 'network-sequence');
+  }
+  if (!models.has(options.model)) {
     throw new ConfigError(
-      '--output',
-      `tied for the ${representation} representation (${options.output} needs lstm or cnn)`,
-      options.output,
+      '--model',
+      `factorization, sequence or a registered model (${models.list().join(', ')})`,
+      options.model,
     );
   }
-  if (!['pointwise', 'bpr', 'hinge'].includes(options.loss)) {
-    throw new ConfigError('--loss', 'pointwise, bpr or hinge for sequence models', options.loss);
-  }
-  const adapter = await loadBackend(options.backend);
-  const data = await loadData(options);
-  const interactions =
-    options.numEmbeddings === undefined ? data : data.inflate({ numItems: options.numEmbeddings });
-  const split = userBasedTrainTestSplit(interactions, { seed: options.seed });
-  const train = split.train.toSequence({ maxLength: 10 });
-  const test = split.test.toSequence({ maxLength: 10 });
-  const config = {
-    numItems: interactions.numItems,
+  return models.get(options.model);
+}
+
+/** The config `bloom train` gives a model of the definition's task, with `--model-options` merged in. */
+function modelConfig(
+  definition: ModelDefinition,
+  data: Interactions,
+  options: TrainOptions,
+): Record<string, unknown> {
+  const common: Record<string, unknown> = {
+    numItems: data.numItems,
     dim: options.dim,
-    loss: options.loss as 'pointwise' | 'bpr' | 'hinge',
     items: itemSpec(options),
-    optimizer: { kind: 'adam' as const, lr: options.lr, weightDecay: options.l2 },
+    optimizer: { kind: 'adam', lr: options.lr, weightDecay: options.l2 },
     updateMode: options.updateMode,
     seed: options.seed,
+    loss: options.loss,
   };
-  const model =
-    representation === 'pooling'
-      ? PoolingSequenceModel.create(config, adapter)
-      : NetworkSequenceModel.create(
-          {
-            ...config,
-            representation: representation as 'lstm' | 'cnn' | 'mixture',
-            output:
-              options.output === 'bloom'
-                ? {
-                    kind: 'bloom',
-                    compressionRatio: options.outputCompression,
-                    numHashes: options.outputHashes,
-                    hasher: options.hasher,
-                  }
-                : { kind: options.output },
-          },
-          adapter,
-        );
-  io.err(
-    `bloom train: ${representation} sequences, ${options.embedding} items, ${options.output} output, ${train.length} training sequences on ${adapter.deviceInfo().device}\n`,
-  );
-  const denseNote = adapter.deviceInfo().details.denseNote;
-  if (denseNote !== undefined) io.err(`bloom train: ${denseNote}\n`);
-  const reports = await model.fit(train, {
-    epochs: options.epochs,
-    batchSize: options.batchSize,
-    ...progress(options, io),
-  });
-  // Network models read scores back asynchronously: synchronous reads fail on WebGPU.
-  const mrr = !options.eval
-    ? null
-    : model instanceof NetworkSequenceModel
-      ? (await sequenceMrrScoreAsync(model, test)).mrr
-      : sequenceMrrScore(model, test).mrr;
-  const tables = [model.items, model.itemBias];
-  const result = {
-    seconds_per_epoch: medianEpochSeconds(reports),
-    epochs: reports.length,
-    mrr,
-    precision_at_10: null,
-    recall_at_10: null,
-    rmse: null,
-    baseline_mrr: options.eval ? sequenceMrrScore(sequencePopularityModel(train), test).mrr : null,
-    baseline_rmse: null,
-    table_rows: model.items.strategy.tableRows,
-    parameters:
-      tables.reduce((s, e) => s + e.strategy.tableRows * e.strategy.dim, 0) +
-      (model instanceof NetworkSequenceModel ? model.networkParameters : 0),
-    peak_rss_bytes: process.resourceUsage().maxRSS * 1024,
-    backend: adapter.name,
-    device: adapter.deviceInfo().device,
-    training_path: model.trainingPath.trainer,
-    training_path_reason: model.trainingPath.reason ?? null,
+  const losses =
+    definition.task === 'explicit' ? EXPLICIT : definition.task === 'sequence' ? SEQUENCE : IMPLICIT;
+  if (!losses.includes(options.loss)) {
+    throw new ConfigError('--loss', `${losses.join(', ')} for ${definition.task} models`, options.loss);
+  }
+  if (definition.task !== 'sequence') common.numUsers = data.numUsers;
+  if (definition.name === 'network-sequence') {
+    common.representation = options.representation ?? 'lstm';
+    common.output =
+      options.output === 'bloom'
+        ? {
+            kind: 'bloom',
+            compressionRatio: options.outputCompression,
+            numHashes: options.outputHashes,
+            hasher: options.hasher,
+          }
+        : { kind: options.output };
+  }
+  return { ...common, ...parseModelOptions(options.modelOptions) };
+}
+
+function parseModelOptions(text: string | undefined): Record<string, unknown> {
+  if (text === undefined) return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new ConfigError('--model-options', 'a JSON object', text);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new ConfigError('--model-options', 'a JSON object', text);
+  }
+  return parsed as Record<string, unknown>;
+}
+
+/**
+ * The training and test data of a task, with its baseline: a random 80/20 split of interactions (implicit and
+ * explicit), or Spotlight's sequence protocol (a user-based split, sequences of at most 10 items).
+ */
+function prepareData(
+  task: ModelTask,
+  interactions: Interactions,
+  options: TrainOptions,
+): {
+  train: Interactions | SequenceInteractions;
+  test: Interactions | SequenceInteractions;
+  baseline: () => Record<string, number>;
+} {
+  if (task === 'sequence') {
+    const split = userBasedTrainTestSplit(interactions, { seed: options.seed });
+    const train = split.train.toSequence({ maxLength: 10 });
+    const test = split.test.toSequence({ maxLength: 10 });
+    return {
+      train,
+      test,
+      baseline: () => ({ baseline_mrr: sequenceMrrScore(sequencePopularityModel(train), test).mrr }),
+    };
+  }
+  const { train, test } = randomTrainTestSplit(interactions, { testFraction: 0.2, seed: options.seed });
+  return {
+    train,
+    test,
+    baseline: (): Record<string, number> => {
+      if (task === 'implicit') return { baseline_mrr: mrrScore(popularityScorer(train), test, train).mrr };
+      const mean = meanRating(train);
+      return { baseline_rmse: rmseScore((u) => new Float32Array(u.length).fill(mean), test) };
+    },
   };
-  model.dispose();
-  printResult(result, options, io);
 }
 
 /**

@@ -1,5 +1,7 @@
-import { DataError, Rng, requireOneOf } from '@bloom/core';
+import { DataError, type Model, Rng, requireOneOf } from '@bloom/core';
 import type { Interactions } from '@bloom/data';
+import type { SparseEmbedding } from '@bloom/embeddings';
+import { rmseScore } from '../evaluation/rmse.js';
 import { type ExplicitLossName, explicitLosses } from '../losses/explicit-losses.js';
 import {
   columnsOf,
@@ -31,7 +33,9 @@ const EXPLICIT_LOSSES = Object.keys(explicitLosses) as ExplicitLossName[];
  * Spotlight's ExplicitFactorizationModel: predicts ratings with dot(u, i) + b_u + b_i through the loss's link
  * (identity for regression, exp for poisson, sigmoid for logistic). Fused typed-array steps, like the implicit model.
  */
-export class ExplicitFactorizationModel {
+export class ExplicitFactorizationModel
+  implements Model<ResolvedFactorizationConfig & { loss: ExplicitLossName }, Interactions>
+{
   readonly kind = 'explicit-factorization';
   readonly net: BilinearNet;
   /** How the last `fit` trained (undefined before the first). */
@@ -83,6 +87,19 @@ export class ExplicitFactorizationModel {
       step.backward();
       return value;
     });
+  }
+
+  /** No weights outside the four tables. */
+  readonly denseParameters = 0;
+
+  /** The four tables by name: users, items, userBias, itemBias. */
+  embeddings(): Record<string, SparseEmbedding> {
+    return this.net.embeddings();
+  }
+
+  /** RMSE of the predicted ratings of `test`. */
+  async evaluate(test: Interactions): Promise<Record<string, number>> {
+    return { rmse: rmseScore((u, i) => this.predict(u, i), test) };
   }
 
   /** Predicted ratings of aligned (user, item) pairs. */

@@ -1,5 +1,8 @@
-import { Rng, requireInteger, requireOneOf } from '@bloom/core';
+import { type Model, Rng, requireInteger, requireOneOf } from '@bloom/core';
 import type { Interactions } from '@bloom/data';
+import type { SparseEmbedding } from '@bloom/embeddings';
+import { mrrScore } from '../evaluation/mrr.js';
+import { precisionRecallAtK } from '../evaluation/precision-recall.js';
 import { type ImplicitLossName, implicitLosses } from '../losses/implicit-losses.js';
 import {
   columnsOf,
@@ -19,6 +22,12 @@ import {
   resolveFactorizationConfig,
 } from './factorization-config.js';
 import { fusedTrainerFor, hostPath, type TrainingPath } from './fused-training.js';
+
+/** The resolved config of {@link ImplicitFactorizationModel}, as its `config` holds it. */
+export type ResolvedImplicitConfig = ResolvedFactorizationConfig & {
+  loss: ImplicitLossName;
+  numNegativeSamples: number;
+};
 
 /** Config of {@link ImplicitFactorizationModel}. */
 export interface ImplicitFactorizationConfig extends FactorizationConfig {
@@ -40,7 +49,7 @@ const IMPLICIT_LOSSES = Object.keys(implicitLosses) as ImplicitLossName[];
  *   items: { strategy: 'bloom', options: { compressionRatio: 0.2, numHashes: 4 } } }, adapter);
  * await model.fit(train, { epochs: 10, batchSize: 1024 });
  */
-export class ImplicitFactorizationModel {
+export class ImplicitFactorizationModel implements Model<ResolvedImplicitConfig, Interactions> {
   readonly kind = 'implicit-factorization';
   readonly net: BilinearNet;
   /** How the last `fit` trained (undefined before the first). */
@@ -50,7 +59,7 @@ export class ImplicitFactorizationModel {
   readonly #adapter: AdapterLike;
 
   private constructor(
-    readonly config: ResolvedFactorizationConfig & { loss: ImplicitLossName; numNegativeSamples: number },
+    readonly config: ResolvedImplicitConfig,
     adapter: AdapterLike,
   ) {
     this.net = new BilinearNet(config, adapter);
@@ -90,6 +99,20 @@ export class ImplicitFactorizationModel {
     }
     this.trainingPath = { trainer: trainer.name };
     return runFusedEpochs(columnsOf(interactions), options, this.#rng, trainer);
+  }
+
+  /** No weights outside the four tables. */
+  readonly denseParameters = 0;
+
+  /** The four tables by name: users, items, userBias, itemBias. */
+  embeddings(): Record<string, SparseEmbedding> {
+    return this.net.embeddings();
+  }
+
+  /** MRR and precision and recall at 10 on `test`, items of `train` excluded from each user's ranking. */
+  async evaluate(test: Interactions, train: Interactions): Promise<Record<string, number>> {
+    const { precision, recall } = precisionRecallAtK(this.net, test, train, 10);
+    return { mrr: mrrScore(this.net, test, train).mrr, precision_at_10: precision, recall_at_10: recall };
   }
 
   /** Raw scores of `itemIds` (default: every item) for one user. */

@@ -1,7 +1,16 @@
-import { ConfigError, DataError, type EmbeddingTable, Rng, requireOneOf } from '@bloom/core';
+import {
+  ConfigError,
+  DataError,
+  type EmbeddingTable,
+  type Model,
+  type ModelState,
+  Rng,
+  requireOneOf,
+} from '@bloom/core';
 import type { SequenceInteractions } from '@bloom/data';
 import { type SparseEmbedding, sparseStep } from '@bloom/embeddings';
 import * as tf from '@tensorflow/tfjs';
+import { sequenceMrrScoreAsync } from '../evaluation/sequence-mrr.js';
 import type {
   AdapterLike,
   FactorizationConfig,
@@ -40,7 +49,7 @@ export interface NetworkSequenceConfig
  * through `sparseStep`; the network's weights are updated by tf.train.adam with the optimizer's weightDecay
  * added to their gradients, as Spotlight's l2 is.
  */
-export class NetworkSequenceModel {
+export class NetworkSequenceModel implements Model<NetworkSequenceModel['config'], SequenceInteractions> {
   /** How `fit` trains: TensorFlow.js ops, until backends offer fused sequence trainers. */
   readonly trainingPath: TrainingPath = {
     trainer: 'tfjs',
@@ -225,6 +234,53 @@ export class NetworkSequenceModel {
   /** Parameters of the representation and output layer (for reports). */
   get networkParameters(): number {
     return this.networkVariables.reduce((n, v) => n + v.size, 0);
+  }
+
+  /** The network's trainable weights (the output layer's included). */
+  get denseParameters(): number {
+    return this.networkParameters;
+  }
+
+  /** The item table (tied input and output) and the item biases. */
+  embeddings(): Record<string, SparseEmbedding<EmbeddingTable>> {
+    return { items: this.items, itemBias: this.itemBias };
+  }
+
+  /** Sequence MRR on `test`, read back asynchronously (WebGPU has no synchronous read). */
+  async evaluate(test: SequenceInteractions): Promise<Record<string, number>> {
+    return { mrr: (await sequenceMrrScoreAsync(this, test)).mrr };
+  }
+
+  /** The network's weights and its optimizer's iteration count and moments (in the optimizer's own order). */
+  async saveState(): Promise<ModelState> {
+    const state: Record<string, { values: Float32Array; shape: readonly number[] }> = {};
+    for (const [i, v] of this.networkVariables.entries()) {
+      state[`network.${i}`] = { values: Float32Array.from(await v.data()), shape: v.shape };
+    }
+    for (const [i, { tensor }] of (await this.networkOptimizer.getWeights()).entries()) {
+      state[`networkOptimizer.${i}`] = {
+        values: Float32Array.from(await tensor.data()),
+        shape: tensor.shape,
+      };
+    }
+    return state;
+  }
+
+  /** Restores {@link saveState}'s arrays on a model made from the same config. */
+  async loadState(state: ModelState): Promise<void> {
+    for (const [i, v] of this.networkVariables.entries()) {
+      const saved = state[`network.${i}`];
+      if (saved === undefined) throw new DataError(`the checkpoint lacks network weight ${i}`);
+      v.assign(tf.tensor(saved.values, v.shape));
+    }
+    const moments = Object.keys(state)
+      .filter((name) => name.startsWith('networkOptimizer.'))
+      .sort((a, b) => Number(a.split('.')[1]) - Number(b.split('.')[1]));
+    if (moments.length > 0) {
+      await this.networkOptimizer.setWeights(
+        moments.map((name) => ({ name, tensor: tf.tensor(state[name]!.values, [...state[name]!.shape]) })),
+      );
+    }
   }
 
   dispose(): void {

@@ -1,6 +1,7 @@
-import { DataError, Rng, requireOneOf } from '@bloom/core';
+import { DataError, type Model, Rng, requireOneOf } from '@bloom/core';
 import type { SequenceInteractions } from '@bloom/data';
 import type { SparseEmbedding } from '@bloom/embeddings';
+import { sequenceMrrScore } from '../evaluation/sequence-mrr.js';
 import type {
   AdapterLike,
   FactorizationConfig,
@@ -24,7 +25,7 @@ export interface PoolingSequenceConfig extends Omit<FactorizationConfig, 'numUse
  * padding positions; one negative per position is drawn uniformly from [0, numItems). Pooling is linear, so the
  * whole step is fused over typed arrays, like the factorization models.
  */
-export class PoolingSequenceModel {
+export class PoolingSequenceModel implements Model<PoolingSequenceModel['config'], SequenceInteractions> {
   /** How `fit` trains: TensorFlow.js ops, until backends offer fused sequence trainers. */
   readonly trainingPath: TrainingPath = {
     trainer: 'tfjs',
@@ -198,6 +199,19 @@ export class PoolingSequenceModel {
       out[i] = s;
     }
     return out;
+  }
+
+  /** No weights outside the two tables. */
+  readonly denseParameters = 0;
+
+  /** The item table (tied input and output) and the item biases. */
+  embeddings(): Record<string, SparseEmbedding> {
+    return { items: this.items, itemBias: this.itemBias };
+  }
+
+  /** Sequence MRR on `test`: the last item of each sequence ranked after the rest. */
+  async evaluate(test: SequenceInteractions): Promise<Record<string, number>> {
+    return { mrr: sequenceMrrScore(this, test).mrr };
   }
 
   dispose(): void {
