@@ -2,8 +2,22 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describeRequiring } from '@bloom/conformance';
-import { generateSequential, userBasedTrainTestSplit } from '@bloom/data';
-import { loadCheckpoint, NetworkSequenceModel, saveCheckpoint, sequenceMrrScoreAsync } from '@bloom/models';
+import type { Model } from '@bloom/core';
+import {
+  generateSequential,
+  Interactions,
+  type SequenceInteractions,
+  userBasedTrainTestSplit,
+} from '@bloom/data';
+import {
+  ExplicitFactorizationModel,
+  ImplicitFactorizationModel,
+  loadCheckpoint,
+  NetworkSequenceModel,
+  PoolingSequenceModel,
+  saveCheckpoint,
+  sequenceMrrScoreAsync,
+} from '@bloom/models';
 import * as tf from '@tensorflow/tfjs';
 import { expect, it } from 'vitest';
 import { WebGpuTable, webgpuBackend } from './index.js';
@@ -40,21 +54,51 @@ describeRequiring('models on WebGPU', missing, 'BLOOM_REQUIRE_WEBGPU', () => {
     model.dispose();
   });
 
-  it('saves an LSTM trained on WebGPU and reloads it there to identical predictions (asynchronous reads only)', async () => {
+  it('saves every model kind trained on WebGPU and reloads it there to identical predictions (asynchronous reads only)', async () => {
     const adapter = await webgpuBackend.create();
     const data = generateSequential({ numUsers: 20, numItems: 30, numInteractions: 600, order: 1, seed: 4 });
     const sequences = data.toSequence({ maxLength: 6 });
-    const model = NetworkSequenceModel.create(
-      { numItems: 30, dim: 8, representation: 'lstm', seed: 2 },
-      adapter,
-    );
-    await model.fit(sequences, { epochs: 1, batchSize: 64 });
-    const path = join(mkdtempSync(join(tmpdir(), 'bloom-webgpu-ckpt-')), 'lstm.bloom');
-    await saveCheckpoint(model, path);
-    const loaded = (await loadCheckpoint(path, adapter)) as NetworkSequenceModel;
+    const rated = new Interactions({
+      userIds: data.userIds,
+      itemIds: data.itemIds,
+      ratings: Float32Array.from(data.itemIds, (i) => 1 + (i % 5)),
+    });
+    const dir = mkdtempSync(join(tmpdir(), 'bloom-webgpu-ckpt-'));
     const probe = sequences.sequence(2);
-    expect(Array.from(await loaded.predictAsync(probe))).toEqual(Array.from(await model.predictAsync(probe)));
-    model.dispose();
-    loaded.dispose();
+    const cases: [Model, Interactions | SequenceInteractions, (m: Model) => Promise<number[]>][] = [
+      [
+        ImplicitFactorizationModel.create({ numUsers: 20, numItems: 30, dim: 4 }, adapter),
+        data,
+        async (m) => Array.from((m as ImplicitFactorizationModel).predict(3)),
+      ],
+      [
+        ExplicitFactorizationModel.create({ numUsers: 20, numItems: 30, dim: 4 }, adapter),
+        rated,
+        async (m) => Array.from((m as ExplicitFactorizationModel).predict(data.userIds, data.itemIds)),
+      ],
+      [
+        PoolingSequenceModel.create({ numItems: 30, dim: 4 }, adapter),
+        sequences,
+        async (m) => Array.from((m as PoolingSequenceModel).predict(probe)),
+      ],
+      ...(['lstm', 'cnn', 'mixture'] as const).map(
+        (representation) =>
+          [
+            NetworkSequenceModel.create({ numItems: 30, dim: 8, representation, seed: 2 }, adapter),
+            sequences,
+            async (m: Model) => Array.from(await (m as NetworkSequenceModel).predictAsync(probe)),
+          ] as [Model, SequenceInteractions, (m: Model) => Promise<number[]>],
+      ),
+    ];
+    for (const [model, train, predict] of cases) {
+      await model.fit(train, { epochs: 1, batchSize: 64 });
+      const path = join(dir, `${model.kind}.bloom`);
+      await saveCheckpoint(model, path);
+      const loaded = await loadCheckpoint(path, adapter);
+      expect(loaded.kind).toBe(model.kind);
+      expect(await predict(loaded), model.kind).toEqual(await predict(model));
+      model.dispose();
+      loaded.dispose();
+    }
   });
 });
