@@ -5,6 +5,8 @@ import {
   type HostTable,
   INT32_MAX,
   requireInteger,
+  requireKnownOptions,
+  TABLE_OPTIONS,
   type TableMemory,
   type TableOptions,
 } from '@bloom/core';
@@ -84,6 +86,7 @@ export class CudaTable implements HostTable {
     addon: CudaAddon,
     onDevice: boolean,
   ): CudaTable | string {
+    requireKnownOptions('table', options, TABLE_OPTIONS);
     if ((options.updateMode ?? 'sparse') !== 'sparse') return 'the dense update mode runs on the host';
     if (!(options.optimizer?.kind in KERNELS)) return `${options.optimizer?.kind} has no CUDA kernel yet`;
     return new CudaTable(options, init, addon, onDevice);

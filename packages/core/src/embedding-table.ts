@@ -91,6 +91,18 @@ export interface TableOptions {
   readonly group?: TableGroup;
 }
 
+/** The fields of {@link TableOptions}, so that tables can refuse a misspelt one (`requireKnownOptions`). */
+export const TABLE_OPTIONS = [
+  'rows',
+  'dim',
+  'optimizer',
+  'updateMode',
+  'frozenRow',
+  'formulation',
+  'access',
+  'group',
+] as const satisfies readonly (keyof TableOptions)[];
+
 /** See {@link TableOptions.access}. */
 export type TableAccess = 'host' | 'tensor';
 

@@ -17,6 +17,7 @@ export {
   type OptimizerConfig,
   type RowwiseAdagradConfig,
   type SgdConfig,
+  TABLE_OPTIONS,
   type TableAccess,
   type TableFormulation,
   type TableGroup,

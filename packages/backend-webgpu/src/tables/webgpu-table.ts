@@ -4,6 +4,8 @@ import {
   ConfigError,
   INT32_MAX,
   requireInteger,
+  requireKnownOptions,
+  TABLE_OPTIONS,
   type TableMemory,
   type TableOptions,
 } from '@bloom/core';
@@ -75,6 +77,7 @@ export class WebGpuTable implements TensorTable {
     init: Float32Array | undefined,
     maxChunkBytes: number,
   ) {
+    requireKnownOptions('table', options, TABLE_OPTIONS);
     this.rows = requireInteger('rows', options.rows, 1, INT32_MAX);
     this.dim = requireInteger('dim', options.dim, 1, 1 << 16);
     this.options = options;

@@ -74,3 +74,11 @@ describe('typed-array tables', () => {
     ).toThrow(ConfigError);
   });
 });
+
+describe('table options', () => {
+  it('a misspelt table option is refused, naming it', () => {
+    expect(() =>
+      createTypedArrayTable({ rows: 4, dim: 2, optimizer: { kind: 'sgd', lr: 1 }, frozenRows: 0 } as never),
+    ).toThrow(/Invalid table\.frozenRows: .*did you mean frozenRow\?/);
+  });
+});

@@ -4,6 +4,8 @@ import {
   type HostTable,
   INT32_MAX,
   requireInteger,
+  requireKnownOptions,
+  TABLE_OPTIONS,
   type TableMemory,
   type TableOptions,
 } from '@bloom/core';
@@ -53,6 +55,7 @@ export abstract class TypedArrayTable implements HostTable {
   readonly #storage: RowStorage;
 
   constructor(options: TableOptions, init?: Float32Array, storage: RowStorage = plainStorage) {
+    requireKnownOptions('table', options, TABLE_OPTIONS);
     this.rows = requireInteger('rows', options.rows, 1, INT32_MAX);
     this.dim = requireInteger('dim', options.dim, 1, 1 << 16);
     if (
