@@ -22,6 +22,8 @@ export interface Cell {
   readonly output: 'tied' | 'bloom' | 'softmax' | null;
   /** Whether the run scores the test split (speed runs skip it: scoring N inflated items costs more than training). */
   readonly evaluate: boolean;
+  /** Which of the matrix's `repeats` runs of these settings this is, from 0. */
+  readonly repeat: number;
 }
 
 // Which strategies read which options (anything else, e.g. a plugin's, gets all of them).
@@ -43,37 +45,41 @@ export function expandMatrix(matrix: Matrix): Cell[] {
               for (const compression of axes.compression)
                 for (const hashes of axes.hashes)
                   for (const updateMode of axes.updateMode)
-                    for (const output of axes.output) {
-                      const ignored = IGNORES[strategy] ?? [];
-                      const cell: Cell = {
-                        model,
-                        strategy,
-                        hasher: ignored.includes('hasher') ? null : hasher,
-                        backend,
-                        dim,
-                        numEmbeddings,
-                        compression: ignored.includes('compression') ? null : compression,
-                        hashes: ignored.includes('hashes') ? null : hashes,
-                        dataset: matrix.dataset,
-                        epochs: matrix.epochs,
-                        batchSize: matrix.batchSize,
-                        loss: matrix.loss,
-                        lr: matrix.lr,
-                        l2: matrix.l2,
-                        seed: matrix.seed,
-                        updateMode,
-                        // Only lstm and cnn take another output layer; the rest keep theirs (deduped).
-                        output:
-                          model === 'factorization' || !(MATRIX_MODELS as readonly string[]).includes(model)
-                            ? null
-                            : model === 'lstm' || model === 'cnn'
-                              ? output
-                              : 'tied',
-                        evaluate: matrix.evaluate,
-                      };
-                      const key = cellKey(cell);
-                      if (!cells.has(key)) cells.set(key, cell);
-                    }
+                    for (const output of axes.output)
+                      for (const seed of axes.seed ?? [matrix.seed])
+                        for (let repeat = 0; repeat < matrix.repeats; repeat++) {
+                          const ignored = IGNORES[strategy] ?? [];
+                          const cell: Cell = {
+                            model,
+                            strategy,
+                            hasher: ignored.includes('hasher') ? null : hasher,
+                            backend,
+                            dim,
+                            numEmbeddings,
+                            compression: ignored.includes('compression') ? null : compression,
+                            hashes: ignored.includes('hashes') ? null : hashes,
+                            dataset: matrix.dataset,
+                            epochs: matrix.epochs,
+                            batchSize: matrix.batchSize,
+                            loss: matrix.loss,
+                            lr: matrix.lr,
+                            l2: matrix.l2,
+                            seed,
+                            updateMode,
+                            // Only lstm and cnn take another output layer; the rest keep theirs (deduped).
+                            output:
+                              model === 'factorization' ||
+                              !(MATRIX_MODELS as readonly string[]).includes(model)
+                                ? null
+                                : model === 'lstm' || model === 'cnn'
+                                  ? output
+                                  : 'tied',
+                            evaluate: matrix.evaluate,
+                            repeat,
+                          };
+                          const key = cellKey(cell);
+                          if (!cells.has(key)) cells.set(key, cell);
+                        }
   return [...cells.values()];
 }
 

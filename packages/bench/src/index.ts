@@ -20,7 +20,14 @@ export {
 export { loadMatrix, MATRIX_MODELS, type Matrix, matrixSchema, parseMatrix } from './matrix.js';
 export { type MicroResult, runMicroBenchmarks } from './micro.js';
 export { type ChartOptions, type ChartPoint, chartSvg, writeChart } from './plots.js';
-export { matrixMarkdown, type ReportContext, reportHeader, writeMatrixReport } from './report.js';
+export {
+  matrixMarkdown,
+  type ReportContext,
+  reportHeader,
+  type SettingSummary,
+  summariseSettings,
+  writeMatrixReport,
+} from './report.js';
 export { runTrainCell } from './run-train-cell.js';
 export {
   type CellOutcome,

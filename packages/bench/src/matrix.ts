@@ -30,7 +30,13 @@ export const matrixSchema = z
     loss: z.string().min(1).default('bpr'),
     lr: z.number().positive().default(1e-2),
     l2: z.number().min(0).default(0),
+    /** The seed of every cell, unless the `seed` axis lists several. */
     seed: z.number().int().min(0).default(42),
+    /**
+     * Runs of each cell, each a fresh process with the same settings: the report gives their median, so a noisy
+     * machine's swings do not decide a figure.
+     */
+    repeats: z.number().int().min(1).max(100).default(1),
     /** Score the test split (MRR, RMSE) after training. */
     evaluate: z.boolean().default(true),
     /** Seconds a cell may run before it is stopped and recorded as `timeout`. */
@@ -57,6 +63,8 @@ export const matrixSchema = z
         updateMode: axis(z.enum(['sparse', 'dense'])).default(['sparse']),
         /** Sequence models' output layer (factorization ignores it). */
         output: axis(z.enum(['tied', 'bloom', 'softmax'])).default(['tied']),
+        /** Seeds of the split, weights and sampling; default the matrix's `seed`. The report averages over them. */
+        seed: axis(z.number().int().min(0)).optional(),
       })
       .strict(),
   })

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { cellKey, expandMatrix } from './cell.js';
 import { parseMatrix } from './matrix.js';
 import { chartSvg } from './plots.js';
-import { writeMatrixReport } from './report.js';
+import { summariseSettings, writeMatrixReport } from './report.js';
 import type { CellRecord } from './runner.js';
 
 describe('report', () => {
@@ -48,5 +48,36 @@ describe('report', () => {
     expect(md).toContain('| hashing | hash murmur3 | 120 |');
     expect(readFileSync(join(dir, 'test-seconds-per-epoch.svg'), 'utf8')).toContain('factorization bloom');
     expect(JSON.parse(readFileSync(join(dir, 'test.json'), 'utf8')).records).toHaveLength(4);
+  });
+
+  it('summarises each setting over its seeds and repeats: the median time and the mean metrics', async () => {
+    const matrix = parseMatrix({ name: 's', repeats: 2, axes: { strategy: ['dense'], seed: [1, 2] } });
+    const cells = expandMatrix(matrix);
+    expect(cells.map((c) => [c.seed, c.repeat])).toEqual([
+      [1, 0],
+      [1, 1],
+      [2, 0],
+      [2, 1],
+    ]);
+    const seconds = [0.4, 0.1, 0.3, 9];
+    const mrrs = [0.1, 0.1, 0.2, 0.2];
+    const records: CellRecord[] = cells.map((cell, i) => ({
+      key: cellKey(cell),
+      cell,
+      status: 'ok' as const,
+      result: { seconds_per_epoch: seconds[i]!, mrr: mrrs[i]!, precision_at_10: null },
+      wallSeconds: 1,
+      finishedAt: '2026-01-01T00:00:00Z',
+    }));
+    const [summary, ...rest] = summariseSettings(records);
+    expect(rest).toEqual([]);
+    expect(summary).toMatchObject({ runs: 4, seeds: [1, 2], secondsPerEpoch: 0.4, precisionAt10: null });
+    expect(summary!.mrr).toBeCloseTo(0.15, 12);
+    const dir = mkdtempSync(join(tmpdir(), 'bloom-report-'));
+    const context = { title: 'Seeds', command: 'bloom bench', machine: 'test', date: 'today' };
+    await writeMatrixReport(dir, 's', context, records, []);
+    expect(readFileSync(join(dir, 's.md'), 'utf8')).toContain(
+      '| factorization | dense | - | - | - | wasm | 32 | data | 4 | 1, 2 | 0.4000 | 0.1500 | - | - | - |',
+    );
   });
 });

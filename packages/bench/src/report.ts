@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Cell, seriesLabel } from './cell.js';
+import { type Cell, cellKey, seriesLabel } from './cell.js';
 import type { MicroResult } from './micro.js';
 import { type ChartPoint, writeChart } from './plots.js';
 import type { CellRecord } from './runner.js';
@@ -29,6 +29,53 @@ export function reportHeader(context: ReportContext): string[] {
   ];
 }
 
+/** The finished runs of one setting (every field of a cell but its seed and repeat), summarised. */
+export interface SettingSummary {
+  /** The first run's cell, standing for the setting. */
+  readonly cell: Cell;
+  readonly runs: number;
+  readonly seeds: readonly number[];
+  /** Median over the runs. */
+  readonly secondsPerEpoch: number;
+  /** Means over the runs (null where no run reported the metric). */
+  readonly mrr: number | null;
+  readonly precisionAt10: number | null;
+  readonly recallAt10: number | null;
+  readonly rmse: number | null;
+}
+
+/**
+ * The ok runs grouped by setting, in first-seen order: the median seconds per epoch over seeds and repeats (a
+ * noisy machine's swings do not decide a figure) and the mean of each metric (seeds vary the split and the start).
+ */
+export function summariseSettings(records: readonly CellRecord[]): SettingSummary[] {
+  const groups = new Map<string, CellRecord[]>();
+  for (const r of records) {
+    if (r.status !== 'ok' || typeof r.result?.seconds_per_epoch !== 'number') continue;
+    const key = cellKey({ ...r.cell, seed: 0, repeat: 0 });
+    groups.set(key, [...(groups.get(key) ?? []), r]);
+  }
+  return [...groups.values()].map((runs) => {
+    const values = (name: string) =>
+      runs.map((r) => r.result?.[name]).filter((v): v is number => typeof v === 'number');
+    const mean = (name: string) => {
+      const xs = values(name);
+      return xs.length === 0 ? null : xs.reduce((a, b) => a + b, 0) / xs.length;
+    };
+    const seconds = values('seconds_per_epoch').sort((a, b) => a - b);
+    return {
+      cell: runs[0]!.cell,
+      runs: runs.length,
+      seeds: [...new Set(runs.map((r) => r.cell.seed))],
+      secondsPerEpoch: seconds[Math.floor(seconds.length / 2)]!,
+      mrr: mean('mrr'),
+      precisionAt10: mean('precision_at_10'),
+      recallAt10: mean('recall_at_10'),
+      rmse: mean('rmse'),
+    };
+  });
+}
+
 /** The matrix as a Markdown document: one row per cell, the skipped and failed ones with their reason. */
 export function matrixMarkdown(
   context: ReportContext,
@@ -49,6 +96,30 @@ export function matrixMarkdown(
       return `| ${c.model} | ${c.strategy} | ${c.compression ?? '-'} | ${c.hashes ?? '-'} | ${c.hasher ?? '-'} | ${c.backend} | ${c.dim} | ${c.numEmbeddings ?? 'data'} | ${r.status} | ${formatNumber(res.seconds_per_epoch, 4)} | ${formatNumber(res.mrr, 4)} | ${formatNumber(res.rmse, 4)} | ${res.table_rows ?? '-'} | ${rss} |`;
     }),
   ];
+  const settings = summariseSettings(records);
+  if (settings.some((s) => s.runs > 1)) {
+    lines.push(
+      '',
+      '## Over seeds and repeats',
+      '',
+      'Each setting over its runs: the median seconds per epoch, the mean of each metric.',
+      '',
+      '| model | strategy | ratio | k | hasher | backend | d | N | runs | seeds | s/epoch (median) | MRR | P@10 | R@10 | RMSE |',
+      '| --- | --- | ---: | ---: | --- | --- | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: |',
+      ...settings.map(({ cell: c, ...s }) => {
+        const cells = [
+          c.model,
+          c.strategy,
+          c.compression ?? '-',
+          c.hashes ?? '-',
+          c.hasher ?? '-',
+          c.backend,
+          c.dim,
+        ];
+        return `| ${cells.join(' | ')} | ${c.numEmbeddings ?? 'data'} | ${s.runs} | ${s.seeds.join(', ')} | ${formatNumber(s.secondsPerEpoch, 4)} | ${formatNumber(s.mrr, 4)} | ${formatNumber(s.precisionAt10, 4)} | ${formatNumber(s.recallAt10, 4)} | ${formatNumber(s.rmse, 4)} |`;
+      }),
+    );
+  }
   const notes = records.filter((r) => r.status !== 'ok');
   if (notes.length > 0) {
     lines.push('', '## Cells that did not run to the end', '');
@@ -84,13 +155,14 @@ export async function writeMatrixReport(
   records: readonly CellRecord[],
   micro: readonly MicroResult[],
 ): Promise<string[]> {
-  const ok = records.filter((r) => r.status === 'ok' && typeof r.result?.seconds_per_epoch === 'number');
-  const sizes = new Set(ok.map((r) => r.cell.numEmbeddings));
+  // One point per setting: the median over its seeds and repeats.
+  const settings = summariseSettings(records);
+  const sizes = new Set(settings.map((s) => s.cell.numEmbeddings));
   const byN = sizes.size > 1 && !sizes.has(null);
-  const points: ChartPoint[] = ok.map((r) => ({
-    x: byN ? (r.cell.numEmbeddings as number) : seriesLabel(r.cell),
-    y: r.result!.seconds_per_epoch as number,
-    series: seriesLabel(withoutSize(r.cell)),
+  const points: ChartPoint[] = settings.map((s) => ({
+    x: byN ? (s.cell.numEmbeddings as number) : seriesLabel(s.cell),
+    y: s.secondsPerEpoch,
+    series: seriesLabel(withoutSize(s.cell)),
   }));
   const plots: string[] = [];
   if (points.length > 0) {

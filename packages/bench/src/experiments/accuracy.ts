@@ -53,6 +53,7 @@ function baseCell(model: Model, options: AccuracyExperimentOptions): Cell {
     updateMode: 'sparse',
     output: model === 'factorization' ? null : 'tied',
     evaluate: true,
+    repeat: 0,
   };
 }
 
