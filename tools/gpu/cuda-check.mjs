@@ -93,13 +93,13 @@ const fused = {};
     for (let i = 0; i < x.length; i++) worst = Math.max(worst, Math.abs(x[i] - y[i]));
   }
   Object.assign(fused, {
-    path: a.trainingPath.kind,
+    path: a.trainingPath.trainer,
     deviceLoss: ra[0].loss,
     emulatedLoss: rb[0].loss,
     maxDifference: worst,
   });
   process.stderr.write(`${JSON.stringify(fused)}\n`);
-  if (!(a.trainingPath.kind === 'fused' && worst < 1e-3 && Math.abs(ra[0].loss - rb[0].loss) < 1e-4))
+  if (!(a.trainingPath.trainer === 'cuda-fused' && worst < 1e-3 && Math.abs(ra[0].loss - rb[0].loss) < 1e-4))
     throw new Error(`the fused trainer on the device disagrees with its emulation: ${JSON.stringify(fused)}`);
   a.dispose();
   b.dispose();

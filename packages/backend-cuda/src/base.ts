@@ -64,7 +64,7 @@ export const cudaBackend: BackendDefinition = {
     const found = loadCudaAddon();
     if (!('addon' in found)) throw new BackendUnavailableError(CUDA, found.reason);
     const dense = await denseBackend();
-    return new CudaAdapter(found.addon, true, dense.backend, {
+    return new CudaAdapter(found.addon, 'device', dense.backend, {
       device: probe.devices[0]!,
       details: {
         devices: probe.devices.join('; '),
@@ -85,7 +85,7 @@ export async function createCudaHostEmulation(): Promise<CudaAdapter> {
   const found = loadCudaAddon();
   if (!('addon' in found)) throw new BackendUnavailableError(CUDA, found.reason);
   await tf.setBackend('cpu');
-  return new CudaAdapter(found.addon, false, 'cpu', {
+  return new CudaAdapter(found.addon, 'host-emulation', 'cpu', {
     device: 'CUDA kernels emulated on the host',
     details: { tables: 'host memory, CUDA element functions', dense: 'tfjs cpu' },
   });

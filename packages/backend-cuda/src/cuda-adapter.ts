@@ -8,13 +8,13 @@ import type {
 } from '@bloom/core';
 import { TypedArrayAdapter } from '@bloom/embeddings';
 import type { CudaAddon } from './addon.js';
-import { CudaTable } from './cuda-table.js';
+import { type CudaPlacement, CudaTable } from './cuda-table.js';
 import { CudaFactorizationTrainer } from './cuda-trainer.js';
 
 /**
  * The cuda adapter: tables in CUDA device memory with CUDA kernels ({@link CudaTable}) wherever the kernels cover the
  * configuration (otherwise host typed-array tables, and `lastHostReason` says why), the models' dense part on
- * TensorFlow.js's cpu backend. With `onDevice: false` the tables run the kernels' element functions on the host:
+ * TensorFlow.js's cpu backend. With placement `host-emulation` the tables run the kernels' element functions on the host:
  * the same code paths as on a GPU, for tests on machines without one.
  */
 export class CudaAdapter extends TypedArrayAdapter {
@@ -23,7 +23,7 @@ export class CudaAdapter extends TypedArrayAdapter {
 
   constructor(
     readonly addon: CudaAddon,
-    readonly onDevice: boolean,
+    readonly placement: CudaPlacement,
     tfBackend: string,
     info: Omit<DeviceInfo, 'backend'>,
   ) {
@@ -31,7 +31,7 @@ export class CudaAdapter extends TypedArrayAdapter {
   }
 
   override createTable(options: TableOptions, init?: Float32Array): HostTable {
-    const table = CudaTable.create(options, init, this.addon, this.onDevice);
+    const table = CudaTable.create(options, init, this.addon, this.placement);
     if (typeof table !== 'string') return table;
     this.lastHostReason = table;
     return super.createTable(options, init);
@@ -46,6 +46,6 @@ export class CudaAdapter extends TypedArrayAdapter {
     spec: TrainerKinds[K]['spec'],
   ): TrainerKinds[K]['trainer'] | string {
     if (kind !== 'factorization') return `the cuda backend has no fused ${kind} trainer`;
-    return CudaFactorizationTrainer.create(spec as FactorizationTrainerSpec, this.addon, this.onDevice);
+    return CudaFactorizationTrainer.create(spec as FactorizationTrainerSpec, this.addon, this.placement);
   }
 }

@@ -23,8 +23,14 @@ import type { CudaAddon, CudaTableHandle } from './addon.js';
 const KERNELS = { sgd: 0, adagrad: 1, adam: 2 } as const;
 
 /**
+ * Where a CUDA table or trainer runs: on the GPU, or in host memory through the same element functions (the
+ * emulation that tests the kernels' code on machines without a GPU).
+ */
+export type CudaPlacement = 'device' | 'host-emulation';
+
+/**
  * A table of the cuda backend: weights and optimizer state in CUDA device memory (or, for tests on machines without
- * a GPU, in host memory run by the same element functions, `onDevice: false`), with the lookup and the sparse update
+ * a GPU, in host memory run by the same element functions, placement `host-emulation`), with the lookup and the sparse update
  * as CUDA kernels (native/table.cu). It serves the synchronous table interface (each call copies its ids and
  * results across; the update synchronises once), so every model runs on it. Duplicates are grouped on the host
  * (`segmentRows`) and summed by the thread that owns each row and column; rows are validated before the device
@@ -51,13 +57,13 @@ export class CudaTable implements HostTable {
     options: TableOptions,
     init: Float32Array | undefined,
     addon: CudaAddon,
-    onDevice: boolean,
+    placement: CudaPlacement,
   ) {
     this.rows = requireInteger('rows', options.rows, 1, INT32_MAX);
     this.dim = requireInteger('dim', options.dim, 1, 1 << 16);
     this.options = options;
     this.#addon = addon;
-    this.#onDevice = onDevice;
+    this.#onDevice = placement === 'device';
     const optimizer = createRowOptimizer(options.optimizer);
     this.#kernel = KERNELS[options.optimizer.kind as keyof typeof KERNELS];
     this.#stateLayout = optimizer.stateLayout(this.dim);
@@ -66,7 +72,7 @@ export class CudaTable implements HostTable {
     if (this.#frozenRow !== -1) requireInteger('frozenRow', this.#frozenRow, 0, this.rows - 1);
     this.#slots = new RowSlots(this.rows);
     this.#matmul = (options.formulation ?? 'gather') === 'multi-hot-matmul';
-    this.#handle = this.#native(() => addon.tableCreate(onDevice, this.rows, this.dim, 0));
+    this.#handle = this.#native(() => addon.tableCreate(this.#onDevice, this.rows, this.dim, 0));
     const weights = new Float32Array(this.rows * this.dim);
     if (init !== undefined) {
       checkLength('init', init, weights.length);
@@ -84,12 +90,12 @@ export class CudaTable implements HostTable {
     options: TableOptions,
     init: Float32Array | undefined,
     addon: CudaAddon,
-    onDevice: boolean,
+    placement: CudaPlacement,
   ): CudaTable | string {
     requireKnownOptions('table', options, TABLE_OPTIONS);
     if ((options.updateMode ?? 'sparse') !== 'sparse') return 'the dense update mode runs on the host';
     if (!(options.optimizer?.kind in KERNELS)) return `${options.optimizer?.kind} has no CUDA kernel yet`;
-    return new CudaTable(options, init, addon, onDevice);
+    return new CudaTable(options, init, addon, placement);
   }
 
   lookup(rows: Int32Array, k: number, combine: CombineMode, out?: Float32Array): Float32Array {

@@ -9,7 +9,7 @@ import {
 } from '@bloom/core';
 import { stepParams } from '@bloom/embeddings';
 import type { CudaAddon, CudaTableHandle, CudaTrainerHandle } from './addon.js';
-import { CudaTable } from './cuda-table.js';
+import { type CudaPlacement, CudaTable } from './cuda-table.js';
 import { encodeRowMap, rowTableSide, SIDE_INTS } from './row-map.js';
 
 const LOSSES: Record<FactorizationLoss, number> = {
@@ -71,8 +71,9 @@ export class CudaFactorizationTrainer implements FactorizationTrainer {
   static create(
     spec: FactorizationTrainerSpec,
     addon: CudaAddon,
-    onDevice: boolean,
+    placement: CudaPlacement,
   ): CudaFactorizationTrainer | string {
+    const onDevice = placement === 'device';
     const sides: FusedEmbedding[] = [spec.users, spec.items, spec.userBias, spec.itemBias];
     const tables: CudaTable[] = [];
     for (const [s, { table, strategy }] of sides.entries()) {

@@ -4,7 +4,7 @@ import { cudaBackend } from './base.js';
 export { type CudaAddon, type CudaTableHandle, type CudaTrainerHandle, loadCudaAddon } from './addon.js';
 export { CUDA, createCudaHostEmulation, cudaBackend, probeCuda } from './base.js';
 export { CudaAdapter } from './cuda-adapter.js';
-export { CudaTable } from './cuda-table.js';
+export { type CudaPlacement, CudaTable } from './cuda-table.js';
 export { CudaFactorizationTrainer } from './cuda-trainer.js';
 export { DEVICE_HASHERS, encodeRowMap } from './row-map.js';
 
