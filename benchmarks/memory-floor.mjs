@@ -8,8 +8,8 @@
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
-import { Rng } from '@bloom/core';
 import { WasmGatherTable } from '@bloom/backend-wasm';
+import { Rng } from '@bloom/core';
 
 const root = resolve(import.meta.dirname, '..');
 const dim = 32;
