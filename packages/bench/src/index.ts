@@ -10,6 +10,13 @@ export {
   writeAccuracyReport,
 } from './experiments/accuracy.js';
 export {
+  FLATNESS_ITEMS,
+  type FlatnessOptions,
+  type FlatnessRow,
+  flatnessExperiment,
+  flatnessMarkdown,
+} from './experiments/flatness.js';
+export {
   PUBLISHED_SPEEDUPS,
   type SpeedExperimentOptions,
   type SpeedPoint,

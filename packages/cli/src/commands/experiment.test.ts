@@ -72,4 +72,39 @@ describe('bloom experiment', () => {
     const models = await bloom('experiment', 'speed', '--models', 'gru');
     expect(models.err).toMatch(/Invalid --models: expected a comma-separated list of factorization, pooling/);
   });
+
+  it('flatness: both item tables at both sizes in one process, the ratio of their median epochs', async () => {
+    const out = join(dir, 'flatness');
+    const { code, json, err } = await bloom(
+      'experiment',
+      'flatness',
+      '--dataset',
+      'synthetic',
+      '--backend',
+      'cpu',
+      '--rounds',
+      '3',
+      '--sizes',
+      '200,5000',
+      '--out',
+      out,
+      '--json',
+    );
+    expect(err).not.toMatch(/^bloom: /m);
+    expect(code).toBe(0);
+    const { ratios } = json as { ratios: Record<string, number> };
+    expect(Object.keys(ratios)).toEqual(['dense', 'bloom']);
+    for (const ratio of Object.values(ratios)) expect(ratio).toBeGreaterThan(0);
+    const report = JSON.parse(readFileSync(join(out, 'flatness.json'), 'utf8'));
+    for (const row of report.rows) {
+      expect(row.seconds[0]).toHaveLength(3);
+      expect(row.ratio).toBeCloseTo(row.large / row.small, 12);
+    }
+    expect(readFileSync(join(out, 'flatness.md'), 'utf8')).toContain(
+      '| items | s/epoch at 2e+2 | s/epoch at 5e+3 |',
+    );
+    const bad = await bloom('experiment', 'flatness', '--sizes', '1e4');
+    expect(bad.code).toBe(EXIT_USAGE);
+    expect(bad.err).toMatch(/Invalid --sizes: expected two table sizes/);
+  });
 });

@@ -16,6 +16,7 @@ import type { Command } from 'commander';
 import { integerIn, positiveNumber } from '../cli-options.js';
 import type { CliIo } from '../io.js';
 import { machineDescription, runCells } from '../run-cells.js';
+import { registerFlatnessExperiment } from './experiment-flatness.js';
 
 type Model = (typeof MATRIX_MODELS)[number];
 
@@ -94,7 +95,7 @@ export function registerExperimentCommand(program: Command, io: CliIo): void {
   const experiment = program
     .command('experiment')
     .description(
-      "reproduce the Bloom-embedding write-up's experiments (speed, accuracy) with tables and plots",
+      "reproduce the Bloom-embedding write-up's experiments (speed, accuracy) and Bloom's own (flatness) with tables and plots",
     );
   common(
     experiment
@@ -133,6 +134,7 @@ export function registerExperimentCommand(program: Command, io: CliIo): void {
     .action((options: AccuracyOptions, command: Command) =>
       accuracy({ ...options, plugins: command.optsWithGlobals().plugin }, io),
     );
+  registerFlatnessExperiment(experiment, io);
 }
 
 async function speed(options: SpeedOptions, io: CliIo): Promise<void> {

@@ -1,9 +1,6 @@
 import { ConfigError, type ModelDefinition, type ModelTask, models } from '@bloom/core';
 import {
-  generateSequential,
   type Interactions,
-  loadDataset,
-  loadRatingsFile,
   RATINGS_FORMATS,
   randomTrainTestSplit,
   type SequenceInteractions,
@@ -25,6 +22,7 @@ import { type Command, Option } from 'commander';
 import { integerIn, nonNegativeNumber, positiveNumber } from '../cli-options.js';
 import type { CliIo } from '../io.js';
 import { loadBackend } from '../load-backend.js';
+import { loadInteractions } from '../load-data.js';
 
 interface TrainOptions {
   model: string;
@@ -165,7 +163,7 @@ export function registerTrainCommand(program: Command, io: CliIo): void {
 async function train(options: TrainOptions, io: CliIo): Promise<void> {
   const definition = modelDefinition(options);
   const adapter = await loadBackend(options.backend);
-  const data = await loadData(options);
+  const data = await loadInteractions(options);
   const interactions =
     options.numEmbeddings === undefined ? data : data.inflate({ numItems: options.numEmbeddings });
   const prepared = prepareData(definition.task, interactions, options);
@@ -382,29 +380,4 @@ function itemSpec(options: TrainOptions): { strategy: string; options?: Record<s
     strategy: options.embedding,
     options: { compressionRatio: options.compression, numHashes: options.hashes, hasher: options.hasher },
   };
-}
-
-async function loadData(options: TrainOptions): Promise<Interactions> {
-  if (options.dataset === 'synthetic') {
-    // Spotlight's sequence test data: 100 users, 100 items, 20000 interactions, concentration 1e-3, order 2.
-    return generateSequential({
-      numUsers: 100,
-      numItems: 100,
-      numInteractions: 20000,
-      concentration: 1e-3,
-      order: 2,
-      seed: options.seed,
-    });
-  }
-  const isPath = options.dataset.includes('/') || options.dataset.includes('.');
-  if (!isPath && options.format !== undefined) {
-    throw new ConfigError(
-      '--format',
-      'a ratings file path as --dataset (named datasets know their layout)',
-      options.format,
-    );
-  }
-  const format = options.format === undefined ? undefined : RATINGS_FORMATS[options.format];
-  return (isPath ? await loadRatingsFile(options.dataset, { format }) : await loadDataset(options.dataset))
-    .interactions;
 }
