@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describeRequiring } from '@bloom/conformance';
 import {
   DeviceError,
@@ -15,6 +18,8 @@ import {
   type FactorizationConfig,
   ImplicitFactorizationModel,
   implicitLosses,
+  loadCheckpoint,
+  saveCheckpoint,
 } from '@bloom/models';
 import { describe, expect, it } from 'vitest';
 import { loadCudaAddon } from './addon.js';
@@ -246,6 +251,22 @@ function fusedSuite(name: string, create: () => Promise<CudaAdapter>) {
         model.dispose();
       });
     }
+
+    it('a model trained on these tables saves and reloads through the model contract to identical predictions', async () => {
+      const adapter = await create();
+      const model = ImplicitFactorizationModel.create(
+        { numUsers: 40, numItems: 70, dim: 4, loss: 'bpr', items: { strategy: 'bloom', options: {} } },
+        adapter,
+      );
+      await model.fit(toyData(false), { epochs: 2, batchSize: 32 });
+      const path = join(mkdtempSync(join(tmpdir(), 'bloom-cuda-ckpt-')), 'model.bloom');
+      await saveCheckpoint(model, path);
+      const loaded = (await loadCheckpoint(path, adapter)) as ImplicitFactorizationModel;
+      expect(Array.from(loaded.predict(3))).toEqual(Array.from(model.predict(3)));
+      expect(await maxTableDifference(loaded.net, model.net)).toBe(0);
+      model.dispose();
+      loaded.dispose();
+    });
 
     it('reports progress per minibatch, and stops when aborted', async () => {
       const adapter = await create();

@@ -17,6 +17,17 @@ export {
   flatnessMarkdown,
 } from './experiments/flatness.js';
 export {
+  type SequenceFloorRow,
+  SPOTLIGHT_SEQUENCE_FLOORS,
+  sequenceFloorsExperiment,
+  sequenceFloorsMarkdown,
+} from './experiments/sequence-floors.js';
+export {
+  SEQUENCE_OUTPUT_DATASETS,
+  sequenceOutputCells,
+  sequenceOutputMarkdown,
+} from './experiments/sequence-output.js';
+export {
   PUBLISHED_SPEEDUPS,
   type SpeedExperimentOptions,
   type SpeedPoint,

@@ -107,4 +107,58 @@ describe('bloom experiment', () => {
     expect(bad.code).toBe(EXIT_USAGE);
     expect(bad.err).toMatch(/Invalid --sizes: expected two table sizes/);
   });
+
+  it('sequence-floors: each representation at each ratio against its Spotlight floor', async () => {
+    const out = join(dir, 'floors');
+    const { code, json, err } = await bloom(
+      'experiment',
+      'sequence-floors',
+      '--backend',
+      'cpu',
+      '--models',
+      'pooling',
+      '--ratios',
+      '1',
+      '--out',
+      out,
+      '--json',
+    );
+    expect(err).not.toMatch(/^bloom: /m);
+    expect(code).toBe(0);
+    const { rows } = json as { rows: { model: string; mrr: number; floor: number; met: boolean }[] };
+    expect(rows).toHaveLength(1);
+    // Pooling at ratio 1 over 25 epochs clears Spotlight's 0.13 (about 0.14 here).
+    expect(rows[0]).toMatchObject({ model: 'pooling', floor: 0.13, met: rows[0]!.mrr >= 0.13 });
+    expect(rows[0]!.mrr).toBeGreaterThan(0.1);
+    expect(readFileSync(join(out, 'sequence-floors.md'), 'utf8')).toContain('| pooling | 2 | 25 | 0 | 1 |');
+    const bad = await bloom('experiment', 'sequence-floors', '--models', 'gru');
+    expect(bad.code).toBe(EXIT_USAGE);
+    expect(bad.err).toMatch(/Invalid --models: expected a list of cnn, lstm, mixture, pooling, got "gru"/);
+  });
+
+  it('sequence-output: dense baselines, then bloom items with the tied and the Bloom output, relative to them', async () => {
+    const out = join(dir, 'output');
+    const before = calls().length;
+    const { code, json } = await bloom(
+      'experiment',
+      'sequence-output',
+      '--ratios',
+      '0.2',
+      '--out',
+      out,
+      '--json',
+    );
+    expect(code).toBe(0);
+    expect(json).toMatchObject({ experiment: 'sequence-output', runs: 8, ok: 8 });
+    const runs = calls().slice(before);
+    expect(runs).toHaveLength(8);
+    expect(runs.filter((c) => c.includes('--dataset synthetic --epochs 25'))).toHaveLength(4);
+    expect(
+      runs.filter((c) => c.includes('--output bloom --output-compression 0.2 --output-hashes 4')),
+    ).toHaveLength(2);
+    const md = readFileSync(join(out, 'sequence-output.md'), 'utf8');
+    // fake-train's MRR is 0.05 x ratio (1 for dense) + lr: 0.02 against the dense baseline's 0.06.
+    expect(md).toContain('| synthetic | bloom 0.2, k 4 | tied | 0.0200 | 0.33 | 0.050 | 0.50 |');
+    expect(md).toContain('| ml-100k | dense | softmax | 0.0600 | 1.00 |');
+  });
 });

@@ -17,6 +17,8 @@ import { integerIn, positiveNumber } from '../cli-options.js';
 import type { CliIo } from '../io.js';
 import { machineDescription, runCells } from '../run-cells.js';
 import { registerFlatnessExperiment } from './experiment-flatness.js';
+import { registerSequenceFloorsExperiment } from './experiment-sequence-floors.js';
+import { registerSequenceOutputExperiment } from './experiment-sequence-output.js';
 
 type Model = (typeof MATRIX_MODELS)[number];
 
@@ -95,7 +97,7 @@ export function registerExperimentCommand(program: Command, io: CliIo): void {
   const experiment = program
     .command('experiment')
     .description(
-      "reproduce the Bloom-embedding write-up's experiments (speed, accuracy) and Bloom's own (flatness) with tables and plots",
+      "reproduce the Bloom-embedding write-up's experiments (speed, accuracy) and Bloom's own (flatness, sequence-floors, sequence-output) with tables and plots",
     );
   common(
     experiment
@@ -135,6 +137,8 @@ export function registerExperimentCommand(program: Command, io: CliIo): void {
       accuracy({ ...options, plugins: command.optsWithGlobals().plugin }, io),
     );
   registerFlatnessExperiment(experiment, io);
+  registerSequenceFloorsExperiment(experiment, io);
+  registerSequenceOutputExperiment(experiment, io);
 }
 
 async function speed(options: SpeedOptions, io: CliIo): Promise<void> {
