@@ -5,6 +5,7 @@ import {
   loadDataset,
   loadRatingsFile,
   RATINGS_FORMATS,
+  SPOTLIGHT_SEQUENCE_DATA,
 } from '@bloom/data';
 
 /** What `--dataset` (and `--format`) name: a registered dataset, `synthetic`, or a ratings file. */
@@ -22,14 +23,7 @@ export interface DataOptions {
  */
 export async function loadInteractions(options: DataOptions): Promise<Interactions> {
   if (options.dataset === 'synthetic') {
-    return generateSequential({
-      numUsers: 100,
-      numItems: 100,
-      numInteractions: 20000,
-      concentration: 1e-3,
-      order: 2,
-      seed: options.seed ?? 42,
-    });
+    return generateSequential({ ...SPOTLIGHT_SEQUENCE_DATA, seed: options.seed ?? 42 });
   }
   const isPath = options.dataset.includes('/') || options.dataset.includes('.');
   if (!isPath && options.format !== undefined) {

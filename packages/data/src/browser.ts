@@ -16,5 +16,9 @@ export { randomTrainTestSplit } from './splits/random-split.js';
 export type { SeededSplitOptions, TrainTestSplit } from './splits/split-options.js';
 export { type TimeSplitOptions, timeBasedTrainTestSplit } from './splits/time-split.js';
 export { userBasedTrainTestSplit } from './splits/user-split.js';
-export { type GenerateSequentialOptions, generateSequential } from './synthetic/generate-sequential.js';
+export {
+  type GenerateSequentialOptions,
+  generateSequential,
+  SPOTLIGHT_SEQUENCE_DATA,
+} from './synthetic/generate-sequential.js';
 export { buildUserIndex, type UserIndex } from './user-index.js';

@@ -1,5 +1,5 @@
 import type { BackendAdapter, Model } from '@bloom/core';
-import { generateSequential, userBasedTrainTestSplit } from '@bloom/data';
+import { generateSequential, SPOTLIGHT_SEQUENCE_DATA, userBasedTrainTestSplit } from '@bloom/data';
 import { NetworkSequenceModel, PoolingSequenceModel } from '@bloom/models';
 import { formatNumber, type ReportContext, reportHeader } from '../report.js';
 
@@ -47,14 +47,7 @@ export async function sequenceFloorsExperiment(
   options: { readonly ratios: readonly number[]; readonly models: readonly string[] },
   onRun?: (row: SequenceFloorRow) => void,
 ): Promise<SequenceFloorRow[]> {
-  const data = generateSequential({
-    numUsers: 100,
-    numItems: 100,
-    numInteractions: 20000,
-    concentration: 1e-3,
-    order: 2,
-    seed: 42,
-  });
+  const data = generateSequential({ ...SPOTLIGHT_SEQUENCE_DATA, seed: 42 });
   const split = userBasedTrainTestSplit(data, { seed: 42 });
   const train = split.train.toSequence({ maxLength: 10 });
   const test = split.test.toSequence({ maxLength: 10 });

@@ -17,6 +17,18 @@ export interface GenerateSequentialOptions {
 }
 
 /**
+ * The synthetic data of Spotlight's sequence tests (100 users, 100 items, 20000 interactions, concentration 1e-3,
+ * order 2): `bloom train --dataset synthetic`, the sequence experiments and the models' tests train on it.
+ */
+export const SPOTLIGHT_SEQUENCE_DATA = {
+  numUsers: 100,
+  numItems: 100,
+  numInteractions: 20000,
+  concentration: 1e-3,
+  order: 2,
+} as const satisfies GenerateSequentialOptions;
+
+/**
  * Spotlight's `generate_sequential`: items follow an order-n Markov chain whose transition matrix is drawn
  * row by row from a symmetric Dirichlet and made doubly stochastic (Sinkhorn, at most 100 rounds, tolerance
  * 1e-3), so the stationary distribution is uniform. The next item is drawn from the mean of the transition
