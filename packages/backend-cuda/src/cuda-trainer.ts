@@ -6,6 +6,8 @@ import {
   type FactorizationTrainerSpec,
   type FusedEmbedding,
   IdRangeError,
+  isExplicitLoss,
+  negativesPerPositive,
 } from '@bloom/core';
 import { stepParams } from '@bloom/embeddings';
 import type { CudaAddon, CudaTableHandle, CudaTrainerHandle } from './addon.js';
@@ -21,7 +23,6 @@ const LOSSES: Record<FactorizationLoss, number> = {
   poisson: 5,
   logistic: 6,
 };
-const EXPLICIT: readonly FactorizationLoss[] = ['regression', 'poisson', 'logistic'];
 /** Minibatches launched between two loss read-backs (the only synchronisations). */
 const REPORT_EVERY = 16;
 /** Examples uploaded at once: whole epochs of ML-100K or ML-1M, bounded chunks of larger data. */
@@ -87,8 +88,8 @@ export class CudaFactorizationTrainer implements FactorizationTrainer {
       tables.push(table);
     }
     if (tables[0]!.dim !== tables[1]!.dim) return 'the user and item tables differ in width';
-    const explicit = EXPLICIT.includes(spec.loss);
-    const negatives = explicit ? 0 : spec.loss === 'adaptive-hinge' ? spec.negatives : 1;
+    const explicit = isExplicitLoss(spec.loss);
+    const negatives = negativesPerPositive(spec);
     const encoded = new Int32Array(4 * SIDE_INTS);
     const rowTables: (Int32Array | null)[] = [];
     const handles: CudaTableHandle[] = [];

@@ -2,6 +2,8 @@ import {
   ConfigError,
   type FactorizationTrainer,
   type FactorizationTrainerSpec,
+  isExplicitLoss,
+  negativesPerPositive,
   Rng,
   requireInteger,
   type ScoreLoss,
@@ -35,11 +37,10 @@ export class WasmFactorizationTrainer implements FactorizationTrainer {
 
   /** The trainer, or why the spec's tables cannot train in place (see {@link ArenaBilinearStep.create}). */
   static create(spec: FactorizationTrainerSpec): WasmFactorizationTrainer | string {
-    const explicit = ['regression', 'poisson', 'logistic'].includes(spec.loss);
-    // Spotlight's implicit losses draw one negative per positive, except adaptive hinge.
-    const negatives = explicit ? 0 : spec.loss === 'adaptive-hinge' ? spec.negatives : 1;
-    const step = ArenaBilinearStep.create(spec, negatives);
-    return typeof step === 'string' ? step : new WasmFactorizationTrainer(spec, step, explicit);
+    const step = ArenaBilinearStep.create(spec, negativesPerPositive(spec));
+    return typeof step === 'string'
+      ? step
+      : new WasmFactorizationTrainer(spec, step, isExplicitLoss(spec.loss));
   }
 
   async trainEpoch(

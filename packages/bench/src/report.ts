@@ -17,6 +17,11 @@ export interface ReportContext {
 export const formatNumber = (v: unknown, digits: number): string =>
   typeof v === 'number' ? v.toFixed(digits) : '-';
 
+/** The median of `xs` (the upper one of an even count), which a few slow runs on a shared machine do not move. */
+export function median(xs: readonly number[]): number {
+  return [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+}
+
 /** The first lines of every report: its title, the command that made it and when, and the machine. */
 export function reportHeader(context: ReportContext): string[] {
   return [
@@ -62,12 +67,11 @@ export function summariseSettings(records: readonly CellRecord[]): SettingSummar
       const xs = values(name);
       return xs.length === 0 ? null : xs.reduce((a, b) => a + b, 0) / xs.length;
     };
-    const seconds = values('seconds_per_epoch').sort((a, b) => a - b);
     return {
       cell: runs[0]!.cell,
       runs: runs.length,
       seeds: [...new Set(runs.map((r) => r.cell.seed))],
-      secondsPerEpoch: seconds[Math.floor(seconds.length / 2)]!,
+      secondsPerEpoch: median(values('seconds_per_epoch')),
       mrr: mean('mrr'),
       precisionAt10: mean('precision_at_10'),
       recallAt10: mean('recall_at_10'),

@@ -46,15 +46,17 @@ export { NumpyRandomState } from './numpy-random.js';
 export { Rng, type RngState } from './random.js';
 export { backends, embeddingStrategies, hashers, models } from './registries.js';
 export { createRegistry, type RegisterOptions, Registry, type RegistryEntry } from './registry.js';
-export type {
-  FactorizationLoss,
-  FactorizationTrainer,
-  FactorizationTrainerSpec,
-  FusedEmbedding,
-  FusedTrainer,
-  ScoreLoss,
-  TrainerFactory,
-  TrainerKind,
-  TrainerKinds,
+export {
+  type FactorizationLoss,
+  type FactorizationTrainer,
+  type FactorizationTrainerSpec,
+  type FusedEmbedding,
+  type FusedTrainer,
+  isExplicitLoss,
+  negativesPerPositive,
+  type ScoreLoss,
+  type TrainerFactory,
+  type TrainerKind,
+  type TrainerKinds,
 } from './trainers.js';
 export { INT32_MAX, INT32_MIN, requireInteger, requireKnownOptions, requireOneOf } from './validate.js';

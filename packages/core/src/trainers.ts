@@ -11,6 +11,23 @@ export type FactorizationLoss =
   | 'poisson'
   | 'logistic';
 
+/** Whether a factorization loss fits observed ratings (explicit) rather than ranking sampled negatives. */
+export function isExplicitLoss(loss: FactorizationLoss): boolean {
+  return loss === 'regression' || loss === 'poisson' || loss === 'logistic';
+}
+
+/**
+ * Negatives drawn per positive for `spec`'s loss, as Spotlight draws them: `negatives` for adaptive hinge, one
+ * for the other implicit losses, none for explicit ones. Host loops and fused trainers alike use it.
+ */
+export function negativesPerPositive(spec: {
+  readonly loss: FactorizationLoss;
+  readonly negatives: number;
+}): number {
+  if (isExplicitLoss(spec.loss)) return 0;
+  return spec.loss === 'adaptive-hinge' ? spec.negatives : 1;
+}
+
 /** One of a factorization model's embeddings, as a fused trainer sees it: its table and how ids become rows. */
 export interface FusedEmbedding {
   readonly table: EmbeddingTable;

@@ -1,7 +1,7 @@
 import type { BackendAdapter } from '@bloom/core';
 import { type Interactions, randomTrainTestSplit } from '@bloom/data';
 import { type EmbeddingSpec, ImplicitFactorizationModel } from '@bloom/models';
-import { formatNumber, type ReportContext, reportHeader } from '../report.js';
+import { formatNumber, median, type ReportContext, reportHeader } from '../report.js';
 
 /** Settings of {@link flatnessExperiment}. */
 export interface FlatnessOptions {
@@ -29,8 +29,6 @@ export interface FlatnessRow {
   /** Every epoch's seconds, small then large. */
   readonly seconds: readonly [readonly number[], readonly number[]];
 }
-
-const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 /**
  * How an epoch's time grows with the item table, measured in one process: BPR factorization on `interactions`

@@ -1,7 +1,7 @@
 import type { BackendAdapter, Model } from '@bloom/core';
 import { generateSequential, SPOTLIGHT_SEQUENCE_DATA, userBasedTrainTestSplit } from '@bloom/data';
 import { NetworkSequenceModel, PoolingSequenceModel } from '@bloom/models';
-import { formatNumber, type ReportContext, reportHeader } from '../report.js';
+import { formatNumber, median, type ReportContext, reportHeader } from '../report.js';
 
 /** One representation's settings in Spotlight's sequence acceptance tests, and its MRR floors by item ratio. */
 interface FloorSettings {
@@ -73,7 +73,6 @@ export async function sequenceFloorsExperiment(
       try {
         const reports = await model.fit(train, { epochs: settings.epochs, batchSize: 128 });
         const { mrr } = (await model.evaluate(test, train)) as { mrr: number };
-        const seconds = reports.map((r) => r.seconds).sort((a, b) => a - b);
         const floor = settings.floors[String(ratio)] ?? null;
         const row = {
           model: name,
@@ -84,7 +83,7 @@ export async function sequenceFloorsExperiment(
           mrr,
           floor,
           met: floor === null ? null : mrr >= floor,
-          secondsPerEpoch: seconds[Math.floor(seconds.length / 2)]!,
+          secondsPerEpoch: median(reports.map((r) => r.seconds)),
         };
         rows.push(row);
         onRun?.(row);

@@ -1,4 +1,4 @@
-import { type Model, Rng, requireInteger, requireOneOf } from '@bloom/core';
+import { type Model, negativesPerPositive, Rng, requireInteger, requireOneOf } from '@bloom/core';
 import type { Interactions } from '@bloom/data';
 import type { SparseEmbedding } from '@bloom/embeddings';
 import { mrrScore } from '../evaluation/mrr.js';
@@ -85,12 +85,11 @@ export class ImplicitFactorizationModel implements Model<ResolvedImplicitConfig,
     checkFits(this.config, interactions);
     const { loss, numNegativeSamples, seed } = this.config;
     const negativesSeed = Rng.streamSeed(seed, 'negatives');
-    const scoreLoss = implicitLosses[loss];
     const trainer = fusedTrainerFor(this.net, this.#adapter, options, {
       loss,
       negatives: numNegativeSamples,
       seed: negativesSeed,
-      scoreLoss: (pos, neg, n, dPos, dNeg) => scoreLoss(pos, neg, n, dPos, dNeg),
+      scoreLoss: implicitLosses[loss],
     });
     if (typeof trainer === 'string') {
       this.trainingPath = hostPath(trainer);
@@ -124,7 +123,7 @@ export class ImplicitFactorizationModel implements Model<ResolvedImplicitConfig,
   /** The host loop's minibatch: negatives drawn from `rng` after the positives, then the reference step. */
   #stepper(rng: Rng): (batch: ExampleColumns) => number {
     const { loss: lossName, numItems } = this.config;
-    const n = lossName === 'adaptive-hinge' ? this.config.numNegativeSamples : 1;
+    const n = negativesPerPositive({ loss: lossName, negatives: this.config.numNegativeSamples });
     const loss = implicitLosses[lossName];
     const step = new BilinearStep(this.net, n);
     return (batch) => {

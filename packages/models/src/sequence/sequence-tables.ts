@@ -18,15 +18,11 @@ export function resolveSequenceConfig(
 ): ResolvedFactorizationConfig {
   // A sequence model has no user table; its own resolved config (as a checkpoint stores it) says numUsers 1.
   const { numUsers, users, ...rest } = config as FactorizationConfig;
-  const defaultUsers =
-    users === undefined || (users.strategy === 'dense' && Object.keys(users.options ?? {}).length === 0);
-  if ((numUsers !== undefined && numUsers !== 1) || !defaultUsers) {
-    const option = numUsers !== undefined && numUsers !== 1 ? 'numUsers' : 'users';
-    throw new ConfigError(
-      option,
-      'nothing (sequence models have no user table)',
-      option === 'users' ? users : numUsers,
-    );
+  if (numUsers !== undefined && numUsers !== 1) {
+    throw new ConfigError('numUsers', 'nothing (sequence models have no user table)', numUsers);
+  }
+  if (users !== undefined && (users.strategy !== 'dense' || Object.keys(users.options ?? {}).length > 0)) {
+    throw new ConfigError('users', 'nothing (sequence models have no user table)', users);
   }
   requireKnownOptions('config', rest, [
     'numItems',
