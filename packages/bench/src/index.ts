@@ -40,6 +40,7 @@ export { type MicroResult, runMicroBenchmarks } from './micro.js';
 export { type ChartOptions, type ChartPoint, chartSvg, writeChart } from './plots.js';
 export {
   matrixMarkdown,
+  median,
   type ReportContext,
   reportHeader,
   type SettingSummary,

@@ -1,3 +1,4 @@
+import { median } from '@bloom/bench';
 import { ConfigError, type ModelDefinition, type ModelTask, models } from '@bloom/core';
 import {
   type Interactions,
@@ -359,7 +360,7 @@ function progress(options: TrainOptions, io: CliIo): Pick<FitOptions, 'onBatch' 
  * (JIT, and optimizer state allocated on first use: seconds for a 5e6-row table).
  */
 function medianEpochSeconds(reports: readonly { seconds: number }[]): number {
-  return reports.map((r) => r.seconds).sort((a, b) => a - b)[Math.floor(reports.length / 2)]!;
+  return median(reports.map((r) => r.seconds));
 }
 
 /** DESIGN.md's result: one JSON line with --json, else one `key: value` line per field. */
