@@ -12,6 +12,8 @@ export {
   rowKernelsAvailable,
   type ScatterSide,
 } from './kernels/kernel-memory.js';
+export type { SequenceKernels } from './kernels/sequence-kernels.js';
+export { WasmSequenceTrainer } from './sequence/wasm-sequence-trainer.js';
 export { createWasmTable } from './tables/create-wasm-table.js';
 export { slotHashBytes, WasmGatherTable } from './tables/wasm-gather-table.js';
 export { WasmAdapter } from './wasm-adapter.js';

@@ -113,6 +113,89 @@ export interface FactorizationTrainer extends FusedTrainer {
  */
 export interface TrainerKinds {
   factorization: { spec: FactorizationTrainerSpec; trainer: FactorizationTrainer };
+  sequence: { spec: SequenceTrainerSpec; trainer: SequenceTrainer };
+}
+
+/** Spotlight's sequence representations: what turns the items before a position into a user state. */
+export type SequenceRepresentationName = 'pooling' | 'cnn' | 'lstm' | 'mixture';
+
+/** The implicit losses of Spotlight's sequence models (one sampled negative per position). */
+export type SequenceLoss = 'pointwise' | 'bpr' | 'hinge';
+
+/**
+ * How a sequence network scores the next item: `tied` (Spotlight's), the state against the item table and the
+ * item biases with a sampled negative per position and the spec's loss; or `projection`, a dense layer onto the
+ * units of `strategy` (the Bloom output layer, or the full softmax with one unit per item) trained with the
+ * cross-entropy against the target's units.
+ */
+export type SequenceTrainerOutput =
+  | { readonly kind: 'tied' }
+  | { readonly kind: 'projection'; readonly strategy: EmbeddingStrategy };
+
+/** Adam on the network's dense weights, as TensorFlow.js runs it, with Spotlight's l2 added to each gradient. */
+export interface DenseAdam {
+  readonly lr: number;
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly epsilon: number;
+  readonly weightDecay: number;
+}
+
+/**
+ * What a backend's fused sequence trainer trains: Spotlight's ImplicitSequenceModel over sequences of
+ * `maxLength` items (left-padded with id 0, which the loss masks), with the item table tied between inputs and
+ * the tied output. The dense weights are the model's, in its variable order: lstm [kernel [d, 4d], recurrent
+ * [d, 4d], bias [4d]] (torch's gate order i, f, g, o); cnn [filter [kernelWidth, d, d], bias [d]]; mixture the
+ * lstm's then [projection [d, 2 M d], bias [2 M d]]; pooling none; then a projection output's [weights [d, m],
+ * bias [m]].
+ */
+export interface SequenceTrainerSpec {
+  readonly items: FusedEmbedding;
+  /** Width-1 item biases, for the tied output. */
+  readonly itemBias?: FusedEmbedding;
+  readonly representation: SequenceRepresentationName;
+  /** Spotlight's cnn kernel width (3). */
+  readonly kernelWidth: number;
+  /** Spotlight's mixture components (4). */
+  readonly components: number;
+  readonly loss: SequenceLoss;
+  readonly output: SequenceTrainerOutput;
+  readonly dim: number;
+  readonly maxLength: number;
+  /** The dense weights' initial values, in the order above. */
+  readonly weights: readonly Float32Array[];
+  readonly adam: DenseAdam;
+}
+
+/** Adam's state on the dense weights: steps taken, and the first and second moments in the spec's order. */
+export interface DenseAdamState {
+  readonly steps: number;
+  readonly first: readonly Float32Array[];
+  readonly second: readonly Float32Array[];
+}
+
+/**
+ * A backend's fused training step for a sequence network: lookups, the network over all timesteps, scores, loss,
+ * the backward pass through time, the sparse update of the item rows and Adam on the dense weights, in one place.
+ * It trains the spec's tables in place and keeps the dense weights and their Adam state itself (read them back
+ * with {@link weights} and {@link adamState}).
+ */
+export interface SequenceTrainer extends FusedTrainer {
+  /**
+   * One minibatch of b sequences ([b, maxLength], row-major), with the sampled negative of every position for the
+   * tied output (null for a projection output).
+   * @returns The minibatch's loss.
+   * @throws IdRangeError for an id out of range, before any weight or row changes.
+   */
+  step(targets: Int32Array, negatives: Int32Array | null, b: number): number;
+  /** Copies of the dense weights, in the spec's order. */
+  weights(): Float32Array[];
+  /** Replaces the dense weights (same order and sizes as the spec's). */
+  setWeights(weights: readonly Float32Array[]): void;
+  /** A copy of Adam's state. */
+  adamState(): DenseAdamState;
+  /** Replaces Adam's state (moments in the spec's order and sizes; empty moments mean zeros). */
+  setAdamState(state: DenseAdamState): void;
 }
 
 /** A model family that fused trainers may exist for. */

@@ -1,5 +1,7 @@
 import type { OptimizerKernel } from '@bloom/embeddings';
 import { ROW_KERNELS_BASE64 } from './row-kernels-bytes.js';
+import type { SequenceKernels } from './sequence-kernels.js';
+import { SEQUENCE_KERNELS_BASE64 } from './sequence-kernels-bytes.js';
 
 /** An optimizer kernel: updates the n rows listed at `rows` (gradients [n, d]), then its own float parameters. */
 type OptimizerKernelFunction = (
@@ -120,6 +122,11 @@ const PAGE = 65536;
 export const MAX_KERNEL_MEMORY_BYTES = 4 * 2 ** 30 - PAGE;
 
 let compiled: object | null | undefined;
+let sequenceCompiled: object | undefined;
+
+function decode(base64: string): Uint8Array {
+  return Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+}
 
 function wasmApi(): WasmApi | undefined {
   return (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
@@ -129,7 +136,7 @@ function wasmApi(): WasmApi | undefined {
 export function rowKernelsAvailable(): boolean {
   if (compiled === undefined) {
     const api = wasmApi();
-    const bytes = Uint8Array.from(atob(ROW_KERNELS_BASE64), (c) => c.charCodeAt(0));
+    const bytes = decode(ROW_KERNELS_BASE64);
     compiled = api?.validate(bytes) ? new api.Module(bytes) : null;
   }
   return compiled !== null;
@@ -143,6 +150,7 @@ export function rowKernelsAvailable(): boolean {
 export class KernelMemory {
   readonly kernels: RowKernels;
   readonly #memory: WasmMemory;
+  #sequenceKernels: SequenceKernels | undefined;
 
   private constructor(memory: WasmMemory, kernels: RowKernels) {
     this.#memory = memory;
@@ -156,6 +164,20 @@ export class KernelMemory {
     const memory = new api.Memory({ initial: Math.max(1, Math.ceil(bytes / PAGE)) });
     const instance = new api.Instance(compiled!, { env: { memory } });
     return new KernelMemory(memory, instance.exports as RowKernels);
+  }
+
+  /**
+   * The sequence trainer's kernels bound to this memory, instantiated on first use (the module is compiled once
+   * per process; it needs the same WebAssembly features as the row kernels, and writes nothing on instantiation).
+   */
+  get sequenceKernels(): SequenceKernels {
+    if (this.#sequenceKernels === undefined) {
+      const api = wasmApi()!;
+      sequenceCompiled ??= new api.Module(decode(SEQUENCE_KERNELS_BASE64));
+      const instance = new api.Instance(sequenceCompiled, { env: { memory: this.#memory } });
+      this.#sequenceKernels = instance.exports as SequenceKernels;
+    }
+    return this.#sequenceKernels;
   }
 
   /** Current size in bytes. */

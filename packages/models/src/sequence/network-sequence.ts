@@ -6,6 +6,7 @@ import {
   type ModelState,
   Rng,
   requireOneOf,
+  type SequenceTrainer,
 } from '@bloom/core';
 import type { SequenceInteractions } from '@bloom/data';
 import { type SparseEmbedding, sparseStep } from '@bloom/embeddings';
@@ -19,6 +20,7 @@ import type {
 import type { TrainingPath } from '../factorization/fused-training.js';
 import { type EpochReport, type FitOptions, runEpochs } from '../training-loop.js';
 import { BloomOutputLayer, resolveSequenceOutput, type SequenceOutput } from './bloom-output.js';
+import { fusedSequenceTrainerFor, loadIntoTrainer, storeFromTrainer } from './fused-sequence.js';
 import {
   type NetworkRepresentationName,
   networkRepresentations,
@@ -50,11 +52,11 @@ export interface NetworkSequenceConfig
  * added to their gradients, as Spotlight's l2 is.
  */
 export class NetworkSequenceModel implements Model<NetworkSequenceModel['config'], SequenceInteractions> {
-  /** How `fit` trains: TensorFlow.js ops, until backends offer fused sequence trainers. */
-  readonly trainingPath: TrainingPath = {
-    trainer: 'tfjs',
-    reason: 'no backend offers a fused sequence trainer yet; the network runs as TensorFlow.js ops',
-  };
+  /**
+   * How the last `fit` trained: the backend's fused sequence trainer (`wasm-fused`), or `tfjs` (the network as
+   * TensorFlow.js ops, what the webgpu and tensorflow backends run) with the reason. Undefined before any fit.
+   */
+  trainingPath: TrainingPath | undefined;
   readonly kind = 'network-sequence';
   readonly items: SparseEmbedding<EmbeddingTable>;
   readonly itemBias: SparseEmbedding<EmbeddingTable>;
@@ -63,6 +65,8 @@ export class NetworkSequenceModel implements Model<NetworkSequenceModel['config'
   readonly #output: BloomOutputLayer | null;
   readonly #optimizer: tf.Optimizer;
   readonly #rng: Rng;
+  readonly #adapter: AdapterLike;
+  #fused: { maxLength: number; trainer: SequenceTrainer } | undefined;
 
   private constructor(
     readonly config: ResolvedFactorizationConfig & {
@@ -91,6 +95,7 @@ export class NetworkSequenceModel implements Model<NetworkSequenceModel['config'
         : null;
     this.#optimizer = tf.train.adam(optimizer.lr);
     this.#rng = Rng.stream(seed, 'shuffle and negatives');
+    this.#adapter = adapter;
   }
 
   /** Validates the config and creates the tables on `adapter`. Dense items get padding id 0, as in Spotlight. */
@@ -118,6 +123,12 @@ export class NetworkSequenceModel implements Model<NetworkSequenceModel['config'
     if (data.numItems > this.numItems) {
       throw new DataError(`sequences use ${data.numItems} items but the model has ${this.numItems}`);
     }
+    const trainer = this.#fusedTrainer(data.maxLength, options);
+    if (typeof trainer !== 'string') {
+      this.trainingPath = { trainer: trainer.name };
+      return this.#fitFused(trainer, data, options);
+    }
+    this.trainingPath = { trainer: 'tfjs', reason: trainer };
     const L = data.maxLength;
     const d = this.config.dim;
     const dense = {
@@ -167,6 +178,55 @@ export class NetworkSequenceModel implements Model<NetworkSequenceModel['config'
         dense,
       );
     });
+  }
+
+  // The same epochs as the tfjs path (same shuffles, same negatives from the same stream), each minibatch one
+  // fused step; the network's weights and Adam state move into the trainer for the fit and back after it.
+  async #fitFused(
+    trainer: SequenceTrainer,
+    data: SequenceInteractions,
+    options: FitOptions,
+  ): Promise<EpochReport[]> {
+    const L = data.maxLength;
+    const capacity = Math.min(options.batchSize ?? 256, data.length) * L;
+    const targets = new Int32Array(capacity);
+    const negatives = new Int32Array(capacity);
+    const tied = this.#output === null;
+    await loadIntoTrainer(trainer, this.networkVariables, this.#optimizer);
+    try {
+      return await runEpochs(data.length, options, this.#rng, (batch) => {
+        const b = batch.length;
+        const n = b * L;
+        for (let s = 0; s < b; s++) targets.set(data.sequence(batch[s]!), s * L);
+        if (tied) for (let i = 0; i < n; i++) negatives[i] = this.#rng.nextInt(this.numItems);
+        return trainer.step(targets.subarray(0, n), tied ? negatives.subarray(0, n) : null, b);
+      });
+    } finally {
+      await storeFromTrainer(trainer, this.networkVariables, this.#optimizer);
+    }
+  }
+
+  // The backend's fused trainer for sequences of maxLength (kept while the length stays), or why there is none.
+  #fusedTrainer(maxLength: number, options: FitOptions): SequenceTrainer | string {
+    if (options.fused !== false && this.#fused?.maxLength === maxLength) return this.#fused.trainer;
+    const output = this.#output;
+    const trainer = fusedSequenceTrainerFor(this.#adapter, options, {
+      items: this.items,
+      itemBias: this.itemBias,
+      representation: this.config.representation,
+      loss: this.config.loss,
+      output: output === null ? { kind: 'tied' } : { kind: 'projection', strategy: output.strategy },
+      dim: this.config.dim,
+      maxLength,
+      variables: this.networkVariables,
+      lr: this.config.optimizer.lr,
+      weightDecay: this.config.optimizer.weightDecay ?? 0,
+    });
+    if (typeof trainer !== 'string') {
+      this.#fused?.trainer.dispose();
+      this.#fused = { maxLength, trainer };
+    }
+    return trainer;
   }
 
   /** Scores of every item as the next one after `sequence` (item ids, 0 for padding). Synchronous: cpu and wasm. */
@@ -284,6 +344,7 @@ export class NetworkSequenceModel implements Model<NetworkSequenceModel['config'
   }
 
   dispose(): void {
+    this.#fused?.trainer.dispose();
     this.items.dispose();
     this.itemBias.dispose();
     tf.dispose([...this.networkVariables]);

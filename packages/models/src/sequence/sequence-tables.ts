@@ -59,6 +59,8 @@ export function createSequenceTables(
   access: TableAccess = 'host',
 ): { items: SparseEmbedding<EmbeddingTable>; itemBias: SparseEmbedding<EmbeddingTable> } {
   const { dim, optimizer, updateMode, seed, numItems } = config;
+  // One group, so that an adapter may keep both tables in one memory for a fused sequence trainer.
+  const group = { name: 'sequence-tables' };
   const items = SparseEmbedding.create({
     strategy: strategyFor(config.items, numItems, dim),
     adapter: adapter as never,
@@ -66,6 +68,7 @@ export function createSequenceTables(
     updateMode,
     seed: Rng.streamSeed(seed, 'items'),
     access,
+    group,
   });
   const itemBias = SparseEmbedding.create({
     strategy: strategyFor({ strategy: 'dense', options: { paddingIdx: 0 } }, numItems, 1),
@@ -74,6 +77,7 @@ export function createSequenceTables(
     updateMode,
     init: new Float32Array(numItems),
     access,
+    group,
   });
   return { items, itemBias };
 }

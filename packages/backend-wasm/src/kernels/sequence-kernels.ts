@@ -1,0 +1,96 @@
+/**
+ * The exports of assembly/index.ts (AssemblyScript, compiled into sequence-kernels-bytes.ts): the sequence
+ * trainer's kernels. Every pointer is a byte offset into the memory they are bound to; sizes are in floats.
+ */
+export interface SequenceKernels {
+  gemm(
+    a: number,
+    b: number,
+    c: number,
+    m: number,
+    n: number,
+    k: number,
+    lda: number,
+    ldb: number,
+    ldc: number,
+    accumulate: number,
+  ): void;
+  transpose(a: number, b: number, m: number, n: number): void;
+  column_sums(a: number, m: number, n: number, out: number, accumulate: number): void;
+  add_rows(c: number, m: number, n: number, bias: number): void;
+  lstm_forward(z: number, cPrev: number, c: number, h: number, b: number, d: number): void;
+  lstm_backward(
+    gates: number,
+    cPrev: number,
+    c: number,
+    dh: number,
+    dc: number,
+    dz: number,
+    b: number,
+    d: number,
+  ): void;
+  im2col(x: number, windows: number, steps: number, b: number, d: number, kw: number): void;
+  col2im_add(dWindows: number, dx: number, steps: number, b: number, d: number, kw: number): void;
+  cnn_output(pre: number, x: number, out: number, steps: number, b: number, d: number): void;
+  cnn_output_backward(
+    activated: number,
+    dOut: number,
+    dPre: number,
+    dx: number,
+    steps: number,
+    b: number,
+    d: number,
+  ): void;
+  pooling_forward(x: number, users: number, divisors: number, steps: number, b: number, d: number): void;
+  pooling_backward(dUsers: number, divisors: number, dx: number, steps: number, b: number, d: number): void;
+  tied_scores(users: number, x: number, bias: number, n: number, d: number, pos: number, neg: number): void;
+  tied_loss(kind: number, pos: number, neg: number, targets: number, n: number, dpos: number, dneg: number): number;
+  tied_backward(
+    users: number,
+    x: number,
+    dpos: number,
+    dneg: number,
+    n: number,
+    d: number,
+    dUsers: number,
+    dx: number,
+  ): void;
+  mixture_scores(
+    y: number,
+    x: number,
+    bias: number,
+    n: number,
+    d: number,
+    components: number,
+    pos: number,
+    neg: number,
+    weights: number,
+  ): void;
+  mixture_backward(
+    y: number,
+    x: number,
+    weights: number,
+    dpos: number,
+    dneg: number,
+    n: number,
+    d: number,
+    components: number,
+    dy: number,
+    dx: number,
+  ): void;
+  softmax_xent(logits: number, n: number, m: number, positions: number, k: number, targets: number): number;
+  adam_dense(
+    w: number,
+    g: number,
+    m: number,
+    v: number,
+    n: number,
+    lr: number,
+    beta1: number,
+    beta2: number,
+    epsilon: number,
+    decay: number,
+    correction1: number,
+    correction2: number,
+  ): void;
+}
