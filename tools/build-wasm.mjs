@@ -70,7 +70,8 @@ async function compileAssemblyScript(source) {
   const bytes = outputs['kernels.wasm'];
   const module = new WebAssembly.Module(bytes);
   const imports = WebAssembly.Module.imports(module).map((i) => `${i.module}.${i.name}:${i.kind}`);
-  if (imports.join() !== 'env.memory:memory') throw new Error(`${source} imports ${imports.join()}, not only env.memory`);
+  if (imports.join() !== 'env.memory:memory')
+    throw new Error(`${source} imports ${imports.join()}, not only env.memory`);
   const text = wabt.readWasm(bytes, { simd: true, bulk_memory: true });
   text.generateNames();
   if (/\(data\b/.test(text.toText({}))) throw new Error(`${source} compiled with a data segment`);

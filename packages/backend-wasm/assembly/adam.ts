@@ -27,6 +27,6 @@ export function adam_dense(
     const second = beta2 * f32At(v, i) + (1 - beta2) * grad * grad;
     setF32(m, i, first);
     setF32(v, i, second);
-    setF32(w, i, weight - lr * ((first / correction1) / (Mathf.sqrt(second / correction2) + epsilon)));
+    setF32(w, i, weight - lr * (first / correction1 / (Mathf.sqrt(second / correction2) + epsilon)));
   }
 }

@@ -7,12 +7,12 @@ export function im2col(x: usize, windows: usize, steps: i32, b: i32, d: i32, kw:
   const rowBytes = (<usize>d) << 2;
   for (let t = 0; t < steps; t++) {
     for (let s = 0; s < b; s++) {
-      const out = windows + (<usize>((t * b + s) * kw * d) << 2);
+      const out = windows + ((<usize>((t * b + s) * kw * d)) << 2);
       for (let j = 0; j < kw; j++) {
         const source = t - kw + j;
         const to = out + <usize>j * rowBytes;
         if (source < 0) memory.fill(to, 0, rowBytes);
-        else memory.copy(to, x + (<usize>(source * b + s) << 2) * d, rowBytes);
+        else memory.copy(to, x + ((<usize>(source * b + s)) << 2) * d, rowBytes);
       }
     }
   }
@@ -22,11 +22,11 @@ export function im2col(x: usize, windows: usize, steps: i32, b: i32, d: i32, kw:
 export function col2im_add(dWindows: usize, dx: usize, steps: i32, b: i32, d: i32, kw: i32): void {
   for (let t = 0; t < steps; t++) {
     for (let s = 0; s < b; s++) {
-      const row = dWindows + (<usize>((t * b + s) * kw * d) << 2);
+      const row = dWindows + ((<usize>((t * b + s) * kw * d)) << 2);
       for (let j = 0; j < kw; j++) {
         const source = t - kw + j;
         if (source < 0) continue;
-        const to = dx + (<usize>((source * b + s) * d) << 2);
+        const to = dx + ((<usize>((source * b + s) * d)) << 2);
         for (let c = 0; c < d; c++) setF32(to, c, f32At(to, c) + f32At(row, j * d + c));
       }
     }

@@ -139,7 +139,7 @@ function rows1(a: usize, b: usize, c: usize, n: i32, k: i32, sb: usize, accumula
   }
 }
 
-// @ts-ignore: decorator
+// @ts-expect-error: decorator
 @inline
 function column(a: usize, b: usize, c: usize, k: i32, sb: usize, accumulate: i32): void {
   let sum: f32 = accumulate ? load<f32>(c) : 0;
@@ -151,14 +151,14 @@ function column(a: usize, b: usize, c: usize, k: i32, sb: usize, accumulate: i32
   store<f32>(c, sum);
 }
 
-// @ts-ignore: decorator
+// @ts-expect-error: decorator
 @inline
 function store8(at: usize, lo: v128, hi: v128, accumulate: i32): void {
   store4(at, lo, accumulate);
   store4(at + 16, hi, accumulate);
 }
 
-// @ts-ignore: decorator
+// @ts-expect-error: decorator
 @inline
 function store4(at: usize, value: v128, accumulate: i32): void {
   v128.store(at, accumulate ? f32x4.add(v128.load(at), value) : value);

@@ -8,7 +8,7 @@ import { f32At, setF32, sigmoid, tanh } from './activations';
  */
 export function lstm_forward(z: usize, cPrev: usize, c: usize, h: usize, b: i32, d: i32): void {
   for (let r = 0; r < b; r++) {
-    const zr = z + (<usize>(r * 4 * d) << 2);
+    const zr = z + ((<usize>(r * 4 * d)) << 2);
     for (let j = 0; j < d; j++) {
       const i = sigmoid(f32At(zr, j));
       const f = sigmoid(f32At(zr, d + j));
@@ -42,8 +42,8 @@ export function lstm_backward(
   d: i32,
 ): void {
   for (let r = 0; r < b; r++) {
-    const gr = gates + (<usize>(r * 4 * d) << 2);
-    const dr = dz + (<usize>(r * 4 * d) << 2);
+    const gr = gates + ((<usize>(r * 4 * d)) << 2);
+    const dr = dz + ((<usize>(r * 4 * d)) << 2);
     for (let j = 0; j < d; j++) {
       const at = r * d + j;
       const i = f32At(gr, j);

@@ -19,22 +19,32 @@ export function mixture_scores(
   weights: usize,
 ): void {
   for (let p = 0; p < n; p++) {
-    const state = y + (<usize>(p * 2 * components * d) << 2);
-    setF32(pos, p, score(state, x + (<usize>(p * d) << 2), d, components, weights + (<usize>(p * components) << 2)) + f32At(bias, p));
+    const state = y + ((<usize>(p * 2 * components * d)) << 2);
+    setF32(
+      pos,
+      p,
+      score(state, x + ((<usize>(p * d)) << 2), d, components, weights + ((<usize>(p * components)) << 2)) +
+        f32At(bias, p),
+    );
     setF32(
       neg,
       p,
-      score(state, x + (<usize>((n + p) * d) << 2), d, components, weights + (<usize>((n + p) * components) << 2)) +
-        f32At(bias, n + p),
+      score(
+        state,
+        x + ((<usize>((n + p) * d)) << 2),
+        d,
+        components,
+        weights + ((<usize>((n + p) * components)) << 2),
+      ) + f32At(bias, n + p),
     );
   }
 }
 
 function score(state: usize, x: usize, d: i32, components: i32, weights: usize): f32 {
-  const attentions = state + (<usize>(components * d) << 2);
+  const attentions = state + ((<usize>(components * d)) << 2);
   let top: f32 = -Infinity;
   for (let m = 0; m < components; m++) {
-    const a = dot(attentions + (<usize>(m * d) << 2), x, d);
+    const a = dot(attentions + ((<usize>(m * d)) << 2), x, d);
     setF32(weights, m, a);
     top = max(top, a);
   }
@@ -48,7 +58,7 @@ function score(state: usize, x: usize, d: i32, components: i32, weights: usize):
   for (let m = 0; m < components; m++) {
     const w = f32At(weights, m) / total;
     setF32(weights, m, w);
-    s += w * dot(state + (<usize>(m * d) << 2), x, d);
+    s += w * dot(state + ((<usize>(m * d)) << 2), x, d);
   }
   return s;
 }
@@ -71,13 +81,31 @@ export function mixture_backward(
 ): void {
   const width = 2 * components * d;
   for (let p = 0; p < n; p++) {
-    const state = y + (<usize>(p * width) << 2);
-    const dState = dy + (<usize>(p * width) << 2);
+    const state = y + ((<usize>(p * width)) << 2);
+    const dState = dy + ((<usize>(p * width)) << 2);
     memory.fill(dState, 0, (<usize>width) << 2);
-    const xp = x + (<usize>(p * d) << 2);
-    const xn = x + (<usize>((n + p) * d) << 2);
-    backward(state, xp, weights + (<usize>(p * components) << 2), f32At(dpos, p), d, components, dState, dx + (<usize>(p * d) << 2));
-    backward(state, xn, weights + (<usize>((n + p) * components) << 2), f32At(dneg, p), d, components, dState, dx + (<usize>((n + p) * d) << 2));
+    const xp = x + ((<usize>(p * d)) << 2);
+    const xn = x + ((<usize>((n + p) * d)) << 2);
+    backward(
+      state,
+      xp,
+      weights + ((<usize>(p * components)) << 2),
+      f32At(dpos, p),
+      d,
+      components,
+      dState,
+      dx + ((<usize>(p * d)) << 2),
+    );
+    backward(
+      state,
+      xn,
+      weights + ((<usize>((n + p) * components)) << 2),
+      f32At(dneg, p),
+      d,
+      components,
+      dState,
+      dx + ((<usize>((n + p) * d)) << 2),
+    );
   }
 }
 
@@ -91,22 +119,22 @@ function backward(
   dState: usize,
   dx: usize,
 ): void {
-  const attentions = state + (<usize>(components * d) << 2);
-  const dAttentions = dState + (<usize>(components * d) << 2);
+  const attentions = state + ((<usize>(components * d)) << 2);
+  const dAttentions = dState + ((<usize>(components * d)) << 2);
   // dw_m = ds (taste_m . x); da_m = w_m (dw_m - sum_k w_k dw_k). The dots are taken twice rather than kept,
   // so that the kernel needs no scratch of its own.
   let mean: f32 = 0;
   for (let m = 0; m < components; m++) {
-    mean += f32At(weights, m) * ds * dot(state + (<usize>(m * d) << 2), x, d);
+    mean += f32At(weights, m) * ds * dot(state + ((<usize>(m * d)) << 2), x, d);
   }
   for (let c = 0; c < d; c++) setF32(dx, c, 0);
   for (let m = 0; m < components; m++) {
     const w = f32At(weights, m);
-    const taste = state + (<usize>(m * d) << 2);
+    const taste = state + ((<usize>(m * d)) << 2);
     const da = w * (ds * dot(taste, x, d) - mean);
-    const attention = attentions + (<usize>(m * d) << 2);
-    const dTaste = dState + (<usize>(m * d) << 2);
-    const dAttention = dAttentions + (<usize>(m * d) << 2);
+    const attention = attentions + ((<usize>(m * d)) << 2);
+    const dTaste = dState + ((<usize>(m * d)) << 2);
+    const dAttention = dAttentions + ((<usize>(m * d)) << 2);
     for (let c = 0; c < d; c++) {
       const xc = f32At(x, c);
       setF32(dTaste, c, f32At(dTaste, c) + ds * w * xc);

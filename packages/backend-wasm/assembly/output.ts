@@ -14,7 +14,7 @@ export function softmax_xent(logits: usize, n: i32, m: i32, positions: usize, k:
   const share: f32 = 1 / <f32>k;
   let total: f32 = 0;
   for (let p = 0; p < n; p++) {
-    const row = logits + (<usize>(p * m) << 2);
+    const row = logits + ((<usize>(p * m)) << 2);
     if (i32At(targets, p) === 0) {
       memory.fill(row, 0, (<usize>m) << 2);
       continue;

@@ -22,7 +22,14 @@ export function pooling_forward(x: usize, users: usize, divisors: usize, steps: 
 }
 
 /** Adds to dx [L b, d] the gradient through the pooling: dx[t] += sum over later t' of dUsers[t'] / divisor[t']. */
-export function pooling_backward(dUsers: usize, divisors: usize, dx: usize, steps: i32, b: i32, d: i32): void {
+export function pooling_backward(
+  dUsers: usize,
+  divisors: usize,
+  dx: usize,
+  steps: i32,
+  b: i32,
+  d: i32,
+): void {
   for (let s = 0; s < b; s++) {
     for (let c = 0; c < d; c++) {
       let acc: f64 = 0;

@@ -4,11 +4,19 @@
 import { f32At, i32At, setF32, sigmoid } from './activations';
 
 /** pos[p] = users[p] . x[p] + bias[p] and neg[p] = users[p] . x[n + p] + bias[n + p], for p < n. */
-export function tied_scores(users: usize, x: usize, bias: usize, n: i32, d: i32, pos: usize, neg: usize): void {
+export function tied_scores(
+  users: usize,
+  x: usize,
+  bias: usize,
+  n: i32,
+  d: i32,
+  pos: usize,
+  neg: usize,
+): void {
   for (let p = 0; p < n; p++) {
-    const u = users + (<usize>(p * d) << 2);
-    setF32(pos, p, dot(u, x + (<usize>(p * d) << 2), d) + f32At(bias, p));
-    setF32(neg, p, dot(u, x + (<usize>((n + p) * d) << 2), d) + f32At(bias, n + p));
+    const u = users + ((<usize>(p * d)) << 2);
+    setF32(pos, p, dot(u, x + ((<usize>(p * d)) << 2), d) + f32At(bias, p));
+    setF32(neg, p, dot(u, x + ((<usize>((n + p) * d)) << 2), d) + f32At(bias, n + p));
   }
 }
 
@@ -16,7 +24,15 @@ export function tied_scores(users: usize, x: usize, bias: usize, n: i32, d: i32,
  * Spotlight's implicit loss (0 pointwise, 1 bpr, 2 hinge) summed over the positions whose target is not padding
  * (id 0) and divided by their count; writes its gradients with respect to pos and neg (zero at padding).
  */
-export function tied_loss(kind: i32, pos: usize, neg: usize, targets: usize, n: i32, dpos: usize, dneg: usize): f32 {
+export function tied_loss(
+  kind: i32,
+  pos: usize,
+  neg: usize,
+  targets: usize,
+  n: i32,
+  dpos: usize,
+  dneg: usize,
+): f32 {
   let count = 0;
   for (let p = 0; p < n; p++) if (i32At(targets, p) !== 0) count++;
   const scale: f32 = 1 / <f32>max(count, 1);
@@ -67,12 +83,12 @@ export function tied_backward(
   for (let p = 0; p < n; p++) {
     const gp = f32At(dpos, p);
     const gn = f32At(dneg, p);
-    const u = users + (<usize>(p * d) << 2);
-    const xp = x + (<usize>(p * d) << 2);
-    const xn = x + (<usize>((n + p) * d) << 2);
-    const du = dUsers + (<usize>(p * d) << 2);
-    const dxp = dx + (<usize>(p * d) << 2);
-    const dxn = dx + (<usize>((n + p) * d) << 2);
+    const u = users + ((<usize>(p * d)) << 2);
+    const xp = x + ((<usize>(p * d)) << 2);
+    const xn = x + ((<usize>((n + p) * d)) << 2);
+    const du = dUsers + ((<usize>(p * d)) << 2);
+    const dxp = dx + ((<usize>(p * d)) << 2);
+    const dxn = dx + ((<usize>((n + p) * d)) << 2);
     for (let c = 0; c < d; c++) {
       const uc = f32At(u, c);
       setF32(du, c, gp * f32At(xp, c) + gn * f32At(xn, c));

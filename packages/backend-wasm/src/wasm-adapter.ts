@@ -10,8 +10,8 @@ import type {
 } from '@bloom/core';
 import { TypedArrayAdapter } from '@bloom/embeddings';
 import { KernelArena } from './kernels/kernel-arena.js';
-import { createWasmTable } from './tables/create-wasm-table.js';
 import { WasmSequenceTrainer } from './sequence/wasm-sequence-trainer.js';
+import { createWasmTable } from './tables/create-wasm-table.js';
 import { WasmFactorizationTrainer } from './wasm-factorization-trainer.js';
 
 /**

@@ -47,10 +47,10 @@ export { Rng, type RngState } from './random.js';
 export { backends, embeddingStrategies, hashers, models } from './registries.js';
 export { createRegistry, type RegisterOptions, Registry, type RegistryEntry } from './registry.js';
 export {
-  type FactorizationLoss,
-  type FactorizationTrainer,
   type DenseAdam,
   type DenseAdamState,
+  type FactorizationLoss,
+  type FactorizationTrainer,
   type FactorizationTrainerSpec,
   type FusedEmbedding,
   type FusedTrainer,

@@ -44,7 +44,15 @@ export interface SequenceKernels {
   pooling_forward(x: number, users: number, divisors: number, steps: number, b: number, d: number): void;
   pooling_backward(dUsers: number, divisors: number, dx: number, steps: number, b: number, d: number): void;
   tied_scores(users: number, x: number, bias: number, n: number, d: number, pos: number, neg: number): void;
-  tied_loss(kind: number, pos: number, neg: number, targets: number, n: number, dpos: number, dneg: number): number;
+  tied_loss(
+    kind: number,
+    pos: number,
+    neg: number,
+    targets: number,
+    n: number,
+    dpos: number,
+    dneg: number,
+  ): number;
   tied_backward(
     users: number,
     x: number,

@@ -117,7 +117,11 @@ export function cnnNetwork({ arena, d, steps }: Context, kw: number): SequenceNe
  * are one GEMM, the recurrent ones a GEMM per step; backward through time runs the same way in reverse, and the
  * weights' gradients are again GEMMs over all steps at once.
  */
-export function lstmNetwork({ arena, d, steps }: Context): SequenceNetwork & { readonly hiddenStates: number } {
+export function lstmNetwork({
+  arena,
+  d,
+  steps,
+}: Context): SequenceNetwork & { readonly hiddenStates: number } {
   const g = 4 * d;
   let kernel = 0;
   let recurrent = 0;
@@ -184,7 +188,16 @@ export function lstmNetwork({ arena, d, steps }: Context): SequenceNetwork & { r
         const dh = dHidden + t * b * d * F;
         if (t < steps - 1) k.gemm(dGates + (t + 1) * b * g * F, recurrentT, dh, b, d, g, g, d, d, 1);
         const previous = t > 0 ? cells + (t - 1) * b * d * F : 0;
-        k.lstm_backward(gates + t * b * g * F, previous, cells + t * b * d * F, dh, dCell, dGates + t * b * g * F, b, d);
+        k.lstm_backward(
+          gates + t * b * g * F,
+          previous,
+          cells + t * b * d * F,
+          dh,
+          dCell,
+          dGates + t * b * g * F,
+          b,
+          d,
+        );
       }
       const later = dGates + b * g * F;
       k.transpose(x, transposed, rest, d);

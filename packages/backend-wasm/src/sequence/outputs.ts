@@ -80,7 +80,18 @@ export class TiedOutput implements SequenceOutputStep {
     const dpos = this.#dScores;
     const dneg = dpos + n * F;
     if (this.#components > 0) {
-      k.mixture_backward(states, vectors, this.#mixture, dpos, dneg, n, this.#d, this.#components, dStates, dVectors);
+      k.mixture_backward(
+        states,
+        vectors,
+        this.#mixture,
+        dpos,
+        dneg,
+        n,
+        this.#d,
+        this.#components,
+        dStates,
+        dVectors,
+      );
     } else {
       k.tied_backward(states, vectors, dpos, dneg, n, this.#d, dStates, dVectors);
     }

@@ -1,21 +1,15 @@
 import {
   ConfigError,
   type DenseAdamState,
+  requireInteger,
   type SequenceTrainer,
   type SequenceTrainerSpec,
-  requireInteger,
 } from '@bloom/core';
 import type { KernelArena } from '../kernels/kernel-arena.js';
 import { WasmGatherTable } from '../tables/wasm-gather-table.js';
 import { ArenaLookup, type Take } from './arena-lookup.js';
-import {
-  cnnNetwork,
-  lstmNetwork,
-  mixtureNetwork,
-  poolingNetwork,
-  type SequenceNetwork,
-} from './networks.js';
-import { ProjectionOutput, TiedOutput, type SequenceOutputStep } from './outputs.js';
+import { cnnNetwork, lstmNetwork, mixtureNetwork, poolingNetwork, type SequenceNetwork } from './networks.js';
+import { ProjectionOutput, type SequenceOutputStep, TiedOutput } from './outputs.js';
 
 const F = 4;
 
@@ -45,7 +39,12 @@ export class WasmSequenceTrainer implements SequenceTrainer {
   #vectors = 0;
   #dVectors = 0;
 
-  private constructor(spec: SequenceTrainerSpec, arena: KernelArena, items: WasmGatherTable, bias: WasmGatherTable | null) {
+  private constructor(
+    spec: SequenceTrainerSpec,
+    arena: KernelArena,
+    items: WasmGatherTable,
+    bias: WasmGatherTable | null,
+  ) {
     this.#spec = spec;
     this.#arena = arena;
     const d = spec.dim;
@@ -120,7 +119,11 @@ export class WasmSequenceTrainer implements SequenceTrainer {
     }
     const tied = this.#output instanceof TiedOutput;
     if (tied && (negatives === null || negatives.length !== b * L)) {
-      throw new ConfigError('negatives', `one negative per position (${b * L} ids)`, negatives?.length ?? null);
+      throw new ConfigError(
+        'negatives',
+        `one negative per position (${b * L} ids)`,
+        negatives?.length ?? null,
+      );
     }
     this.#reserve(b);
     const n = b * L;
@@ -153,7 +156,7 @@ export class WasmSequenceTrainer implements SequenceTrainer {
 
   setWeights(weights: readonly Float32Array[]): void {
     checkWeights('weights', weights, this.#sizes);
-    this.#blocks(this.#dense.weights).forEach((view, i) => view.set(weights[i]!));
+    for (const [i, view] of this.#blocks(this.#dense.weights).entries()) view.set(weights[i]!);
   }
 
   adamState(): DenseAdamState {
@@ -175,7 +178,7 @@ export class WasmSequenceTrainer implements SequenceTrainer {
         continue;
       }
       checkWeights(name, moments, this.#sizes);
-      this.#blocks(at).forEach((view, i) => view.set(moments[i]!));
+      for (const [i, view] of this.#blocks(at).entries()) view.set(moments[i]!);
     }
     const { beta1, beta2 } = this.#spec.adam;
     this.#steps = state.steps;

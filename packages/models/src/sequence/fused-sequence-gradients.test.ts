@@ -36,7 +36,11 @@ type Case = {
 
 const cases: Case[] = [
   ...(['pooling', 'lstm', 'cnn', 'mixture'] as const).flatMap((representation) =>
-    (['bpr', 'pointwise', 'hinge'] as const).map((loss) => ({ representation, loss, output: 'tied' as const })),
+    (['bpr', 'pointwise', 'hinge'] as const).map((loss) => ({
+      representation,
+      loss,
+      output: 'tied' as const,
+    })),
   ),
   { representation: 'lstm', loss: 'bpr', output: 'bloom' },
   { representation: 'lstm', loss: 'bpr', output: 'softmax' },
@@ -62,7 +66,11 @@ function relativeError(a: ArrayLike<number>, b: ArrayLike<number>): number {
 
 function allRows(e: SparseEmbedding): Float32Array {
   const rows = e.strategy.tableRows;
-  return e.table.lookup(Int32Array.from({ length: rows }, (_, i) => i), 1, 'sum');
+  return e.table.lookup(
+    Int32Array.from({ length: rows }, (_, i) => i),
+    1,
+    'sum',
+  );
 }
 
 /** Minus the expected change of every table row: each id's vector gradient spread over its rows. */
@@ -93,7 +101,10 @@ describe('the wasm fused sequence step has the gradients of TensorFlow.js autogr
         dim: d,
         optimizer: { kind: 'sgd', lr: 1 },
         seed,
-        items: c.items === 'bloom' ? { strategy: 'bloom', options: { compressionRatio: 0.5, numHashes: 2 } } : undefined,
+        items:
+          c.items === 'bloom'
+            ? { strategy: 'bloom', options: { compressionRatio: 0.5, numHashes: 2 } }
+            : undefined,
       });
       const { items, itemBias } = createSequenceTables(config, adapter);
       const representation =
@@ -102,7 +113,9 @@ describe('the wasm fused sequence step has the gradients of TensorFlow.js autogr
         c.output === 'tied'
           ? null
           : new BloomOutputLayer(
-              c.output === 'bloom' ? { kind: 'bloom', compressionRatio: 0.3, numHashes: 3 } : { kind: 'softmax' },
+              c.output === 'bloom'
+                ? { kind: 'bloom', compressionRatio: 0.3, numHashes: 3 }
+                : { kind: 'softmax' },
               NUM_ITEMS,
               d,
               seed,
@@ -117,7 +130,8 @@ describe('the wasm fused sequence step has the gradients of TensorFlow.js autogr
         kernelWidth: 3,
         components: 4,
         loss: c.loss,
-        output: outputLayer === null ? { kind: 'tied' } : { kind: 'projection', strategy: outputLayer.strategy },
+        output:
+          outputLayer === null ? { kind: 'tied' } : { kind: 'projection', strategy: outputLayer.strategy },
         dim: d,
         maxLength: L,
         weights: variables.map((v) => v.dataSync() as Float32Array),
@@ -135,7 +149,10 @@ describe('the wasm fused sequence step has the gradients of TensorFlow.js autogr
 
       // The reference: the model's arithmetic in tfjs, differentiated by tfjs.
       const lookup = (e: SparseEmbedding, ids: Int32Array) =>
-        tf.tensor2d(e.table.lookup(e.rowsFor(ids), e.strategy.rowsPerId, e.strategy.combine), [ids.length, e.strategy.dim]);
+        tf.tensor2d(e.table.lookup(e.rowsFor(ids), e.strategy.rowsPerId, e.strategy.combine), [
+          ids.length,
+          e.strategy.dim,
+        ]);
       const inputs = lookup(items, targets);
       const negative = lookup(items, negatives);
       const positiveBias = lookup(itemBias, targets);
@@ -223,13 +240,25 @@ function poolingStates(x: tf.Tensor2D, divisors: tf.Tensor2D, b: number, L: numb
     Float32Array.from({ length: L * L }, (_, i) => (i % L < Math.floor(i / L) ? 1 : 0)),
     [L, L],
   );
-  const timeMajor = x.reshape([b, L, d]).transpose([1, 0, 2]).reshape([L, b * d]);
-  const sums = tf.matMul(earlier, timeMajor).reshape([L, b, d]).transpose([1, 0, 2]).reshape([b * L, d]);
+  const timeMajor = x
+    .reshape([b, L, d])
+    .transpose([1, 0, 2])
+    .reshape([L, b * d]);
+  const sums = tf
+    .matMul(earlier, timeMajor)
+    .reshape([L, b, d])
+    .transpose([1, 0, 2])
+    .reshape([b * L, d]);
   return tf.div(sums, divisors);
 }
 
 /** One plus the count of non-zero entries before each position, per coordinate ([b L, d]). */
-function poolingDivisors(x: Float32Array | Int32Array | Uint8Array, b: number, L: number, d: number): tf.Tensor2D {
+function poolingDivisors(
+  x: Float32Array | Int32Array | Uint8Array,
+  b: number,
+  L: number,
+  d: number,
+): tf.Tensor2D {
   const out = new Float32Array(b * L * d);
   for (let s = 0; s < b; s++) {
     for (let c = 0; c < d; c++) {

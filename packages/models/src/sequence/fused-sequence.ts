@@ -50,7 +50,13 @@ export function fusedSequenceTrainerFor(
     maxLength: request.maxLength,
     weights: request.variables.map((v) => v.dataSync() as Float32Array),
     // tf.train.adam's defaults, and its epsilon (the backend's), so both paths take the same steps.
-    adam: { lr: request.lr, beta1: 0.9, beta2: 0.999, epsilon: tf.backend().epsilon(), weightDecay: request.weightDecay },
+    adam: {
+      lr: request.lr,
+      beta1: 0.9,
+      beta2: 0.999,
+      epsilon: tf.backend().epsilon(),
+      weightDecay: request.weightDecay,
+    },
   });
 }
 
@@ -65,12 +71,17 @@ export async function loadIntoTrainer(
 ): Promise<void> {
   trainer.setWeights(await Promise.all(variables.map(async (v) => Float32Array.from(await v.data()))));
   const saved = await optimizer.getWeights();
-  if (saved.length === 0) {
-    trainer.setAdamState({ steps: 0, first: [], second: [] });
+  // getWeights makes a fresh scalar of the step count; the moments are the optimizer's own variables.
+  const iterations = saved[0]?.tensor;
+  const steps = iterations === undefined ? 0 : (await iterations.data())[0]!;
+  iterations?.dispose();
+  if (saved.length <= 1) {
+    trainer.setAdamState({ steps, first: [], second: [] });
     return;
   }
-  const steps = (await saved[0]!.tensor.data())[0]!;
-  const moments = await Promise.all(saved.slice(1).map(async (w) => Float32Array.from(await w.tensor.data())));
+  const moments = await Promise.all(
+    saved.slice(1).map(async (w) => Float32Array.from(await w.tensor.data())),
+  );
   const count = moments.length / 2;
   trainer.setAdamState({ steps, first: moments.slice(0, count), second: moments.slice(count) });
 }
@@ -82,18 +93,25 @@ export async function storeFromTrainer(
   optimizer: tf.Optimizer,
 ): Promise<void> {
   const weights = trainer.weights();
-  variables.forEach((v, i) => {
-    v.assign(tf.tensor(weights[i]!, v.shape));
-  });
+  for (const [i, v] of variables.entries()) {
+    const value = tf.tensor(weights[i]!, v.shape);
+    v.assign(value);
+    value.dispose();
+  }
   if (variables.length === 0) return;
   const { steps, first, second } = trainer.adamState();
   const moment = (values: Float32Array, i: number, suffix: string) => ({
     name: `${variables[i]!.name}/${suffix}`,
     tensor: tf.tensor(values, variables[i]!.shape),
   });
-  await optimizer.setWeights([
+  const fresh = [
     { name: 'iter', tensor: tf.scalar(steps, 'int32') },
     ...first.map((m, i) => moment(m, i, 'm')),
     ...second.map((v, i) => moment(v, i, 'v')),
-  ]);
+  ];
+  // setWeights makes new moment variables from these tensors and keeps neither the tensors nor the old
+  // variables, so both are released here.
+  const old = await optimizer.getWeights();
+  await optimizer.setWeights(fresh);
+  tf.dispose([...old.map((w) => w.tensor), ...fresh.map((w) => w.tensor)]);
 }

@@ -1,4 +1,4 @@
-import { DataError, type Model, Rng, requireOneOf } from '@bloom/core';
+import { DataError, type Model, Rng, requireOneOf, type SequenceTrainer } from '@bloom/core';
 import type { SequenceInteractions } from '@bloom/data';
 import type { SparseEmbedding } from '@bloom/embeddings';
 import { sequenceMrrScore } from '../evaluation/sequence-mrr.js';
@@ -10,6 +10,7 @@ import type {
 import type { TrainingPath } from '../factorization/fused-training.js';
 import { type ImplicitLossName, implicitLosses } from '../losses/implicit-losses.js';
 import { type EpochReport, type FitOptions, runEpochs } from '../training-loop.js';
+import { fusedSequenceTrainerFor } from './fused-sequence.js';
 import { createSequenceTables, resolveSequenceConfig } from './sequence-tables.js';
 
 /** Config of {@link PoolingSequenceModel}: items only (users are their histories). */
@@ -26,16 +27,18 @@ export interface PoolingSequenceConfig extends Omit<FactorizationConfig, 'numUse
  * whole step is fused over typed arrays, like the factorization models.
  */
 export class PoolingSequenceModel implements Model<PoolingSequenceModel['config'], SequenceInteractions> {
-  /** How `fit` trains: TensorFlow.js ops, until backends offer fused sequence trainers. */
-  readonly trainingPath: TrainingPath = {
-    trainer: 'tfjs',
-    reason: 'no backend offers a fused sequence trainer yet; the network runs as TensorFlow.js ops',
-  };
+  /**
+   * How the last `fit` trained: the backend's fused sequence trainer (`wasm-fused`), or `host` (this class's
+   * TypeScript step below) with the reason. Undefined before any fit.
+   */
+  trainingPath: TrainingPath | undefined;
   readonly kind = 'pooling-sequence';
   readonly items: SparseEmbedding;
   readonly itemBias: SparseEmbedding;
   readonly numItems: number;
   readonly #rng: Rng;
+  readonly #adapter: AdapterLike;
+  #fused: { maxLength: number; trainer: SequenceTrainer } | undefined;
 
   private constructor(
     readonly config: ResolvedFactorizationConfig & { loss: Exclude<ImplicitLossName, 'adaptive-hinge'> },
@@ -47,6 +50,7 @@ export class PoolingSequenceModel implements Model<PoolingSequenceModel['config'
     this.items = tables.items;
     this.itemBias = tables.itemBias;
     this.#rng = Rng.stream(seed, 'shuffle and negatives');
+    this.#adapter = adapter;
   }
 
   /** Validates the config and creates the tables on `adapter`. Dense items get padding id 0, as in Spotlight. */
@@ -61,6 +65,12 @@ export class PoolingSequenceModel implements Model<PoolingSequenceModel['config'
     if (data.numItems > this.numItems) {
       throw new DataError(`sequences use ${data.numItems} items but the model has ${this.numItems}`);
     }
+    const trainer = this.#fusedTrainer(data.maxLength, options);
+    if (typeof trainer !== 'string') {
+      this.trainingPath = { trainer: trainer.name };
+      return this.#fitFused(trainer, data, options);
+    }
+    this.trainingPath = { trainer: 'host', reason: trainer };
     const loss = implicitLosses[this.config.loss];
     const L = data.maxLength;
     const d = this.config.dim;
@@ -166,6 +176,47 @@ export class PoolingSequenceModel implements Model<PoolingSequenceModel['config'
     });
   }
 
+  // The same epochs as the host step (same shuffles, same negatives), each minibatch one fused step.
+  #fitFused(
+    trainer: SequenceTrainer,
+    data: SequenceInteractions,
+    options: FitOptions,
+  ): Promise<EpochReport[]> {
+    const L = data.maxLength;
+    const capacity = Math.min(options.batchSize ?? 256, data.length) * L;
+    const targets = new Int32Array(capacity);
+    const negatives = new Int32Array(capacity);
+    return runEpochs(data.length, options, this.#rng, (batch) => {
+      const b = batch.length;
+      const n = b * L;
+      for (let s = 0; s < b; s++) targets.set(data.sequence(batch[s]!), s * L);
+      for (let i = 0; i < n; i++) negatives[i] = this.#rng.nextInt(this.numItems);
+      return trainer.step(targets.subarray(0, n), negatives.subarray(0, n), b);
+    });
+  }
+
+  // The backend's fused trainer for sequences of maxLength (kept while the length stays), or why there is none.
+  #fusedTrainer(maxLength: number, options: FitOptions): SequenceTrainer | string {
+    if (options.fused !== false && this.#fused?.maxLength === maxLength) return this.#fused.trainer;
+    const trainer = fusedSequenceTrainerFor(this.#adapter, options, {
+      items: this.items,
+      itemBias: this.itemBias,
+      representation: 'pooling',
+      loss: this.config.loss,
+      output: { kind: 'tied' },
+      dim: this.config.dim,
+      maxLength,
+      variables: [],
+      lr: this.config.optimizer.lr,
+      weightDecay: 0,
+    });
+    if (typeof trainer !== 'string') {
+      this.#fused?.trainer.dispose();
+      this.#fused = { maxLength, trainer };
+    }
+    return trainer;
+  }
+
   /** Scores of every item as the next one after `sequence` (item ids, 0 for padding). */
   predict(sequence: Int32Array): Float32Array {
     const d = this.config.dim;
@@ -215,6 +266,7 @@ export class PoolingSequenceModel implements Model<PoolingSequenceModel['config'
   }
 
   dispose(): void {
+    this.#fused?.trainer.dispose();
     this.items.dispose();
     this.itemBias.dispose();
   }
