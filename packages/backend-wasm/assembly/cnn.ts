@@ -1,6 +1,7 @@
 // Spotlight's causal convolution as im2col: position (t, s) of a time-major batch reads the kw items before t,
 // zeros before the sequence starts. The product with the filter comes from gemm.
-import { f32At, setF32, tanh } from './activations';
+import { f32At, setF32 } from './activations';
+import { tanh1, tanh4 } from './simd-math';
 
 /** windows [L b, kw d]: row t b + s holds x[t - kw + j] for j < kw (zeros where t - kw + j < 0); x is [L b, d]. */
 export function im2col(x: usize, windows: usize, steps: i32, b: i32, d: i32, kw: i32): void {
@@ -40,11 +41,20 @@ export function col2im_add(dWindows: usize, dx: usize, steps: i32, b: i32, d: i3
 export function cnn_output(pre: usize, x: usize, out: usize, steps: i32, b: i32, d: i32): void {
   const n = steps * b * d;
   const shift = b * d;
-  for (let i = 0; i < n; i++) {
-    const activated = tanh(f32At(pre, i));
-    setF32(pre, i, activated);
-    setF32(out, i, activated + (i >= shift ? f32At(x, i - shift) : 0));
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const at = (<usize>i) << 2;
+    const activated = tanh4(v128.load(pre + at));
+    v128.store(pre + at, activated);
+    v128.store(out + at, activated);
   }
+  for (; i < n; i++) {
+    const activated = tanh1(f32At(pre, i));
+    setF32(pre, i, activated);
+    setF32(out, i, activated);
+  }
+  // The residual: every position but the first reads the item before it.
+  for (let j = shift; j < n; j++) setF32(out, j, f32At(out, j) + f32At(x, j - shift));
 }
 
 /** From dOut: dPre = dOut (1 - tanh^2) (in a buffer of its own), and the residual's gradient added to dx. */

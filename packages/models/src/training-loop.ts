@@ -36,8 +36,9 @@ export interface FitOptions {
   /** Stops training between minibatches; `fit` then rejects with the signal's reason. */
   readonly signal?: AbortSignal;
   /**
-   * Train factorization models with the backend's fused trainer where it has one (the cuda backend's, on the
-   * GPU). Default true; false keeps the host loop, e.g. to compare the two.
+   * Train with the backend's fused trainer where it has one (factorization on cuda and wasm, sequence networks on
+   * wasm). Default true; false keeps the model's reference path (its host loop or TensorFlow.js ops), e.g. to
+   * compare the two.
    */
   readonly fused?: boolean;
 }

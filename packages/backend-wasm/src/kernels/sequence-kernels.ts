@@ -41,8 +41,24 @@ export interface SequenceKernels {
     b: number,
     d: number,
   ): void;
-  pooling_forward(x: number, users: number, divisors: number, steps: number, b: number, d: number): void;
-  pooling_backward(dUsers: number, divisors: number, dx: number, steps: number, b: number, d: number): void;
+  pooling_forward(
+    x: number,
+    users: number,
+    divisors: number,
+    carry: number,
+    steps: number,
+    b: number,
+    d: number,
+  ): void;
+  pooling_backward(
+    dUsers: number,
+    divisors: number,
+    dx: number,
+    carry: number,
+    steps: number,
+    b: number,
+    d: number,
+  ): void;
   tied_scores(users: number, x: number, bias: number, n: number, d: number, pos: number, neg: number): void;
   tied_loss(
     kind: number,

@@ -36,6 +36,7 @@ const F = 4;
 export function poolingNetwork({ arena, d, steps }: Context): SequenceNetwork {
   let states = 0;
   let divisors = 0;
+  let carry = 0;
   return {
     width: d,
     weightSizes: [],
@@ -46,13 +47,14 @@ export function poolingNetwork({ arena, d, steps }: Context): SequenceNetwork {
       states = take(n);
       divisors = take(n);
       this.dStates = take(n);
+      carry = take(b * d);
     },
     forward(x, b) {
-      arena.memory.sequenceKernels.pooling_forward(x, states, divisors, steps, b, d);
+      arena.memory.sequenceKernels.pooling_forward(x, states, divisors, carry, steps, b, d);
       return states;
     },
     backward(_x, dx, b) {
-      arena.memory.sequenceKernels.pooling_backward(this.dStates, divisors, dx, steps, b, d);
+      arena.memory.sequenceKernels.pooling_backward(this.dStates, divisors, dx, carry, steps, b, d);
     },
   } as SequenceNetwork & { dStates: number };
 }

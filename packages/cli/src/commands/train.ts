@@ -49,6 +49,7 @@ interface TrainOptions {
   format?: string;
   numEmbeddings?: number;
   eval: boolean;
+  fused: boolean;
   json?: boolean;
   progress: boolean;
 }
@@ -155,6 +156,10 @@ export function registerTrainCommand(program: Command, io: CliIo): void {
       'declare the item table with N ids whatever the real count (speed experiments)',
       integerIn(1, 2 ** 31 - 1),
     )
+    .option(
+      '--no-fused',
+      "train through the model's reference path (tfjs ops or the host loop) even where the backend has a fused trainer",
+    )
     .option('--no-eval', 'skip evaluation (metrics become null)')
     .option('--no-progress', 'no progress bar')
     .option('--json', 'print the result as one JSON object on the last line of stdout')
@@ -177,6 +182,7 @@ async function train(options: TrainOptions, io: CliIo): Promise<void> {
   const reports = await model.fit(prepared.train, {
     epochs: options.epochs,
     batchSize: options.batchSize,
+    fused: options.fused,
     ...progress(options, io),
   } satisfies FitOptions);
   const path = model.trainingPath;
