@@ -1,11 +1,15 @@
 // The dense products of the sequence networks: C (+)= A B over row-major float matrices, as a register-blocked
 // SIMD micro-kernel. A 4 x 8 tile of C lives in eight f32x4 accumulators across the whole k loop, so each step
-// loads two vectors of B and four broadcast scalars of A for eight multiply-adds: the loads stay under the
-// arithmetic, which is what bounds a GEMM at WebAssembly's 128-bit width (Node 20 has no relaxed-SIMD fma).
+// loads two vectors of B and four broadcast scalars of A for eight multiplies and eight adds (Node 20 has no
+// relaxed-SIMD fma). At 128 bits the arithmetic is cheap enough that the loop's other instructions bound it, so
+// the operands are packed first into the order the micro-kernel reads them (see gemm).
 
 /**
  * C[m, n] = A[m, k] B[k, n], or C += A B when `accumulate` is 1. Leading dimensions (`lda`, `ldb`, `ldc`) are in
- * floats, so a product may read and write sub-blocks of larger matrices. Pointers are byte offsets.
+ * floats, so a product may read and write sub-blocks of larger matrices. Pointers are byte offsets. `pack` is
+ * scratch of at least (k n + 4 k) floats: B's 8-column panels are copied there once ([k, 8] each) and each block of
+ * four rows of A as [k, 4], so the micro-kernel reads two sequential streams with immediate offsets, which keeps
+ * its instruction count (the limit at this width) near the arithmetic's.
  */
 export function gemm(
   a: usize,
@@ -18,23 +22,102 @@ export function gemm(
   ldb: i32,
   ldc: i32,
   accumulate: i32,
+  pack: usize,
 ): void {
-  const strideA = (<usize>lda) << 2;
-  const strideC = (<usize>ldc) << 2;
-  let i = 0;
-  for (; i + 4 <= m; i += 4) {
-    rows4(a + <usize>i * strideA, b, c + <usize>i * strideC, n, k, strideA, (<usize>ldb) << 2, strideC, accumulate);
+  const sa = (<usize>lda) << 2;
+  const sb = (<usize>ldb) << 2;
+  const sc = (<usize>ldc) << 2;
+  const panels = n >> 3;
+  const blocks = m >> 2;
+  if (panels > 0 && blocks > 0) {
+    const packedA = pack;
+    const packedB = pack + ((<usize>k) << 4);
+    const panelBytes = (<usize>k) << 5;
+    for (let q = 0; q < panels; q++) packPanel(b + ((<usize>q) << 5), packedB + <usize>q * panelBytes, k, sb);
+    for (let block = 0; block < blocks; block++) {
+      const rows = a + <usize>(block << 2) * sa;
+      packRows(rows, packedA, k, sa);
+      const out = c + <usize>(block << 2) * sc;
+      for (let q = 0; q < panels; q++) {
+        tile4x8(packedA, packedB + <usize>q * panelBytes, out + ((<usize>q) << 5), k, sc, accumulate);
+      }
+    }
   }
-  for (; i < m; i++) {
-    rows1(a + <usize>i * strideA, b, c + <usize>i * strideC, n, k, (<usize>ldb) << 2, accumulate);
+  // The columns past the last full panel, for the rows in blocks of four; then the rows past the last block.
+  const m4 = blocks << 2;
+  for (let i = 0; i < m4; i += 4) {
+    rows4(a + <usize>i * sa, b, c + <usize>i * sc, panels << 3, n, k, sa, sb, sc, accumulate);
+  }
+  for (let i = m4; i < m; i++) rows1(a + <usize>i * sa, b, c + <usize>i * sc, n, k, sb, accumulate);
+}
+
+// Copies B[:, 8 columns] (k rows, stride sb) to [k, 8].
+function packPanel(from: usize, to: usize, k: i32, sb: usize): void {
+  let source = from;
+  let target = to;
+  for (let p = 0; p < k; p++) {
+    v128.store(target, v128.load(source));
+    v128.store(target, v128.load(source, 16), 16);
+    source += sb;
+    target += 32;
   }
 }
 
-// Four rows of C: 4 x 8 tiles, then a 4 x 4 tile, then single columns.
+// Copies four rows of A (stride sa) to [k, 4], element p of each row side by side.
+function packRows(from: usize, to: usize, k: i32, sa: usize): void {
+  for (let p = 0; p < k; p++) {
+    const at = from + ((<usize>p) << 2);
+    const target = to + ((<usize>p) << 4);
+    store<f32>(target, load<f32>(at));
+    store<f32>(target, load<f32>(at + sa), 4);
+    store<f32>(target, load<f32>(at + 2 * sa), 8);
+    store<f32>(target, load<f32>(at + 3 * sa), 12);
+  }
+}
+
+// The micro-kernel: a 4 x 8 tile of C in eight accumulators over the whole k loop, from packed A and B.
+function tile4x8(pa: usize, pb: usize, c: usize, k: i32, sc: usize, accumulate: i32): void {
+  let c00 = f32x4.splat(0);
+  let c01 = f32x4.splat(0);
+  let c10 = f32x4.splat(0);
+  let c11 = f32x4.splat(0);
+  let c20 = f32x4.splat(0);
+  let c21 = f32x4.splat(0);
+  let c30 = f32x4.splat(0);
+  let c31 = f32x4.splat(0);
+  let ap = pa;
+  let bp = pb;
+  const end = pa + ((<usize>k) << 4);
+  while (ap < end) {
+    const b0 = v128.load(bp);
+    const b1 = v128.load(bp, 16);
+    let s = v128.load32_splat(ap);
+    c00 = f32x4.add(c00, f32x4.mul(s, b0));
+    c01 = f32x4.add(c01, f32x4.mul(s, b1));
+    s = v128.load32_splat(ap, 4);
+    c10 = f32x4.add(c10, f32x4.mul(s, b0));
+    c11 = f32x4.add(c11, f32x4.mul(s, b1));
+    s = v128.load32_splat(ap, 8);
+    c20 = f32x4.add(c20, f32x4.mul(s, b0));
+    c21 = f32x4.add(c21, f32x4.mul(s, b1));
+    s = v128.load32_splat(ap, 12);
+    c30 = f32x4.add(c30, f32x4.mul(s, b0));
+    c31 = f32x4.add(c31, f32x4.mul(s, b1));
+    ap += 16;
+    bp += 32;
+  }
+  store8(c, c00, c01, accumulate);
+  store8(c + sc, c10, c11, accumulate);
+  store8(c + 2 * sc, c20, c21, accumulate);
+  store8(c + 3 * sc, c30, c31, accumulate);
+}
+
+// Four rows of C from column `from` on, unpacked: a 4 x 4 tile at a time, then single columns.
 function rows4(
   a: usize,
   b: usize,
   c: usize,
+  from: i32,
   n: i32,
   k: i32,
   sa: usize,
@@ -45,41 +128,7 @@ function rows4(
   const a1 = a + sa;
   const a2 = a1 + sa;
   const a3 = a2 + sa;
-  let j = 0;
-  for (; j + 8 <= n; j += 8) {
-    let c00 = f32x4.splat(0);
-    let c01 = f32x4.splat(0);
-    let c10 = f32x4.splat(0);
-    let c11 = f32x4.splat(0);
-    let c20 = f32x4.splat(0);
-    let c21 = f32x4.splat(0);
-    let c30 = f32x4.splat(0);
-    let c31 = f32x4.splat(0);
-    let pb = b + ((<usize>j) << 2);
-    const end = (<usize>k) << 2;
-    for (let p: usize = 0; p < end; p += 4) {
-      const b0 = v128.load(pb);
-      const b1 = v128.load(pb, 16);
-      pb += sb;
-      const s0 = v128.load32_splat(a + p);
-      const s1 = v128.load32_splat(a1 + p);
-      const s2 = v128.load32_splat(a2 + p);
-      const s3 = v128.load32_splat(a3 + p);
-      c00 = f32x4.add(c00, f32x4.mul(s0, b0));
-      c01 = f32x4.add(c01, f32x4.mul(s0, b1));
-      c10 = f32x4.add(c10, f32x4.mul(s1, b0));
-      c11 = f32x4.add(c11, f32x4.mul(s1, b1));
-      c20 = f32x4.add(c20, f32x4.mul(s2, b0));
-      c21 = f32x4.add(c21, f32x4.mul(s2, b1));
-      c30 = f32x4.add(c30, f32x4.mul(s3, b0));
-      c31 = f32x4.add(c31, f32x4.mul(s3, b1));
-    }
-    const pc = c + ((<usize>j) << 2);
-    store8(pc, c00, c01, accumulate);
-    store8(pc + sc, c10, c11, accumulate);
-    store8(pc + 2 * sc, c20, c21, accumulate);
-    store8(pc + 3 * sc, c30, c31, accumulate);
-  }
+  let j = from;
   for (; j + 4 <= n; j += 4) {
     let c0 = f32x4.splat(0);
     let c1 = f32x4.splat(0);

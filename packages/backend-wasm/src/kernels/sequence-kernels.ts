@@ -14,6 +14,7 @@ export interface SequenceKernels {
     ldb: number,
     ldc: number,
     accumulate: number,
+    pack: number,
   ): void;
   transpose(a: number, b: number, m: number, n: number): void;
   column_sums(a: number, m: number, n: number, out: number, accumulate: number): void;

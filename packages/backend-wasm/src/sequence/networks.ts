@@ -29,7 +29,21 @@ export interface SequenceNetwork {
   backward(x: number, dx: number, b: number): void;
 }
 
-type Context = { arena: KernelArena; d: number; steps: number };
+/** C (+)= A B (see assembly/gemm.ts), with the trainer's packing scratch. */
+export type Gemm = (
+  a: number,
+  b: number,
+  c: number,
+  m: number,
+  n: number,
+  k: number,
+  lda: number,
+  ldb: number,
+  ldc: number,
+  accumulate: number,
+) => void;
+
+type Context = { arena: KernelArena; d: number; steps: number; gemm: Gemm };
 const F = 4;
 
 /** Spotlight's pooling: no weights; the running mean of the items before each position. */
@@ -60,7 +74,7 @@ export function poolingNetwork({ arena, d, steps }: Context): SequenceNetwork {
 }
 
 /** Spotlight's cnn: a causal convolution of width kw (im2col and one GEMM), tanh, plus the previous item. */
-export function cnnNetwork({ arena, d, steps }: Context, kw: number): SequenceNetwork {
+export function cnnNetwork({ arena, d, steps, gemm }: Context, kw: number): SequenceNetwork {
   let filter = 0;
   let bias = 0;
   let gFilter = 0;
@@ -95,7 +109,7 @@ export function cnnNetwork({ arena, d, steps }: Context, kw: number): SequenceNe
       const k = arena.memory.sequenceKernels;
       const n = steps * b;
       k.im2col(x, windows, steps, b, d, kw);
-      k.gemm(windows, filter, activated, n, d, kw * d, kw * d, d, d, 0);
+      gemm(windows, filter, activated, n, d, kw * d, kw * d, d, d, 0);
       k.add_rows(activated, n, d, bias);
       k.cnn_output(activated, x, states, steps, b, d);
       return states;
@@ -105,10 +119,10 @@ export function cnnNetwork({ arena, d, steps }: Context, kw: number): SequenceNe
       const n = steps * b;
       k.cnn_output_backward(activated, this.dStates, dPre, dx, steps, b, d);
       k.transpose(windows, transposed, n, kw * d);
-      k.gemm(transposed, dPre, gFilter, kw * d, d, n, n, d, d, 0);
+      gemm(transposed, dPre, gFilter, kw * d, d, n, n, d, d, 0);
       k.column_sums(dPre, n, d, gBias, 0);
       k.transpose(filter, filterT, kw * d, d);
-      k.gemm(dPre, filterT, dWindows, n, kw * d, d, d, kw * d, kw * d, 0);
+      gemm(dPre, filterT, dWindows, n, kw * d, d, d, kw * d, kw * d, 0);
       k.col2im_add(dWindows, dx, steps, b, d, kw);
     },
   } as SequenceNetwork & { dStates: number };
@@ -123,6 +137,7 @@ export function lstmNetwork({
   arena,
   d,
   steps,
+  gemm,
 }: Context): SequenceNetwork & { readonly hiddenStates: number } {
   const g = 4 * d;
   let kernel = 0;
@@ -168,11 +183,11 @@ export function lstmNetwork({
       const rest = n - b;
       // Step 0 reads the zero vector; step t > 0 reads item t - 1.
       arena.memory.f32(gates, b * g).fill(0);
-      k.gemm(x, kernel, gates + b * g * F, rest, g, d, d, g, g, 0);
+      gemm(x, kernel, gates + b * g * F, rest, g, d, d, g, g, 0);
       k.add_rows(gates, n, g, bias);
       for (let t = 0; t < steps; t++) {
         const z = gates + t * b * g * F;
-        if (t > 0) k.gemm(hidden + (t - 1) * b * d * F, recurrent, z, b, g, d, d, g, g, 1);
+        if (t > 0) gemm(hidden + (t - 1) * b * d * F, recurrent, z, b, g, d, d, g, g, 1);
         const previous = t > 0 ? cells + (t - 1) * b * d * F : 0;
         k.lstm_forward(z, previous, cells + t * b * d * F, hidden + t * b * d * F, b, d);
       }
@@ -188,7 +203,7 @@ export function lstmNetwork({
       arena.memory.f32(dCell, b * d).fill(0);
       for (let t = steps - 1; t >= 0; t--) {
         const dh = dHidden + t * b * d * F;
-        if (t < steps - 1) k.gemm(dGates + (t + 1) * b * g * F, recurrentT, dh, b, d, g, g, d, d, 1);
+        if (t < steps - 1) gemm(dGates + (t + 1) * b * g * F, recurrentT, dh, b, d, g, g, d, d, 1);
         const previous = t > 0 ? cells + (t - 1) * b * d * F : 0;
         k.lstm_backward(
           gates + t * b * g * F,
@@ -203,11 +218,11 @@ export function lstmNetwork({
       }
       const later = dGates + b * g * F;
       k.transpose(x, transposed, rest, d);
-      k.gemm(transposed, later, gKernel, d, g, rest, rest, g, g, 0);
+      gemm(transposed, later, gKernel, d, g, rest, rest, g, g, 0);
       k.transpose(hidden, transposed, rest, d);
-      k.gemm(transposed, later, gRecurrent, d, g, rest, rest, g, g, 0);
+      gemm(transposed, later, gRecurrent, d, g, rest, rest, g, g, 0);
       k.column_sums(dGates, n, g, gBias, 0);
-      k.gemm(later, kernelT, dx, rest, d, g, g, d, d, 1);
+      gemm(later, kernelT, dx, rest, d, g, g, d, d, 1);
     },
   } as SequenceNetwork & { dStates: number; readonly hiddenStates: number };
 }
@@ -217,7 +232,7 @@ export function lstmNetwork({
  * mixes them per target is the tied output's (mixture_scores).
  */
 export function mixtureNetwork(context: Context, components: number): SequenceNetwork {
-  const { arena, d, steps } = context;
+  const { arena, d, steps, gemm } = context;
   const lstm = lstmNetwork(context);
   const width = 2 * components * d;
   let projection = 0;
@@ -248,7 +263,7 @@ export function mixtureNetwork(context: Context, components: number): SequenceNe
       const k = arena.memory.sequenceKernels;
       const n = steps * b;
       const hidden = lstm.forward(x, b);
-      k.gemm(hidden, projection, states, n, width, d, d, width, width, 0);
+      gemm(hidden, projection, states, n, width, d, d, width, width, 0);
       k.add_rows(states, n, width, projectionBias);
       return states;
     },
@@ -256,9 +271,9 @@ export function mixtureNetwork(context: Context, components: number): SequenceNe
       const k = arena.memory.sequenceKernels;
       const n = steps * b;
       k.transpose(projection, projectionT, d, width);
-      k.gemm(this.dStates, projectionT, lstm.dStates, n, d, width, width, d, d, 0);
+      gemm(this.dStates, projectionT, lstm.dStates, n, d, width, width, d, d, 0);
       k.transpose(lstm.hiddenStates, transposed, n, d);
-      k.gemm(transposed, this.dStates, gProjection, d, width, n, n, width, width, 0);
+      gemm(transposed, this.dStates, gProjection, d, width, n, n, width, width, 0);
       k.column_sums(this.dStates, n, width, gProjectionBias, 0);
       lstm.backward(x, dx, b);
     },

@@ -1,7 +1,7 @@
 import type { EmbeddingStrategy, SequenceLoss, SequenceTrainerSpec } from '@bloom/core';
 import type { KernelArena } from '../kernels/kernel-arena.js';
 import type { ArenaLookup, Take } from './arena-lookup.js';
-import type { WeightSlots } from './networks.js';
+import type { Gemm, WeightSlots } from './networks.js';
 
 /** How the sequence trainer scores the next item and takes the loss: the tied output or a projection. */
 export interface SequenceOutputStep {
@@ -124,6 +124,7 @@ export class ProjectionOutput implements SequenceOutputStep {
     readonly arena: KernelArena,
     readonly strategy: EmbeddingStrategy,
     readonly dim: number,
+    readonly gemm: Gemm,
   ) {
     this.#units = strategy.tableRows;
     this.weightSizes = [dim * this.#units, this.#units];
@@ -150,7 +151,7 @@ export class ProjectionOutput implements SequenceOutputStep {
     const k = this.arena.memory.sequenceKernels;
     const m = this.#units;
     const d = this.dim;
-    k.gemm(states, this.#weights, this.#logits, n, m, d, d, m, m, 0);
+    this.gemm(states, this.#weights, this.#logits, n, m, d, d, m, m, 0);
     k.add_rows(this.#logits, n, m, this.#bias);
     return k.softmax_xent(this.#logits, n, m, this.#positions, this.strategy.rowsPerId, idsAt);
   }
@@ -161,9 +162,9 @@ export class ProjectionOutput implements SequenceOutputStep {
     const d = this.dim;
     const dLogits = this.#logits;
     k.transpose(this.#weights, this.#weightsT, d, m);
-    k.gemm(dLogits, this.#weightsT, dStates, n, d, m, m, d, d, 0);
+    this.gemm(dLogits, this.#weightsT, dStates, n, d, m, m, d, d, 0);
     k.transpose(states, this.#statesT, n, d);
-    k.gemm(this.#statesT, dLogits, this.#gWeights, d, m, n, n, m, m, 0);
+    this.gemm(this.#statesT, dLogits, this.#gWeights, d, m, n, n, m, m, 0);
     k.column_sums(dLogits, n, m, this.#gBias, 0);
     this.arena.memory.f32(dVectors, n * d).fill(0);
   }

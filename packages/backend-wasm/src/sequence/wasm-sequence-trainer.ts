@@ -8,7 +8,14 @@ import {
 import type { KernelArena } from '../kernels/kernel-arena.js';
 import { WasmGatherTable } from '../tables/wasm-gather-table.js';
 import { ArenaLookup, type Take } from './arena-lookup.js';
-import { cnnNetwork, lstmNetwork, mixtureNetwork, poolingNetwork, type SequenceNetwork } from './networks.js';
+import {
+  cnnNetwork,
+  type Gemm,
+  lstmNetwork,
+  mixtureNetwork,
+  poolingNetwork,
+  type SequenceNetwork,
+} from './networks.js';
 import { ProjectionOutput, type SequenceOutputStep, TiedOutput } from './outputs.js';
 
 const F = 4;
@@ -36,6 +43,7 @@ export class WasmSequenceTrainer implements SequenceTrainer {
   #accBeta2: number;
   #capacity = 0;
   #ids = 0;
+  #pack = 0;
   #vectors = 0;
   #dVectors = 0;
 
@@ -48,7 +56,9 @@ export class WasmSequenceTrainer implements SequenceTrainer {
     this.#spec = spec;
     this.#arena = arena;
     const d = spec.dim;
-    const context = { arena, d, steps: spec.maxLength };
+    const gemm: Gemm = (a, b, c, m, n, k, lda, ldb, ldc, accumulate) =>
+      arena.memory.sequenceKernels.gemm(a, b, c, m, n, k, lda, ldb, ldc, accumulate, this.#pack);
+    const context = { arena, d, steps: spec.maxLength, gemm };
     this.#network =
       spec.representation === 'lstm'
         ? lstmNetwork(context)
@@ -61,7 +71,7 @@ export class WasmSequenceTrainer implements SequenceTrainer {
     this.#output =
       spec.output.kind === 'tied'
         ? new TiedOutput(arena, new ArenaLookup(spec.itemBias!, bias!, arena), spec, this.#network.width)
-        : new ProjectionOutput(arena, spec.output.strategy, d);
+        : new ProjectionOutput(arena, spec.output.strategy, d, gemm);
     this.#sizes = [...this.#network.weightSizes, ...this.#output.weightSizes];
     checkWeights('weights', spec.weights, this.#sizes);
     this.#total = this.#sizes.reduce((a, b) => a + b, 0);
@@ -222,6 +232,12 @@ export class WasmSequenceTrainer implements SequenceTrainer {
     const n = b * this.#spec.maxLength;
     const ids = this.#output instanceof TiedOutput ? 2 * n : n;
     this.#ids = take(ids);
+    // Packing scratch for the largest product: every GEMM here has k at most `deepest` and n at most `widest`.
+    const d = this.#spec.dim;
+    const units = this.#output instanceof ProjectionOutput ? this.#output.weightSizes[1]! : 0;
+    const widest = Math.max(4 * d, this.#spec.kernelWidth * d, this.#network.width, units);
+    const deepest = Math.max(n, widest);
+    this.#pack = take(deepest * widest + 4 * deepest);
     this.#vectors = take(ids * this.#spec.dim);
     this.#dVectors = take(ids * this.#spec.dim);
     this.#items.place(take, ids);
