@@ -4,12 +4,19 @@
 // relaxed-SIMD fma). At 128 bits the arithmetic is cheap enough that the loop's other instructions bound it, so
 // the operands are packed first into the order the micro-kernel reads them (see gemm).
 
+/** Flags of {@link gemm}: add to C rather than overwrite it; read A as [k, m]; read B as [n, k]. */
+export const ACCUMULATE = 1;
+export const TRANSPOSE_A = 2;
+export const TRANSPOSE_B = 4;
+
 /**
- * C[m, n] = A[m, k] B[k, n], or C += A B when `accumulate` is 1. Leading dimensions (`lda`, `ldb`, `ldc`) are in
- * floats, so a product may read and write sub-blocks of larger matrices. Pointers are byte offsets. `pack` is
- * scratch of at least (k n + 4 k) floats: B's 8-column panels are copied there once ([k, 8] each) and each block of
- * four rows of A as [k, 4], so the micro-kernel reads two sequential streams with immediate offsets, which keeps
- * its instruction count (the limit at this width) near the arithmetic's.
+ * C[m, n] = op(A) op(B), or C += op(A) op(B) with ACCUMULATE, where op transposes A (stored [k, m]) with
+ * TRANSPOSE_A and B (stored [n, k]) with TRANSPOSE_B. Leading dimensions (`lda`, `ldb`, `ldc`) are in floats,
+ * so a product may read and write sub-blocks of larger matrices. Pointers are byte offsets. `pack` is scratch of
+ * at least (k (n + 8) + 4 k + 32) floats: op(B)'s 8-column panels are copied there once ([k, 8] each, zero past
+ * n) and each block of four rows of op(A) as [k, 4] (zero past m), so the micro-kernel reads two sequential
+ * streams with immediate offsets, which keeps its instruction count (the limit at this width) near the
+ * arithmetic's; the transposes cost nothing beyond the packing.
  */
 export function gemm(
   a: usize,
@@ -21,57 +28,86 @@ export function gemm(
   lda: i32,
   ldb: i32,
   ldc: i32,
-  accumulate: i32,
+  flags: i32,
   pack: usize,
 ): void {
-  const sa = (<usize>lda) << 2;
-  const sb = (<usize>ldb) << 2;
+  const accumulate = flags & ACCUMULATE;
   const sc = (<usize>ldc) << 2;
-  const panels = n >> 3;
-  const blocks = m >> 2;
-  if (panels > 0 && blocks > 0) {
-    const packedA = pack;
-    const packedB = pack + ((<usize>k) << 4);
-    const panelBytes = (<usize>k) << 5;
-    for (let q = 0; q < panels; q++) packPanel(b + ((<usize>q) << 5), packedB + <usize>q * panelBytes, k, sb);
-    for (let block = 0; block < blocks; block++) {
-      const rows = a + <usize>(block << 2) * sa;
-      packRows(rows, packedA, k, sa);
-      const out = c + <usize>(block << 2) * sc;
-      for (let q = 0; q < panels; q++) {
-        tile4x8(packedA, packedB + <usize>q * panelBytes, out + ((<usize>q) << 5), k, sc, accumulate);
+  const panels = (n + 7) >> 3;
+  const tile = pack;
+  const packedA = pack + 128;
+  const packedB = packedA + ((<usize>k) << 4);
+  const panelBytes = (<usize>k) << 5;
+  for (let q = 0; q < panels; q++) {
+    packPanel(b, packedB + <usize>q * panelBytes, q << 3, n, k, ldb, flags & TRANSPOSE_B);
+  }
+  for (let i = 0; i < m; i += 4) {
+    packRows(a, packedA, i, m, k, lda, flags & TRANSPOSE_A);
+    const rows = min(4, m - i);
+    for (let q = 0; q < panels; q++) {
+      const columns = min(8, n - (q << 3));
+      const out = c + <usize>i * sc + ((<usize>q) << 5);
+      if (rows === 4 && columns === 8) {
+        tile4x8(packedA, packedB + <usize>q * panelBytes, out, k, sc, accumulate);
+      } else {
+        // An edge tile: computed whole into scratch, then only its rows and columns inside C are written.
+        tile4x8(packedA, packedB + <usize>q * panelBytes, tile, k, 32, 0);
+        for (let r = 0; r < rows; r++) {
+          for (let j = 0; j < columns; j++) {
+            const at = out + <usize>r * sc + ((<usize>j) << 2);
+            const value = load<f32>(tile + ((<usize>(r * 8 + j)) << 2));
+            store<f32>(at, accumulate ? load<f32>(at) + value : value);
+          }
+        }
       }
     }
   }
-  // The columns past the last full panel, for the rows in blocks of four; then the rows past the last block.
-  const m4 = blocks << 2;
-  for (let i = 0; i < m4; i += 4) {
-    rows4(a + <usize>i * sa, b, c + <usize>i * sc, panels << 3, n, k, sa, sb, sc, accumulate);
-  }
-  for (let i = m4; i < m; i++) rows1(a + <usize>i * sa, b, c + <usize>i * sc, n, k, sb, accumulate);
 }
 
-// Copies B[:, 8 columns] (k rows, stride sb) to [k, 8].
-function packPanel(from: usize, to: usize, k: i32, sb: usize): void {
-  let source = from;
+// Copies columns [j, j + 8) of op(B) (k rows) to [k, 8], zeros past column n.
+function packPanel(b: usize, to: usize, j: i32, n: i32, k: i32, ldb: i32, transposed: i32): void {
   let target = to;
+  if (!transposed && j + 8 <= n) {
+    let source = b + ((<usize>j) << 2);
+    const stride = (<usize>ldb) << 2;
+    for (let p = 0; p < k; p++) {
+      v128.store(target, v128.load(source));
+      v128.store(target, v128.load(source, 16), 16);
+      source += stride;
+      target += 32;
+    }
+    return;
+  }
   for (let p = 0; p < k; p++) {
-    v128.store(target, v128.load(source));
-    v128.store(target, v128.load(source, 16), 16);
-    source += sb;
+    for (let column = 0; column < 8; column++) {
+      const jj = j + column;
+      let value: f32 = 0;
+      if (jj < n) value = load<f32>(b + ((<usize>(transposed ? jj * ldb + p : p * ldb + jj)) << 2));
+      store<f32>(target + ((<usize>column) << 2), value);
+    }
     target += 32;
   }
 }
 
-// Copies four rows of A (stride sa) to [k, 4], element p of each row side by side.
-function packRows(from: usize, to: usize, k: i32, sa: usize): void {
-  for (let p = 0; p < k; p++) {
-    const at = from + ((<usize>p) << 2);
-    const target = to + ((<usize>p) << 4);
-    store<f32>(target, load<f32>(at));
-    store<f32>(target, load<f32>(at + sa), 4);
-    store<f32>(target, load<f32>(at + 2 * sa), 8);
-    store<f32>(target, load<f32>(at + 3 * sa), 12);
+// Copies rows [i, i + 4) of op(A) (k columns) to [k, 4], element p of each row side by side; zeros past row m.
+function packRows(a: usize, to: usize, i: i32, m: i32, k: i32, lda: i32, transposed: i32): void {
+  if (transposed && i + 4 <= m) {
+    // op(A) row r at column p is A[p, i + r]: four neighbours in memory.
+    let source = a + ((<usize>i) << 2);
+    const stride = (<usize>lda) << 2;
+    for (let p = 0; p < k; p++) {
+      v128.store(to + ((<usize>p) << 4), v128.load(source));
+      source += stride;
+    }
+    return;
+  }
+  for (let r = 0; r < 4; r++) {
+    const row = i + r;
+    for (let p = 0; p < k; p++) {
+      let value: f32 = 0;
+      if (row < m) value = load<f32>(a + ((<usize>(transposed ? p * lda + row : row * lda + p)) << 2));
+      store<f32>(to + ((<usize>((p << 2) + r)) << 2), value);
+    }
   }
 }
 
@@ -112,115 +148,17 @@ function tile4x8(pa: usize, pb: usize, c: usize, k: i32, sc: usize, accumulate: 
   store8(c + 3 * sc, c30, c31, accumulate);
 }
 
-// Four rows of C from column `from` on, unpacked: a 4 x 4 tile at a time, then single columns.
-function rows4(
-  a: usize,
-  b: usize,
-  c: usize,
-  from: i32,
-  n: i32,
-  k: i32,
-  sa: usize,
-  sb: usize,
-  sc: usize,
-  accumulate: i32,
-): void {
-  const a1 = a + sa;
-  const a2 = a1 + sa;
-  const a3 = a2 + sa;
-  let j = from;
-  for (; j + 4 <= n; j += 4) {
-    let c0 = f32x4.splat(0);
-    let c1 = f32x4.splat(0);
-    let c2 = f32x4.splat(0);
-    let c3 = f32x4.splat(0);
-    let pb = b + ((<usize>j) << 2);
-    for (let p: usize = 0; p < (<usize>k) << 2; p += 4) {
-      const b0 = v128.load(pb);
-      pb += sb;
-      c0 = f32x4.add(c0, f32x4.mul(v128.load32_splat(a + p), b0));
-      c1 = f32x4.add(c1, f32x4.mul(v128.load32_splat(a1 + p), b0));
-      c2 = f32x4.add(c2, f32x4.mul(v128.load32_splat(a2 + p), b0));
-      c3 = f32x4.add(c3, f32x4.mul(v128.load32_splat(a3 + p), b0));
-    }
-    const pc = c + ((<usize>j) << 2);
-    store4(pc, c0, accumulate);
-    store4(pc + sc, c1, accumulate);
-    store4(pc + 2 * sc, c2, accumulate);
-    store4(pc + 3 * sc, c3, accumulate);
-  }
-  for (; j < n; j++) {
-    const at = (<usize>j) << 2;
-    column(a, b + at, c + at, k, sb, accumulate);
-    column(a1, b + at, c + sc + at, k, sb, accumulate);
-    column(a2, b + at, c + 2 * sc + at, k, sb, accumulate);
-    column(a3, b + at, c + 3 * sc + at, k, sb, accumulate);
-  }
-}
-
-// One row of C: 8-wide, then 4-wide, then single columns.
-function rows1(a: usize, b: usize, c: usize, n: i32, k: i32, sb: usize, accumulate: i32): void {
-  let j = 0;
-  for (; j + 8 <= n; j += 8) {
-    let c0 = f32x4.splat(0);
-    let c1 = f32x4.splat(0);
-    let pb = b + ((<usize>j) << 2);
-    for (let p: usize = 0; p < (<usize>k) << 2; p += 4) {
-      const s = v128.load32_splat(a + p);
-      c0 = f32x4.add(c0, f32x4.mul(s, v128.load(pb)));
-      c1 = f32x4.add(c1, f32x4.mul(s, v128.load(pb, 16)));
-      pb += sb;
-    }
-    store8(c + ((<usize>j) << 2), c0, c1, accumulate);
-  }
-  for (; j + 4 <= n; j += 4) {
-    let c0 = f32x4.splat(0);
-    let pb = b + ((<usize>j) << 2);
-    for (let p: usize = 0; p < (<usize>k) << 2; p += 4) {
-      c0 = f32x4.add(c0, f32x4.mul(v128.load32_splat(a + p), v128.load(pb)));
-      pb += sb;
-    }
-    store4(c + ((<usize>j) << 2), c0, accumulate);
-  }
-  for (; j < n; j++) {
-    const at = (<usize>j) << 2;
-    column(a, b + at, c + at, k, sb, accumulate);
-  }
-}
-
-// @ts-expect-error: decorator
-@inline
-function column(a: usize, b: usize, c: usize, k: i32, sb: usize, accumulate: i32): void {
-  let sum: f32 = accumulate ? load<f32>(c) : 0;
-  let pb = b;
-  for (let p: usize = 0; p < (<usize>k) << 2; p += 4) {
-    sum += load<f32>(a + p) * load<f32>(pb);
-    pb += sb;
-  }
-  store<f32>(c, sum);
-}
-
-// @ts-expect-error: decorator
+// @ts-ignore: decorator
 @inline
 function store8(at: usize, lo: v128, hi: v128, accumulate: i32): void {
   store4(at, lo, accumulate);
   store4(at + 16, hi, accumulate);
 }
 
-// @ts-expect-error: decorator
+// @ts-ignore: decorator
 @inline
 function store4(at: usize, value: v128, accumulate: i32): void {
   v128.store(at, accumulate ? f32x4.add(v128.load(at), value) : value);
-}
-
-/** B[n, m] = A[m, n]ᵀ (row-major, dense). The backward products read transposed operands through it. */
-export function transpose(a: usize, b: usize, m: i32, n: i32): void {
-  for (let i = 0; i < m; i++) {
-    const row = a + (<usize>(i * n) << 2);
-    for (let j = 0; j < n; j++) {
-      store<f32>(b + (<usize>(j * m + i) << 2), load<f32>(row + ((<usize>j) << 2)));
-    }
-  }
 }
 
 /** out[j] (+)= sum over the m rows of A[i, j] (a bias's gradient); adds when `accumulate` is 1. */

@@ -3,6 +3,7 @@
  * trainer's kernels. Every pointer is a byte offset into the memory they are bound to; sizes are in floats.
  */
 export interface SequenceKernels {
+  /** C[m, n] (+)= op(A) op(B); `flags`: 1 accumulate, 2 A stored [k, m], 4 B stored [n, k] (assembly/gemm.ts). */
   gemm(
     a: number,
     b: number,
@@ -13,10 +14,9 @@ export interface SequenceKernels {
     lda: number,
     ldb: number,
     ldc: number,
-    accumulate: number,
+    flags: number,
     pack: number,
   ): void;
-  transpose(a: number, b: number, m: number, n: number): void;
   column_sums(a: number, m: number, n: number, out: number, accumulate: number): void;
   add_rows(c: number, m: number, n: number, bias: number): void;
   lstm_forward(z: number, cPrev: number, c: number, h: number, b: number, d: number): void;

@@ -30,6 +30,8 @@ export interface SequenceNetwork {
 }
 
 /** C (+)= A B (see assembly/gemm.ts), with the trainer's packing scratch. */
+export { ACCUMULATE, TRANSPOSE_A, TRANSPOSE_B };
+
 export type Gemm = (
   a: number,
   b: number,
@@ -40,8 +42,13 @@ export type Gemm = (
   lda: number,
   ldb: number,
   ldc: number,
-  accumulate: number,
+  flags: number,
 ) => void;
+
+// gemm's flags (assembly/gemm.ts): add to C; read A as [k, m]; read B as [n, k].
+const ACCUMULATE = 1;
+const TRANSPOSE_A = 2;
+const TRANSPOSE_B = 4;
 
 type Context = { arena: KernelArena; d: number; steps: number; gemm: Gemm };
 const F = 4;
@@ -84,8 +91,6 @@ export function cnnNetwork({ arena, d, steps, gemm }: Context, kw: number): Sequ
   let states = 0;
   let dPre = 0;
   let dWindows = 0;
-  let transposed = 0;
-  let filterT = 0;
   return {
     width: d,
     weightSizes: [kw * d * d, d],
@@ -102,8 +107,6 @@ export function cnnNetwork({ arena, d, steps, gemm }: Context, kw: number): Sequ
       this.dStates = take(n * d);
       dPre = take(n * d);
       dWindows = take(n * kw * d);
-      transposed = take(n * kw * d);
-      filterT = take(kw * d * d);
     },
     forward(x, b) {
       const k = arena.memory.sequenceKernels;
@@ -118,11 +121,9 @@ export function cnnNetwork({ arena, d, steps, gemm }: Context, kw: number): Sequ
       const k = arena.memory.sequenceKernels;
       const n = steps * b;
       k.cnn_output_backward(activated, this.dStates, dPre, dx, steps, b, d);
-      k.transpose(windows, transposed, n, kw * d);
-      gemm(transposed, dPre, gFilter, kw * d, d, n, n, d, d, 0);
+      gemm(windows, dPre, gFilter, kw * d, d, n, kw * d, d, d, TRANSPOSE_A);
       k.column_sums(dPre, n, d, gBias, 0);
-      k.transpose(filter, filterT, kw * d, d);
-      gemm(dPre, filterT, dWindows, n, kw * d, d, d, kw * d, kw * d, 0);
+      gemm(dPre, filter, dWindows, n, kw * d, d, d, d, kw * d, TRANSPOSE_B);
       k.col2im_add(dWindows, dx, steps, b, d, kw);
     },
   } as SequenceNetwork & { dStates: number };
@@ -151,9 +152,6 @@ export function lstmNetwork({
   let hidden = 0;
   let dCell = 0;
   let dGates = 0;
-  let transposed = 0;
-  let kernelT = 0;
-  let recurrentT = 0;
   return {
     width: d,
     weightSizes: [d * g, d * g, g],
@@ -173,9 +171,6 @@ export function lstmNetwork({
       this.dStates = take(n * d);
       dCell = take(b * d);
       dGates = take(n * g);
-      transposed = take(n * d);
-      kernelT = take(g * d);
-      recurrentT = take(g * d);
     },
     forward(x, b) {
       const k = arena.memory.sequenceKernels;
@@ -198,12 +193,12 @@ export function lstmNetwork({
       const n = steps * b;
       const rest = n - b;
       const dHidden = this.dStates;
-      k.transpose(recurrent, recurrentT, d, g);
-      k.transpose(kernel, kernelT, d, g);
       arena.memory.f32(dCell, b * d).fill(0);
       for (let t = steps - 1; t >= 0; t--) {
         const dh = dHidden + t * b * d * F;
-        if (t < steps - 1) gemm(dGates + (t + 1) * b * g * F, recurrentT, dh, b, d, g, g, d, d, 1);
+        if (t < steps - 1) {
+          gemm(dGates + (t + 1) * b * g * F, recurrent, dh, b, d, g, g, g, d, ACCUMULATE | TRANSPOSE_B);
+        }
         const previous = t > 0 ? cells + (t - 1) * b * d * F : 0;
         k.lstm_backward(
           gates + t * b * g * F,
@@ -217,12 +212,10 @@ export function lstmNetwork({
         );
       }
       const later = dGates + b * g * F;
-      k.transpose(x, transposed, rest, d);
-      gemm(transposed, later, gKernel, d, g, rest, rest, g, g, 0);
-      k.transpose(hidden, transposed, rest, d);
-      gemm(transposed, later, gRecurrent, d, g, rest, rest, g, g, 0);
+      gemm(x, later, gKernel, d, g, rest, d, g, g, TRANSPOSE_A);
+      gemm(hidden, later, gRecurrent, d, g, rest, d, g, g, TRANSPOSE_A);
       k.column_sums(dGates, n, g, gBias, 0);
-      gemm(later, kernelT, dx, rest, d, g, g, d, d, 1);
+      gemm(later, kernel, dx, rest, d, g, g, g, d, ACCUMULATE | TRANSPOSE_B);
     },
   } as SequenceNetwork & { dStates: number; readonly hiddenStates: number };
 }
@@ -240,8 +233,6 @@ export function mixtureNetwork(context: Context, components: number): SequenceNe
   let gProjection = 0;
   let gProjectionBias = 0;
   let states = 0;
-  let transposed = 0;
-  let projectionT = 0;
   return {
     width,
     weightSizes: [...lstm.weightSizes, d * width, width],
@@ -256,8 +247,6 @@ export function mixtureNetwork(context: Context, components: number): SequenceNe
       const n = steps * b;
       states = take(n * width);
       this.dStates = take(n * width);
-      transposed = take(n * d);
-      projectionT = take(width * d);
     },
     forward(x, b) {
       const k = arena.memory.sequenceKernels;
@@ -270,10 +259,8 @@ export function mixtureNetwork(context: Context, components: number): SequenceNe
     backward(x, dx, b) {
       const k = arena.memory.sequenceKernels;
       const n = steps * b;
-      k.transpose(projection, projectionT, d, width);
-      gemm(this.dStates, projectionT, lstm.dStates, n, d, width, width, d, d, 0);
-      k.transpose(lstm.hiddenStates, transposed, n, d);
-      gemm(transposed, this.dStates, gProjection, d, width, n, n, width, width, 0);
+      gemm(this.dStates, projection, lstm.dStates, n, d, width, width, width, d, TRANSPOSE_B);
+      gemm(lstm.hiddenStates, this.dStates, gProjection, d, width, n, d, width, width, TRANSPOSE_A);
       k.column_sums(this.dStates, n, width, gProjectionBias, 0);
       lstm.backward(x, dx, b);
     },

@@ -1,7 +1,7 @@
 import type { EmbeddingStrategy, SequenceLoss, SequenceTrainerSpec } from '@bloom/core';
 import type { KernelArena } from '../kernels/kernel-arena.js';
 import type { ArenaLookup, Take } from './arena-lookup.js';
-import type { Gemm, WeightSlots } from './networks.js';
+import { type Gemm, TRANSPOSE_A, TRANSPOSE_B, type WeightSlots } from './networks.js';
 
 /** How the sequence trainer scores the next item and takes the loss: the tied output or a projection. */
 export interface SequenceOutputStep {
@@ -117,8 +117,6 @@ export class ProjectionOutput implements SequenceOutputStep {
   #gBias = 0;
   #logits = 0;
   #positions = 0;
-  #weightsT = 0;
-  #statesT = 0;
 
   constructor(
     readonly arena: KernelArena,
@@ -138,8 +136,6 @@ export class ProjectionOutput implements SequenceOutputStep {
   place(take: Take, n: number): void {
     this.#logits = take(n * this.#units);
     this.#positions = take(n * this.strategy.rowsPerId);
-    this.#weightsT = take(this.#units * this.dim);
-    this.#statesT = take(n * this.dim);
   }
 
   lookup(idsAt: number, n: number): void {
@@ -161,10 +157,8 @@ export class ProjectionOutput implements SequenceOutputStep {
     const m = this.#units;
     const d = this.dim;
     const dLogits = this.#logits;
-    k.transpose(this.#weights, this.#weightsT, d, m);
-    this.gemm(dLogits, this.#weightsT, dStates, n, d, m, m, d, d, 0);
-    k.transpose(states, this.#statesT, n, d);
-    this.gemm(this.#statesT, dLogits, this.#gWeights, d, m, n, n, m, m, 0);
+    this.gemm(dLogits, this.#weights, dStates, n, d, m, m, m, d, TRANSPOSE_B);
+    this.gemm(states, dLogits, this.#gWeights, d, m, n, d, m, m, TRANSPOSE_A);
     k.column_sums(dLogits, n, m, this.#gBias, 0);
     this.arena.memory.f32(dVectors, n * d).fill(0);
   }

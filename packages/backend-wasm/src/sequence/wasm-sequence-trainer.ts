@@ -56,8 +56,8 @@ export class WasmSequenceTrainer implements SequenceTrainer {
     this.#spec = spec;
     this.#arena = arena;
     const d = spec.dim;
-    const gemm: Gemm = (a, b, c, m, n, k, lda, ldb, ldc, accumulate) =>
-      arena.memory.sequenceKernels.gemm(a, b, c, m, n, k, lda, ldb, ldc, accumulate, this.#pack);
+    const gemm: Gemm = (a, b, c, m, n, k, lda, ldb, ldc, flags) =>
+      arena.memory.sequenceKernels.gemm(a, b, c, m, n, k, lda, ldb, ldc, flags, this.#pack);
     const context = { arena, d, steps: spec.maxLength, gemm };
     this.#network =
       spec.representation === 'lstm'
@@ -237,7 +237,7 @@ export class WasmSequenceTrainer implements SequenceTrainer {
     const units = this.#output instanceof ProjectionOutput ? this.#output.weightSizes[1]! : 0;
     const widest = Math.max(4 * d, this.#spec.kernelWidth * d, this.#network.width, units);
     const deepest = Math.max(n, widest);
-    this.#pack = take(deepest * widest + 4 * deepest);
+    this.#pack = take(deepest * (widest + 8) + 4 * deepest + 32);
     this.#vectors = take(ids * this.#spec.dim);
     this.#dVectors = take(ids * this.#spec.dim);
     this.#items.place(take, ids);
