@@ -43,25 +43,28 @@ const { instance } = await WebAssembly.instantiate(
 const STEPS = 1e6;
 const peak = best(STEPS * 8 * 8, () => instance.exports.peak(STEPS));
 
+// flags as the LSTM passes them: 2 reads A stored transposed, 4 reads B stored transposed (no copies).
 const shapes = (d, b = 256, L = 10) => [
-  { what: `d ${d}: inputs of 9 steps x kernel`, m: (L - 1) * b, n: 4 * d, k: d },
-  { what: `d ${d}: one step's state x recurrent`, m: b, n: 4 * d, k: d },
-  { what: `d ${d}: weight gradient (inputs' x gates)`, m: d, n: 4 * d, k: (L - 1) * b },
-  { what: `d ${d}: input gradient (gates x kernel')`, m: (L - 1) * b, n: d, k: 4 * d },
+  { what: `d ${d}: inputs of 9 steps x kernel`, m: (L - 1) * b, n: 4 * d, k: d, flags: 0 },
+  { what: `d ${d}: one step's state x recurrent`, m: b, n: 4 * d, k: d, flags: 0 },
+  { what: `d ${d}: weight gradient (inputs' x gates)`, m: d, n: 4 * d, k: (L - 1) * b, flags: 2 },
+  { what: `d ${d}: input gradient (gates x kernel')`, m: (L - 1) * b, n: d, k: 4 * d, flags: 4 },
 ];
 const memory = KernelMemory.create(0);
 const kernels = memory.sequenceKernels;
 const results = [];
 for (const shape of [...shapes(32), ...shapes(128)]) {
-  const { m, n, k } = shape;
+  const { m, n, k, flags } = shape;
   const a = 1024;
   const b = a + m * k * 4 + 64;
   const c = b + k * n * 4 + 64;
   const pack = c + m * n * 4 + 64;
-  memory.reserve(pack + (k * n + 4 * k) * 4 + 64);
+  memory.reserve(pack + (k * (n + 8) + 4 * k + 32) * 4 + 64);
   const fill = memory.f32(a, (pack - a) / 4);
   for (let i = 0; i < fill.length; i++) fill[i] = ((i * 7919) % 13) / 13 - 0.5;
-  const gflops = best(2 * m * n * k, () => kernels.gemm(a, b, c, m, n, k, k, n, n, 0, pack));
+  const lda = flags & 2 ? m : k;
+  const ldb = flags & 4 ? k : n;
+  const gflops = best(2 * m * n * k, () => kernels.gemm(a, b, c, m, n, k, lda, ldb, n, flags, pack));
   results.push({ ...shape, gflops, ofPeak: gflops / peak });
 }
 

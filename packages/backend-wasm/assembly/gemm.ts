@@ -8,13 +8,14 @@
 export const ACCUMULATE = 1;
 export const TRANSPOSE_A = 2;
 export const TRANSPOSE_B = 4;
+const K_CHUNK = 256;
 
 /**
  * C[m, n] = op(A) op(B), or C += op(A) op(B) with ACCUMULATE, where op transposes A (stored [k, m]) with
  * TRANSPOSE_A and B (stored [n, k]) with TRANSPOSE_B. Leading dimensions (`lda`, `ldb`, `ldc`) are in floats,
  * so a product may read and write sub-blocks of larger matrices. Pointers are byte offsets. `pack` is scratch of
- * at least (k (n + 8) + 4 k + 32) floats: op(B)'s 8-column panels are copied there once ([k, 8] each, zero past
- * n) and each block of four rows of op(A) as [k, 4] (zero past m), so the micro-kernel reads two sequential
+ * at least (k (n + 8) + 4 k + 32) floats: for each chunk of k, op(B)'s 8-column panels are copied there once
+ * ([chunk, 8] each, zero past n) and each block of four rows of op(A) as [chunk, 4] (zero past m), so the micro-kernel reads two sequential
  * streams with immediate offsets, which keeps its instruction count (the limit at this width) near the
  * arithmetic's; the transposes cost nothing beyond the packing.
  */
@@ -31,32 +32,41 @@ export function gemm(
   flags: i32,
   pack: usize,
 ): void {
-  const accumulate = flags & ACCUMULATE;
   const sc = (<usize>ldc) << 2;
   const panels = (n + 7) >> 3;
   const tile = pack;
   const packedA = pack + 128;
-  const packedB = packedA + ((<usize>k) << 4);
-  const panelBytes = (<usize>k) << 5;
-  for (let q = 0; q < panels; q++) {
-    packPanel(b, packedB + <usize>q * panelBytes, q << 3, n, k, ldb, flags & TRANSPOSE_B);
-  }
-  for (let i = 0; i < m; i += 4) {
-    packRows(a, packedA, i, m, k, lda, flags & TRANSPOSE_A);
-    const rows = min(4, m - i);
+  const transposeA = flags & TRANSPOSE_A;
+  const transposeB = flags & TRANSPOSE_B;
+  // k in chunks, so that a packed panel ([chunk, 8], 8 KiB) stays in L1 across the row blocks that read it.
+  for (let k0 = 0; k0 < k; k0 += K_CHUNK) {
+    const depth = min(K_CHUNK, k - k0);
+    const accumulate = k0 > 0 ? 1 : flags & ACCUMULATE;
+    const packedB = packedA + ((<usize>depth) << 4);
+    const panelBytes = (<usize>depth) << 5;
+    // op(B) rows from k0 on, op(A) columns from k0 on, wherever the storage puts them.
+    const bFrom = b + ((<usize>(transposeB ? k0 : k0 * ldb)) << 2);
+    const aFrom = a + ((<usize>(transposeA ? k0 * lda : k0)) << 2);
     for (let q = 0; q < panels; q++) {
-      const columns = min(8, n - (q << 3));
-      const out = c + <usize>i * sc + ((<usize>q) << 5);
-      if (rows === 4 && columns === 8) {
-        tile4x8(packedA, packedB + <usize>q * panelBytes, out, k, sc, accumulate);
-      } else {
-        // An edge tile: computed whole into scratch, then only its rows and columns inside C are written.
-        tile4x8(packedA, packedB + <usize>q * panelBytes, tile, k, 32, 0);
-        for (let r = 0; r < rows; r++) {
-          for (let j = 0; j < columns; j++) {
-            const at = out + <usize>r * sc + ((<usize>j) << 2);
-            const value = load<f32>(tile + ((<usize>(r * 8 + j)) << 2));
-            store<f32>(at, accumulate ? load<f32>(at) + value : value);
+      packPanel(bFrom, packedB + <usize>q * panelBytes, q << 3, n, depth, ldb, transposeB);
+    }
+    for (let i = 0; i < m; i += 4) {
+      packRows(aFrom, packedA, i, m, depth, lda, transposeA);
+      const rows = min(4, m - i);
+      for (let q = 0; q < panels; q++) {
+        const columns = min(8, n - (q << 3));
+        const out = c + <usize>i * sc + ((<usize>q) << 5);
+        if (rows === 4 && columns === 8) {
+          tile4x8(packedA, packedB + <usize>q * panelBytes, out, depth, sc, accumulate);
+        } else {
+          // An edge tile: computed whole into scratch, then only its rows and columns inside C are written.
+          tile4x8(packedA, packedB + <usize>q * panelBytes, tile, depth, 32, 0);
+          for (let r = 0; r < rows; r++) {
+            for (let j = 0; j < columns; j++) {
+              const at = out + <usize>r * sc + ((<usize>j) << 2);
+              const value = load<f32>(tile + ((<usize>(r * 8 + j)) << 2));
+              store<f32>(at, accumulate ? load<f32>(at) + value : value);
+            }
           }
         }
       }
@@ -101,6 +111,10 @@ function packRows(a: usize, to: usize, i: i32, m: i32, k: i32, lda: i32, transpo
     }
     return;
   }
+  if (!transposed && i + 4 <= m) {
+    packRowBlock(a + <usize>i * ((<usize>lda) << 2), to, k, (<usize>lda) << 2);
+    return;
+  }
   for (let r = 0; r < 4; r++) {
     const row = i + r;
     for (let p = 0; p < k; p++) {
@@ -108,6 +122,35 @@ function packRows(a: usize, to: usize, i: i32, m: i32, k: i32, lda: i32, transpo
       if (row < m) value = load<f32>(a + ((<usize>(transposed ? p * lda + row : row * lda + p)) << 2));
       store<f32>(to + ((<usize>((p << 2) + r)) << 2), value);
     }
+  }
+}
+
+// Four whole rows (stride `sa` bytes) to [k, 4]: 4 x 4 blocks transposed in registers, then the tail one by one.
+function packRowBlock(rows: usize, to: usize, k: i32, sa: usize): void {
+  let p = 0;
+  for (; p + 4 <= k; p += 4) {
+    const at = rows + ((<usize>p) << 2);
+    const r0 = v128.load(at);
+    const r1 = v128.load(at + sa);
+    const r2 = v128.load(at + 2 * sa);
+    const r3 = v128.load(at + 3 * sa);
+    const t0 = v128.shuffle<f32>(r0, r1, 0, 4, 1, 5);
+    const t1 = v128.shuffle<f32>(r0, r1, 2, 6, 3, 7);
+    const t2 = v128.shuffle<f32>(r2, r3, 0, 4, 1, 5);
+    const t3 = v128.shuffle<f32>(r2, r3, 2, 6, 3, 7);
+    const target = to + ((<usize>p) << 4);
+    v128.store(target, v128.shuffle<f32>(t0, t2, 0, 1, 4, 5));
+    v128.store(target, v128.shuffle<f32>(t0, t2, 2, 3, 6, 7), 16);
+    v128.store(target, v128.shuffle<f32>(t1, t3, 0, 1, 4, 5), 32);
+    v128.store(target, v128.shuffle<f32>(t1, t3, 2, 3, 6, 7), 48);
+  }
+  for (; p < k; p++) {
+    const at = rows + ((<usize>p) << 2);
+    const target = to + ((<usize>p) << 4);
+    store<f32>(target, load<f32>(at));
+    store<f32>(target, load<f32>(at + sa), 4);
+    store<f32>(target, load<f32>(at + 2 * sa), 8);
+    store<f32>(target, load<f32>(at + 3 * sa), 12);
   }
 }
 
