@@ -108,7 +108,11 @@ export function registerExperimentCommand(program: Command, io: CliIo): void {
       ),
     900,
   )
-    .option('--models <list>', 'models (default factorization,pooling)', models)
+    .option(
+      '--models <list>',
+      'models (default factorization,lstm,pooling; --quick factorization,lstm); lstm runs at d 64, batch 512, hinge',
+      models,
+    )
     .option('--sizes <list>', 'table sizes N (default 1e4,5e4,1e5,5e5,1e6,5e6)', sizes)
     .option('--update-modes <list>', 'dense (the published cost model) and/or sparse', modes, [
       'dense',
@@ -144,7 +148,8 @@ export function registerExperimentCommand(program: Command, io: CliIo): void {
 async function speed(options: SpeedOptions, io: CliIo): Promise<void> {
   const out = resolve(options.out);
   const cells = speedCells({
-    models: options.models ?? (options.quick ? ['factorization'] : ['factorization', 'pooling']),
+    models:
+      options.models ?? (options.quick ? ['factorization', 'lstm'] : ['factorization', 'lstm', 'pooling']),
     sizes: options.sizes ?? (options.quick ? [1e4, 1e5] : [1e4, 5e4, 1e5, 5e5, 1e6, 5e6]),
     updateModes: options.updateModes,
     dataset: options.dataset,
