@@ -221,11 +221,16 @@ export function column_sums(a: usize, m: i32, n: i32, out: usize, accumulate: i3
   }
 }
 
-/** Adds the row vector `bias` [n] to every row of C [m, n] (in place). */
+/** Adds the row vector `bias` [n] to every row of C [m, n] (in place), four columns at a time. */
 export function add_rows(c: usize, m: i32, n: i32, bias: usize): void {
   for (let i = 0; i < m; i++) {
     const row = c + (<usize>(i * n) << 2);
-    for (let j = 0; j < n; j++) {
+    let j = 0;
+    for (; j + 4 <= n; j += 4) {
+      const at = row + ((<usize>j) << 2);
+      v128.store(at, f32x4.add(v128.load(at), v128.load(bias + ((<usize>j) << 2))));
+    }
+    for (; j < n; j++) {
       const at = row + ((<usize>j) << 2);
       store<f32>(at, load<f32>(at) + load<f32>(bias + ((<usize>j) << 2)));
     }
