@@ -38,9 +38,12 @@ function assembleText(source) {
   const module = wabt.parseWat(source.split('/').at(-1), readFileSync(resolve(root, source), 'utf8'), {
     simd: true,
     bulk_memory: true,
+    threads: true,
   });
-  module.validate();
-  return module.toBinary({}).buffer;
+  const { buffer } = module.toBinary({});
+  // Validated by V8 itself: wabt.js's validate() ignores the features given to parseWat (threads among them).
+  new WebAssembly.Module(buffer);
+  return buffer;
 }
 
 // The kernels run on a memory that already holds tables, so the module must import that memory and nothing else,
@@ -60,9 +63,12 @@ async function compileAssemblyScript(source) {
       '--runtime',
       'stub',
       '--importMemory',
+      '--sharedMemory',
+      '--maximumMemory',
+      '65536',
       '--noAssert',
       '--enable',
-      'simd',
+      'simd,threads',
     ],
     { writeFile: (name, contents) => (outputs[name] = contents) },
   );
@@ -72,7 +78,7 @@ async function compileAssemblyScript(source) {
   const imports = WebAssembly.Module.imports(module).map((i) => `${i.module}.${i.name}:${i.kind}`);
   if (imports.join() !== 'env.memory:memory')
     throw new Error(`${source} imports ${imports.join()}, not only env.memory`);
-  const text = wabt.readWasm(bytes, { simd: true, bulk_memory: true });
+  const text = wabt.readWasm(bytes, { simd: true, bulk_memory: true, threads: true });
   text.generateNames();
   if (/\(data\b/.test(text.toText({}))) throw new Error(`${source} compiled with a data segment`);
   return bytes;

@@ -236,3 +236,9 @@ export function add_rows(c: usize, m: i32, n: i32, bias: usize): void {
     }
   }
 }
+
+/** Zeroes n floats at `at` (so that a recorded sequence of kernel calls can clear its buffers too). */
+export function fill_zero(at: usize, n: i32): void {
+  memory.fill(at, 0, (<usize>n) << 2);
+}
+

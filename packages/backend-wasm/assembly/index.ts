@@ -4,7 +4,7 @@
 // segment, so instantiating it on a memory in use changes nothing there.
 export { adam_dense } from './adam';
 export { cnn_output, cnn_output_backward, col2im_add, im2col } from './cnn';
-export { add_rows, column_sums, gemm } from './gemm';
+export { add_rows, column_sums, fill_zero, gemm } from './gemm';
 export { lstm_backward, lstm_forward } from './lstm';
 export { mixture_backward, mixture_scores } from './mixture';
 export { softmax_xent } from './output';

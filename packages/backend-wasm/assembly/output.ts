@@ -5,13 +5,20 @@ import { f32At, i32At, setF32 } from './activations';
 import { exp4 } from './simd-math';
 
 /**
- * The loss of logits [n, m] against `positions` [n, k] (the units of each target), masked where targets[p] is 0;
- * overwrites the logits with their gradients (softmax minus labels, over the unmasked count; zero at padding).
+ * The loss of logits [n, m] against `positions` [n, k] (the units of each target), masked where targets[p] is 0
+ * and divided by the minibatch's unmasked count (the i32 at `countAt`); overwrites the logits with their gradients
+ * (softmax minus labels, over that count; zero at padding).
  */
-export function softmax_xent(logits: usize, n: i32, m: i32, positions: usize, k: i32, targets: usize): f32 {
-  let count = 0;
-  for (let p = 0; p < n; p++) if (i32At(targets, p) !== 0) count++;
-  const scale: f32 = 1 / <f32>max(count, 1);
+export function softmax_xent(
+  logits: usize,
+  n: i32,
+  m: i32,
+  positions: usize,
+  k: i32,
+  targets: usize,
+  countAt: usize,
+): f32 {
+  const scale: f32 = 1 / <f32>max(load<i32>(countAt), 1);
   const share: f32 = 1 / <f32>k;
   let total: f32 = 0;
   for (let p = 0; p < n; p++) {

@@ -22,7 +22,8 @@ export function tied_scores(
 
 /**
  * Spotlight's implicit loss (0 pointwise, 1 bpr, 2 hinge) summed over the positions whose target is not padding
- * (id 0) and divided by their count; writes its gradients with respect to pos and neg (zero at padding).
+ * (id 0) and divided by the count of such positions in the whole minibatch (the i32 at `countAt`: a minibatch may
+ * be split among threads); writes its gradients with respect to pos and neg (zero at padding).
  */
 export function tied_loss(
   kind: i32,
@@ -32,10 +33,9 @@ export function tied_loss(
   n: i32,
   dpos: usize,
   dneg: usize,
+  countAt: usize,
 ): f32 {
-  let count = 0;
-  for (let p = 0; p < n; p++) if (i32At(targets, p) !== 0) count++;
-  const scale: f32 = 1 / <f32>max(count, 1);
+  const scale: f32 = 1 / <f32>max(load<i32>(countAt), 1);
   let total: f32 = 0;
   for (let p = 0; p < n; p++) {
     let gp: f32 = 0;

@@ -6,7 +6,8 @@
 ;; The same arithmetic as the TypeScript loops in src/optimizers, in float32 instead of float64.
 ;; Built by tools/build-wasm.mjs into src/kernels/row-kernels-bytes.ts.
 (module
-  (import "env" "memory" (memory 1))
+  ;; Shared, so that worker threads can run kernels on the same tables (the sequence trainer's replicas).
+  (import "env" "memory" (memory 1 65536 shared))
 
   ;; Loads one float per 64-byte line of the n rows listed at $rows (width bytes of each, rows $sb bytes apart)
   ;; and returns their sum, which callers drop. The loads are independent, so their cache misses overlap: a row

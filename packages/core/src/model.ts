@@ -38,8 +38,13 @@ export interface Model<Config = unknown, Data = unknown> {
   readonly denseParameters: number;
   /** Trains on `data`; `options` are @bloom/models' `FitOptions` (epochs, batchSize, progress, signal). */
   fit(data: Data, options?: object): Promise<readonly ModelEpoch[]>;
-  /** How the last `fit` trained: the fused trainer's name, or the host loop (or TensorFlow.js) and why. */
-  readonly trainingPath: { readonly trainer: string; readonly reason?: string } | undefined;
+  /**
+   * How the last `fit` trained: the fused trainer's name (and the threads it ran on, where it splits minibatches),
+   * or the host loop (or TensorFlow.js) and why.
+   */
+  readonly trainingPath:
+    | { readonly trainer: string; readonly reason?: string; readonly threads?: number }
+    | undefined;
   /**
    * The model's metrics on `test` (after training on `train`, whose items are excluded from rankings), by name:
    * `mrr`, `precision_at_10` and `recall_at_10` for rankings, `rmse` for ratings. Reads back asynchronously, so

@@ -165,6 +165,8 @@ export interface SequenceTrainerSpec {
   /** The dense weights' initial values, in the order above. */
   readonly weights: readonly Float32Array[];
   readonly adam: DenseAdam;
+  /** Threads to split each minibatch over, where the backend can (default 1). */
+  readonly threads?: number;
 }
 
 /** Adam's state on the dense weights: steps taken, and the first and second moments in the spec's order. */
@@ -181,6 +183,8 @@ export interface DenseAdamState {
  * with {@link weights} and {@link adamState}).
  */
 export interface SequenceTrainer extends FusedTrainer {
+  /** Threads each minibatch runs on (1 where the backend could not start more). */
+  readonly threads: number;
   /**
    * One minibatch of b sequences ([b, maxLength], row-major), with the sampled negative of every position for the
    * tied output (null for a projection output).

@@ -41,6 +41,11 @@ export interface FitOptions {
    * compare the two.
    */
   readonly fused?: boolean;
+  /**
+   * Threads a fused trainer may split each minibatch over (the wasm sequence trainer: worker threads on the
+   * tables' shared memory). Default 1.
+   */
+  readonly threads?: number;
 }
 
 /**
@@ -199,8 +204,17 @@ function epochPlan(
   rows: number,
   options: FitOptions,
 ): { epochs: number; batchSize: number; batches: number; order: Int32Array } {
-  requireKnownOptions('fit', options, ['epochs', 'batchSize', 'onBatch', 'onEpoch', 'signal', 'fused']);
+  requireKnownOptions('fit', options, [
+    'epochs',
+    'batchSize',
+    'onBatch',
+    'onEpoch',
+    'signal',
+    'fused',
+    'threads',
+  ]);
   const epochs = requireInteger('epochs', options.epochs ?? 10, 1, 1e6);
+  if (options.threads !== undefined) requireInteger('threads', options.threads, 1, 256);
   const batchSize = requireInteger('batchSize', options.batchSize ?? 256, 1, 1 << 24);
   if (rows === 0) throw new TrainingError('no interactions to train on');
   return {

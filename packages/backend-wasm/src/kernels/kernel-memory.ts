@@ -109,7 +109,7 @@ interface WasmApi {
   validate(bytes: Uint8Array): boolean;
   Module: new (bytes: Uint8Array) => object;
   Instance: new (module: object, imports: object) => { exports: unknown };
-  Memory: new (descriptor: { initial: number }) => WasmMemory;
+  Memory: new (descriptor: { initial: number; maximum?: number; shared?: boolean }) => WasmMemory;
 }
 
 interface WasmMemory {
@@ -161,7 +161,13 @@ export class KernelMemory {
   static create(bytes: number): KernelMemory | null {
     if (!rowKernelsAvailable()) return null;
     const api = wasmApi()!;
-    const memory = new api.Memory({ initial: Math.max(1, Math.ceil(bytes / PAGE)) });
+    // Shared, so that worker threads may run kernels on it too (the kernels import it as shared memory); a
+    // shared memory needs its maximum declared: WebAssembly's 4 GiB.
+    const memory = new api.Memory({
+      initial: Math.max(1, Math.ceil(bytes / PAGE)),
+      maximum: 65536,
+      shared: true,
+    });
     const instance = new api.Instance(compiled!, { env: { memory } });
     return new KernelMemory(memory, instance.exports as RowKernels);
   }
@@ -173,11 +179,15 @@ export class KernelMemory {
   get sequenceKernels(): SequenceKernels {
     if (this.#sequenceKernels === undefined) {
       const api = wasmApi()!;
-      sequenceCompiled ??= new api.Module(decode(SEQUENCE_KERNELS_BASE64));
-      const instance = new api.Instance(sequenceCompiled, { env: { memory: this.#memory } });
+      const instance = new api.Instance(sequenceKernelsModule(), { env: { memory: this.#memory } });
       this.#sequenceKernels = instance.exports as SequenceKernels;
     }
     return this.#sequenceKernels;
+  }
+
+  /** The WebAssembly.Memory itself (shared), for worker threads that run kernels on it. */
+  get wasmMemory(): object {
+    return this.#memory;
   }
 
   /** Current size in bytes. */
@@ -216,6 +226,12 @@ export class KernelMemory {
   i32(at: number, length: number): Int32Array {
     return new Int32Array(this.#memory.buffer, at, length);
   }
+}
+
+/** The compiled sequence kernels (compiled once per process), for instances on this thread or a worker's. */
+export function sequenceKernelsModule(): object {
+  sequenceCompiled ??= new (wasmApi()!.Module)(decode(SEQUENCE_KERNELS_BASE64));
+  return sequenceCompiled;
 }
 
 /** Rounds a byte count up to a multiple of 16 (one SIMD vector), so regions start aligned. */

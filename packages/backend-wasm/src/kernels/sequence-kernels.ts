@@ -69,6 +69,7 @@ export interface SequenceKernels {
     n: number,
     dpos: number,
     dneg: number,
+    countAt: number,
   ): number;
   tied_backward(
     users: number,
@@ -103,7 +104,16 @@ export interface SequenceKernels {
     dy: number,
     dx: number,
   ): void;
-  softmax_xent(logits: number, n: number, m: number, positions: number, k: number, targets: number): number;
+  softmax_xent(
+    logits: number,
+    n: number,
+    m: number,
+    positions: number,
+    k: number,
+    targets: number,
+    countAt: number,
+  ): number;
+  fill_zero(at: number, n: number): void;
   adam_dense(
     w: number,
     g: number,
@@ -119,3 +129,26 @@ export interface SequenceKernels {
     correction2: number,
   ): void;
 }
+
+/** The kernels' export names, in a fixed order: how a recorded call names its kernel to a worker. */
+export const SEQUENCE_KERNEL_NAMES = [
+  'gemm',
+  'column_sums',
+  'add_rows',
+  'fill_zero',
+  'lstm_forward',
+  'lstm_backward',
+  'im2col',
+  'col2im_add',
+  'cnn_output',
+  'cnn_output_backward',
+  'pooling_forward',
+  'pooling_backward',
+  'tied_scores',
+  'tied_loss',
+  'tied_backward',
+  'mixture_scores',
+  'mixture_backward',
+  'softmax_xent',
+  'adam_dense',
+] as const satisfies readonly (keyof SequenceKernels)[];

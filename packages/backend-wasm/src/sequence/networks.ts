@@ -1,4 +1,3 @@
-import type { KernelArena } from '../kernels/kernel-arena.js';
 import type { SequenceKernels } from '../kernels/sequence-kernels.js';
 import type { Take } from './arena-lookup.js';
 
@@ -50,11 +49,15 @@ const ACCUMULATE = 1;
 const TRANSPOSE_A = 2;
 const TRANSPOSE_B = 4;
 
-type Context = { arena: KernelArena; d: number; steps: number; gemm: Gemm };
+/**
+ * What a network runs with: its kernels (the memory's own, or a recorder whose calls a worker thread replays),
+ * the width d, the number of timesteps, and the GEMM with its packing scratch.
+ */
+export type Context = { kernels: SequenceKernels; d: number; steps: number; gemm: Gemm };
 const F = 4;
 
 /** Spotlight's pooling: no weights; the running mean of the items before each position. */
-export function poolingNetwork({ arena, d, steps }: Context): SequenceNetwork {
+export function poolingNetwork({ kernels, d, steps }: Context): SequenceNetwork {
   let states = 0;
   let divisors = 0;
   let carry = 0;
@@ -71,17 +74,17 @@ export function poolingNetwork({ arena, d, steps }: Context): SequenceNetwork {
       carry = take(b * d);
     },
     forward(x, b) {
-      arena.memory.sequenceKernels.pooling_forward(x, states, divisors, carry, steps, b, d);
+      kernels.pooling_forward(x, states, divisors, carry, steps, b, d);
       return states;
     },
     backward(_x, dx, b) {
-      arena.memory.sequenceKernels.pooling_backward(this.dStates, divisors, dx, carry, steps, b, d);
+      kernels.pooling_backward(this.dStates, divisors, dx, carry, steps, b, d);
     },
   } as SequenceNetwork & { dStates: number };
 }
 
 /** Spotlight's cnn: a causal convolution of width kw (im2col and one GEMM), tanh, plus the previous item. */
-export function cnnNetwork({ arena, d, steps, gemm }: Context, kw: number): SequenceNetwork {
+export function cnnNetwork({ kernels: k, d, steps, gemm }: Context, kw: number): SequenceNetwork {
   let filter = 0;
   let bias = 0;
   let gFilter = 0;
@@ -109,7 +112,6 @@ export function cnnNetwork({ arena, d, steps, gemm }: Context, kw: number): Sequ
       dWindows = take(n * kw * d);
     },
     forward(x, b) {
-      const k = arena.memory.sequenceKernels;
       const n = steps * b;
       k.im2col(x, windows, steps, b, d, kw);
       gemm(windows, filter, activated, n, d, kw * d, kw * d, d, d, 0);
@@ -118,7 +120,6 @@ export function cnnNetwork({ arena, d, steps, gemm }: Context, kw: number): Sequ
       return states;
     },
     backward(_x, dx, b) {
-      const k = arena.memory.sequenceKernels;
       const n = steps * b;
       k.cnn_output_backward(activated, this.dStates, dPre, dx, steps, b, d);
       gemm(windows, dPre, gFilter, kw * d, d, n, kw * d, d, d, TRANSPOSE_A);
@@ -135,7 +136,7 @@ export function cnnNetwork({ arena, d, steps, gemm }: Context, kw: number): Sequ
  * weights' gradients are again GEMMs over all steps at once.
  */
 export function lstmNetwork({
-  arena,
+  kernels: k,
   d,
   steps,
   gemm,
@@ -173,11 +174,10 @@ export function lstmNetwork({
       dGates = take(n * g);
     },
     forward(x, b) {
-      const k = arena.memory.sequenceKernels;
       const n = steps * b;
       const rest = n - b;
       // Step 0 reads the zero vector; step t > 0 reads item t - 1.
-      arena.memory.f32(gates, b * g).fill(0);
+      k.fill_zero(gates, b * g);
       gemm(x, kernel, gates + b * g * F, rest, g, d, d, g, g, 0);
       k.add_rows(gates, n, g, bias);
       for (let t = 0; t < steps; t++) {
@@ -189,11 +189,10 @@ export function lstmNetwork({
       return hidden;
     },
     backward(x, dx, b) {
-      const k = arena.memory.sequenceKernels;
       const n = steps * b;
       const rest = n - b;
       const dHidden = this.dStates;
-      arena.memory.f32(dCell, b * d).fill(0);
+      k.fill_zero(dCell, b * d);
       for (let t = steps - 1; t >= 0; t--) {
         const dh = dHidden + t * b * d * F;
         if (t < steps - 1) {
@@ -225,7 +224,7 @@ export function lstmNetwork({
  * mixes them per target is the tied output's (mixture_scores).
  */
 export function mixtureNetwork(context: Context, components: number): SequenceNetwork {
-  const { arena, d, steps, gemm } = context;
+  const { kernels: k, d, steps, gemm } = context;
   const lstm = lstmNetwork(context);
   const width = 2 * components * d;
   let projection = 0;
@@ -249,7 +248,6 @@ export function mixtureNetwork(context: Context, components: number): SequenceNe
       this.dStates = take(n * width);
     },
     forward(x, b) {
-      const k = arena.memory.sequenceKernels;
       const n = steps * b;
       const hidden = lstm.forward(x, b);
       gemm(hidden, projection, states, n, width, d, d, width, width, 0);
@@ -257,7 +255,6 @@ export function mixtureNetwork(context: Context, components: number): SequenceNe
       return states;
     },
     backward(x, dx, b) {
-      const k = arena.memory.sequenceKernels;
       const n = steps * b;
       gemm(this.dStates, projection, lstm.dStates, n, d, width, width, width, d, TRANSPOSE_B);
       gemm(lstm.hiddenStates, this.dStates, gProjection, d, width, n, d, width, width, TRANSPOSE_A);

@@ -6,8 +6,11 @@ import {
   type SequenceTrainerSpec,
 } from '@bloom/core';
 import type { KernelArena } from '../kernels/kernel-arena.js';
+import { sequenceKernelsModule } from '../kernels/kernel-memory.js';
+import type { SequenceKernels } from '../kernels/sequence-kernels.js';
 import { WasmGatherTable } from '../tables/wasm-gather-table.js';
 import { ArenaLookup, type Take } from './arena-lookup.js';
+import { KernelRecorder, KernelWorkers } from './kernel-workers.js';
 import {
   cnnNetwork,
   type Gemm,
@@ -20,59 +23,79 @@ import { ProjectionOutput, type SequenceOutputStep, TiedOutput } from './outputs
 
 const F = 4;
 
+/** One share of a minibatch: its network and output, their buffers, and its packing scratch. */
+interface Replica {
+  readonly network: SequenceNetwork;
+  readonly output: SequenceOutputStep;
+  pack: number;
+  /** Sequences in this replica's share of the current minibatch. */
+  b: number;
+  /** Where its ids, vectors and gradients start within the minibatch's buffers (in ids). */
+  first: number;
+}
+
 /**
  * The wasm backend's fused sequence trainer: a whole minibatch of Spotlight's ImplicitSequenceModel as kernels
  * (AssemblyScript, assembly/) over the item tables' own WebAssembly memory: the lookups, the network over all
  * timesteps, the scores and the loss, the backward pass through time, the sparse update of the item rows and Adam
  * on the dense weights. Its buffers are laid out once per batch size in the tables' arena; a step allocates none.
- * The batch runs time-major (row t b + s is position t of sequence s), so that each timestep is a contiguous block.
+ * Each share of the batch runs time-major (row t b + s is position t of sequence s), so that each timestep is a
+ * contiguous block.
+ *
+ * With `spec.threads` above 1 the minibatch is split by sequences into that many replicas: the first runs on this
+ * thread, the others on worker threads replaying the replica's recorded kernel calls on the same shared memory.
+ * Lookups, the sum of the replicas' weight gradients, Adam and the sparse updates run here, once per minibatch, so
+ * the step is the one-thread step up to the order of float additions.
  */
 export class WasmSequenceTrainer implements SequenceTrainer {
   readonly name = 'wasm-fused';
+  readonly threads: number;
   readonly #spec: SequenceTrainerSpec;
   readonly #arena: KernelArena;
   readonly #items: ArenaLookup;
-  readonly #network: SequenceNetwork;
-  readonly #output: SequenceOutputStep;
+  readonly #bias: ArenaLookup | null;
+  readonly #replicas: Replica[];
+  readonly #recorders: (KernelRecorder | null)[];
+  readonly #workers: KernelWorkers | null;
   readonly #sizes: readonly number[];
   readonly #total: number;
-  // The dense block: weights, gradients and Adam's two moments, each `#total` floats.
-  readonly #dense: { weights: number; grads: number; first: number; second: number };
+  // The dense block: weights, their summed gradients and Adam's two moments (`#total` floats each), and one
+  // gradient block per replica.
+  readonly #dense: { weights: number; grads: number; first: number; second: number; replicaGrads: number };
   #steps = 0;
   #accBeta1: number;
   #accBeta2: number;
   #capacity = 0;
+  #recordedFor = -1;
   #ids = 0;
-  #pack = 0;
   #vectors = 0;
   #dVectors = 0;
+  #biases = 0;
+  #dScores = 0;
+  #countAt = 0;
 
   private constructor(
     spec: SequenceTrainerSpec,
     arena: KernelArena,
     items: WasmGatherTable,
     bias: WasmGatherTable | null,
+    threads: number,
   ) {
     this.#spec = spec;
     this.#arena = arena;
-    const d = spec.dim;
-    const gemm: Gemm = (a, b, c, m, n, k, lda, ldb, ldc, flags) =>
-      arena.memory.sequenceKernels.gemm(a, b, c, m, n, k, lda, ldb, ldc, flags, this.#pack);
-    const context = { arena, d, steps: spec.maxLength, gemm };
-    this.#network =
-      spec.representation === 'lstm'
-        ? lstmNetwork(context)
-        : spec.representation === 'cnn'
-          ? cnnNetwork(context, spec.kernelWidth)
-          : spec.representation === 'mixture'
-            ? mixtureNetwork(context, spec.components)
-            : poolingNetwork(context);
     this.#items = new ArenaLookup(spec.items, items, arena);
-    this.#output =
-      spec.output.kind === 'tied'
-        ? new TiedOutput(arena, new ArenaLookup(spec.itemBias!, bias!, arena), spec, this.#network.width)
-        : new ProjectionOutput(arena, spec.output.strategy, d, gemm);
-    this.#sizes = [...this.#network.weightSizes, ...this.#output.weightSizes];
+    this.#bias = bias === null ? null : new ArenaLookup(spec.itemBias!, bias, arena);
+    this.#workers =
+      threads > 1
+        ? KernelWorkers.create(arena.memory.wasmMemory, sequenceKernelsModule(), threads - 1)
+        : null;
+    this.threads = this.#workers === null ? 1 : threads;
+    this.#recorders = Array.from({ length: this.threads }, (_, r) => (r === 0 ? null : new KernelRecorder()));
+    this.#replicas = this.#recorders.map((recorder) =>
+      this.#replica(recorder?.kernels ?? arena.memory.sequenceKernels),
+    );
+    const [first] = this.#replicas;
+    this.#sizes = [...first!.network.weightSizes, ...first!.output.weightSizes];
     checkWeights('weights', spec.weights, this.#sizes);
     this.#total = this.#sizes.reduce((a, b) => a + b, 0);
     const take = this.#take;
@@ -81,20 +104,15 @@ export class WasmSequenceTrainer implements SequenceTrainer {
       grads: take(this.#total),
       first: take(this.#total),
       second: take(this.#total),
+      replicaGrads: this.threads > 1 ? take(this.threads * this.#total) : 0,
     };
-    const slots = (base: number) => {
-      let at = base;
-      return this.#sizes.map((size) => {
-        const here = at;
-        at += size * F;
-        return here;
-      });
-    };
-    const weights = slots(this.#dense.weights);
-    const grads = slots(this.#dense.grads);
-    const own = this.#network.weightSizes.length;
-    this.#network.bind({ weights: weights.slice(0, own), grads: grads.slice(0, own) });
-    this.#output.bind({ weights: weights.slice(own), grads: grads.slice(own) });
+    const own = first!.network.weightSizes.length;
+    this.#replicas.forEach((replica, r) => {
+      const weights = this.#offsets(this.#dense.weights);
+      const grads = this.#offsets(this.threads > 1 ? this.#replicaGrads(r) : this.#dense.grads);
+      replica.network.bind({ weights: weights.slice(0, own), grads: grads.slice(0, own) });
+      replica.output.bind({ weights: weights.slice(own), grads: grads.slice(own) });
+    });
     this.setWeights(spec.weights);
     this.#accBeta1 = Math.fround(spec.adam.beta1);
     this.#accBeta2 = Math.fround(spec.adam.beta2);
@@ -118,7 +136,9 @@ export class WasmSequenceTrainer implements SequenceTrainer {
       return 'the mixture representation scores through the tied output only';
     }
     requireInteger('maxLength', spec.maxLength, 1, 1 << 16);
-    return new WasmSequenceTrainer(spec, items.arena, items, bias);
+    const threads = spec.threads ?? 1;
+    requireInteger('threads', threads, 1, 256);
+    return new WasmSequenceTrainer(spec, items.arena, items, bias, threads);
   }
 
   step(targets: Int32Array, negatives: Int32Array | null, b: number): number {
@@ -127,7 +147,7 @@ export class WasmSequenceTrainer implements SequenceTrainer {
     if (targets.length !== b * L) {
       throw new ConfigError('targets', `${b} sequences of ${L} items (${b * L} ids)`, targets.length);
     }
-    const tied = this.#output instanceof TiedOutput;
+    const tied = this.#bias !== null;
     if (tied && (negatives === null || negatives.length !== b * L)) {
       throw new ConfigError(
         'negatives',
@@ -136,27 +156,53 @@ export class WasmSequenceTrainer implements SequenceTrainer {
       );
     }
     this.#reserve(b);
+    this.#split(b);
     const n = b * L;
+    const perId = tied ? 2 : 1;
     const memory = this.#arena.memory;
-    // Time-major ids: the targets, then (tied output) the negatives.
-    const ids = memory.i32(this.#ids, tied ? 2 * n : n);
-    for (let s = 0; s < b; s++) {
-      for (let t = 0; t < L; t++) {
-        ids[t * b + s] = targets[s * L + t]!;
-        if (tied) ids[n + t * b + s] = negatives![s * L + t]!;
+    // Each replica's ids, time-major: its targets, then (tied output) its negatives.
+    const ids = memory.i32(this.#ids, perId * n);
+    let count = 0;
+    for (const replica of this.#replicas) {
+      const at = replica.first;
+      const m = replica.b * L;
+      for (let s = 0; s < replica.b; s++) {
+        const sequence = (replica.first / perId / L + s) * L;
+        for (let t = 0; t < L; t++) {
+          const id = targets[sequence + t]!;
+          ids[at + t * replica.b + s] = id;
+          if (id !== 0) count++;
+          if (tied) ids[at + m + t * replica.b + s] = negatives![sequence + t]!;
+        }
       }
     }
-    const count = tied ? 2 * n : n;
+    memory.i32(this.#countAt, 1)[0] = count;
+    const all = perId * n;
     // Every lookup (which validates its ids) runs before anything is written.
-    this.#items.lookup(this.#ids, count, this.#vectors);
-    this.#output.lookup(this.#ids, n);
-    const states = this.#network.forward(this.#vectors, b);
-    const loss = this.#output.loss(states, this.#vectors, this.#ids, n);
-    this.#output.backward(states, this.#vectors, this.#network.dStates, this.#dVectors, n);
-    this.#network.backward(this.#vectors, this.#dVectors, b);
+    this.#items.lookup(this.#ids, all, this.#vectors);
+    this.#bias?.lookup(this.#ids, all, this.#biases);
+    for (const replica of this.#replicas) {
+      if (replica.b > 0) replica.output.lookup(this.#ids + replica.first * F, replica.b * L);
+    }
+    this.#workers?.start();
+    let loss = this.#run(this.#replicas[0]!);
+    if (this.#workers !== null) {
+      this.#workers.finish();
+      for (let w = 0; w < this.#workers.size; w++) {
+        if (this.#replicas[w + 1]!.b === 0) continue;
+        for (const call of this.#recorders[w + 1]!.returning) loss += this.#workers.result(w, call);
+      }
+      this.#arena.memory.sequenceKernels.column_sums(
+        this.#dense.replicaGrads,
+        this.threads,
+        this.#total,
+        this.#dense.grads,
+        0,
+      );
+    }
     this.#adam();
-    this.#items.update(this.#dVectors, count);
-    this.#output.update(n);
+    this.#items.update(this.#dVectors, all);
+    this.#bias?.update(this.#dScores, all);
     return loss;
   }
 
@@ -197,8 +243,82 @@ export class WasmSequenceTrainer implements SequenceTrainer {
     this.#accBeta2 = Math.fround(beta2 ** (state.steps + 1));
   }
 
-  /** The buffers live in the tables' arena and are released with it. */
-  dispose(): void {}
+  /** Stops the worker threads; the buffers live in the tables' arena and are released with it. */
+  dispose(): void {
+    this.#workers?.dispose();
+  }
+
+  // A replica's network and output, running on `kernels` (this thread's, or a recorder's).
+  #replica(kernels: SequenceKernels): Replica {
+    const spec = this.#spec;
+    const d = spec.dim;
+    const replica: Replica = {
+      network: undefined as unknown as SequenceNetwork,
+      output: undefined as unknown as SequenceOutputStep,
+      pack: 0,
+      b: 0,
+      first: 0,
+    };
+    const gemm: Gemm = (a, b, c, m, n, k, lda, ldb, ldc, flags) =>
+      kernels.gemm(a, b, c, m, n, k, lda, ldb, ldc, flags, replica.pack);
+    const context = { kernels, d, steps: spec.maxLength, gemm };
+    (replica as { network: SequenceNetwork }).network =
+      spec.representation === 'lstm'
+        ? lstmNetwork(context)
+        : spec.representation === 'cnn'
+          ? cnnNetwork(context, spec.kernelWidth)
+          : spec.representation === 'mixture'
+            ? mixtureNetwork(context, spec.components)
+            : poolingNetwork(context);
+    (replica as { output: SequenceOutputStep }).output =
+      spec.output.kind === 'tied'
+        ? new TiedOutput(kernels, spec)
+        : new ProjectionOutput(kernels, this.#arena.memory, spec.output.strategy, d, gemm);
+    return replica;
+  }
+
+  // One replica's forward, loss and backward on its share (its kernels run them, or record them).
+  #run(replica: Replica): number {
+    if (replica.b === 0) return 0;
+    const n = replica.b * this.#spec.maxLength;
+    const ids = this.#ids + replica.first * F;
+    const vectors = this.#vectors + replica.first * this.#spec.dim * F;
+    const dVectors = this.#dVectors + replica.first * this.#spec.dim * F;
+    const { network, output } = replica;
+    output.slots.biases = this.#biases + replica.first * F;
+    output.slots.dScores = this.#dScores + replica.first * F;
+    output.slots.countAt = this.#countAt;
+    const states = network.forward(vectors, replica.b);
+    const loss = output.loss(states, vectors, ids, n);
+    output.backward(states, vectors, network.dStates, dVectors, n);
+    network.backward(vectors, dVectors, replica.b);
+    return loss;
+  }
+
+  // Splits b sequences among the replicas (by whole sequences) and, when the split changed, records the workers'
+  // replicas' calls for it.
+  #split(b: number): void {
+    const perId = this.#bias !== null ? 2 : 1;
+    const L = this.#spec.maxLength;
+    const share = Math.ceil(b / this.threads);
+    let first = 0;
+    for (const [r, replica] of this.#replicas.entries()) {
+      replica.b = Math.max(0, Math.min(share, b - r * share));
+      replica.first = first;
+      first += perId * replica.b * L;
+    }
+    if (this.#workers === null || this.#recordedFor === b) return;
+    for (let w = 0; w < this.#workers.size; w++) {
+      const recorder = this.#recorders[w + 1]!;
+      const replica = this.#replicas[w + 1]!;
+      recorder.reset();
+      this.#run(replica);
+      this.#workers.load(w, recorder.take(), recorder.calls);
+      // An idle replica writes no gradients, so its block must add nothing to the sum.
+      if (replica.b === 0) this.#arena.memory.f32(this.#replicaGrads(w + 1), this.#total).fill(0);
+    }
+    this.#recordedFor = b;
+  }
 
   // One Adam step on the whole dense block (elementwise, so one call serves every weight), as tf.train.adam runs
   // it: the bias corrections from its float32 running powers of beta.
@@ -229,21 +349,33 @@ export class WasmSequenceTrainer implements SequenceTrainer {
   #reserve(b: number): void {
     if (b <= this.#capacity) return;
     const take = this.#take;
-    const n = b * this.#spec.maxLength;
-    const ids = this.#output instanceof TiedOutput ? 2 * n : n;
-    this.#ids = take(ids);
-    // Packing scratch for the largest product: every GEMM here has k at most `deepest` and n at most `widest`.
+    const L = this.#spec.maxLength;
     const d = this.#spec.dim;
-    const units = this.#output instanceof ProjectionOutput ? this.#output.weightSizes[1]! : 0;
-    const widest = Math.max(4 * d, this.#spec.kernelWidth * d, this.#network.width, units);
-    const deepest = Math.max(n, widest);
-    this.#pack = take(deepest * (widest + 8) + 4 * deepest + 32);
-    this.#vectors = take(ids * this.#spec.dim);
-    this.#dVectors = take(ids * this.#spec.dim);
+    const perId = this.#bias !== null ? 2 : 1;
+    const ids = perId * b * L;
+    this.#ids = take(ids);
+    this.#vectors = take(ids * d);
+    this.#dVectors = take(ids * d);
+    this.#countAt = take(4);
     this.#items.place(take, ids);
-    this.#network.place(take, b);
-    this.#output.place(take, n);
+    if (this.#bias !== null) {
+      this.#bias.place(take, ids);
+      this.#biases = take(ids);
+      this.#dScores = take(ids);
+    }
+    const share = Math.ceil(b / this.threads);
+    const n = share * L;
+    for (const replica of this.#replicas) {
+      replica.network.place(take, share);
+      replica.output.place(take, n);
+      // Packing scratch for the largest product: every GEMM here has k at most `deepest` and n at most `widest`.
+      const units = replica.output instanceof ProjectionOutput ? replica.output.weightSizes[1]! : 0;
+      const widest = Math.max(4 * d, this.#spec.kernelWidth * d, replica.network.width, units);
+      const deepest = Math.max(n, widest);
+      replica.pack = take(deepest * (widest + 8) + 4 * deepest + 32);
+    }
     this.#capacity = b;
+    this.#recordedFor = -1;
   }
 
   readonly #take: Take = (floats) => {
@@ -258,13 +390,21 @@ export class WasmSequenceTrainer implements SequenceTrainer {
     return at;
   };
 
-  #blocks(base: number): Float32Array[] {
+  #replicaGrads(r: number): number {
+    return this.#dense.replicaGrads + r * this.#total * F;
+  }
+
+  #offsets(base: number): number[] {
     let at = base;
     return this.#sizes.map((size) => {
-      const view = this.#arena.memory.f32(at, size);
+      const here = at;
       at += size * F;
-      return view;
+      return here;
     });
+  }
+
+  #blocks(base: number): Float32Array[] {
+    return this.#offsets(base).map((at, i) => this.#arena.memory.f32(at, this.#sizes[i]!));
   }
 }
 

@@ -57,6 +57,7 @@ describe('bloom train', () => {
       'model',
       'training_path',
       'training_path_reason',
+      'threads',
     ]);
     expect(result).toMatchObject({
       epochs: 3,
@@ -156,11 +157,15 @@ describe('bloom train', () => {
       '3',
       '--batch-size',
       '128',
+      '--threads',
+      '2',
       '--json',
     );
     expect(code).toBe(0);
     // Items 100 x 16 and biases 100 x 1; the LSTM's 2 x 16 x 64 + 64; the output's 16 x 50 + 50.
     expect(json).toMatchObject({ epochs: 3, table_rows: 100, parameters: 100 * 17 + 2112 + 850 });
+    // The wasm backend's fused sequence trainer, each minibatch split over two threads.
+    expect(json).toMatchObject({ training_path: 'wasm-fused', training_path_reason: null, threads: 2 });
     expect((json as { mrr: number }).mrr).toBeGreaterThan(0.08); // chance: about 0.05
   });
 
@@ -170,6 +175,9 @@ describe('bloom train', () => {
     expect(loss.err).toMatch(
       /--loss.*Allowed choices are pointwise, bpr, hinge, adaptive-hinge, regression, poisson, logistic/,
     );
+    const threads = await bloom('train', '--threads', '0');
+    expect(threads.code).toBe(EXIT_USAGE);
+    expect(threads.err).toMatch(/--threads/);
     const lr = await bloom('train', '--lr', '0');
     expect(lr.code).toBe(EXIT_USAGE);
     expect(lr.err).toMatch(/Invalid --lr: expected a finite number > 0/);

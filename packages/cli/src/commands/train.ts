@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { median } from '@bloom/bench';
 import { ConfigError, type ModelDefinition, type ModelTask, models } from '@bloom/core';
 import {
@@ -50,6 +51,7 @@ interface TrainOptions {
   numEmbeddings?: number;
   eval: boolean;
   fused: boolean;
+  threads: number;
   json?: boolean;
   progress: boolean;
 }
@@ -157,6 +159,12 @@ export function registerTrainCommand(program: Command, io: CliIo): void {
       integerIn(1, 2 ** 31 - 1),
     )
     .option(
+      '--threads <n>',
+      'threads a fused trainer may split each minibatch over (the wasm sequence trainer; factorization runs on one)',
+      integerIn(1, 256),
+      availableParallelism(),
+    )
+    .option(
       '--no-fused',
       "train through the model's reference path (tfjs ops or the host loop) even where the backend has a fused trainer",
     )
@@ -183,6 +191,7 @@ async function train(options: TrainOptions, io: CliIo): Promise<void> {
     epochs: options.epochs,
     batchSize: options.batchSize,
     fused: options.fused,
+    threads: options.threads,
     ...progress(options, io),
   } satisfies FitOptions);
   const path = model.trainingPath;
@@ -219,6 +228,7 @@ async function train(options: TrainOptions, io: CliIo): Promise<void> {
     model: definition.name,
     training_path: path?.trainer ?? null,
     training_path_reason: path?.reason ?? null,
+    threads: path?.threads ?? 1,
   };
   model.dispose();
   printResult(result, options, io);

@@ -7,7 +7,7 @@ import type { AdapterLike } from './factorization-config.js';
  * How a model's last `fit` trained: `trainer` names the backend's fused trainer that ran (e.g. `wasm-fused`,
  * `cuda-fused`), or is `host` for the model's own TypeScript loop, with the reason no fused trainer ran.
  */
-export type TrainingPath = { readonly trainer: string; readonly reason?: string };
+export type TrainingPath = { readonly trainer: string; readonly reason?: string; readonly threads?: number };
 
 /** The host loop's training path, and why it ran. */
 export function hostPath(reason: string): TrainingPath {

@@ -44,7 +44,7 @@ async function compare(reference: Trained, fused: Trained, referencePath: string
   const expected = await reference.fit(train, { ...FIT, fused: false });
   const reports = await fused.fit(train, FIT);
   expect(reference.trainingPath?.trainer).toBe(referencePath);
-  expect(fused.trainingPath).toEqual({ trainer: 'wasm-fused' });
+  expect(fused.trainingPath).toEqual({ trainer: 'wasm-fused', threads: 1 });
   for (const [i, r] of reports.entries()) expect(r.loss).toBeCloseTo(expected[i]!.loss, 3);
   expect(
     maxDifference(rows(fused.items as SparseEmbedding), rows(reference.items as SparseEmbedding)),
@@ -115,6 +115,49 @@ describe('fused sequence training on wasm against the reference paths, same seed
       expect(maxDifference(b[i]!.dataSync(), a[i]!.dataSync())).toBeLessThan(2e-3);
     reference.dispose();
     mixed.dispose();
+  });
+
+  for (const [name, config] of [
+    ['lstm', { representation: 'lstm' }],
+    ['cnn', { representation: 'cnn', loss: 'hinge' }],
+    ['mixture', { representation: 'mixture' }],
+    [
+      'lstm, Bloom output',
+      { representation: 'lstm', output: { kind: 'bloom', compressionRatio: 0.5, numHashes: 2 } },
+    ],
+  ] as const) {
+    it(`${name} on 3 threads takes the one-thread steps (split minibatches, a last batch smaller than the split)`, async () => {
+      const make = () => NetworkSequenceModel.create({ numItems: 100, dim: 12, seed: 4, ...config }, adapter);
+      const [one, three] = [make(), make()];
+      // A batch size that leaves a last minibatch of 2 sequences: fewer than the threads.
+      const batchSize = train.length - 2 > 0 ? Math.ceil((train.length - 2) / 7) : 1;
+      const last = train.length - Math.floor(train.length / batchSize) * batchSize;
+      const fit = { epochs: 2, batchSize };
+      const expected = await one.fit(train, fit);
+      const reports = await three.fit(train, { ...fit, threads: 3 });
+      expect(last).toBeGreaterThan(0);
+      expect(three.trainingPath).toEqual({ trainer: 'wasm-fused', threads: 3 });
+      for (const [i, r] of reports.entries()) expect(r.loss).toBeCloseTo(expected[i]!.loss, 4);
+      const [a, b] = [one.networkVariables, three.networkVariables];
+      for (let i = 0; i < a.length; i++)
+        expect(maxDifference(b[i]!.dataSync(), a[i]!.dataSync())).toBeLessThan(1e-4);
+      expect(
+        maxDifference(rows(three.items as SparseEmbedding), rows(one.items as SparseEmbedding)),
+      ).toBeLessThan(1e-4);
+      one.dispose();
+      three.dispose();
+    });
+  }
+
+  it('pooling on 2 threads takes the one-thread steps', async () => {
+    const make = () => PoolingSequenceModel.create({ numItems: 100, dim: 8, seed: 4 }, adapter);
+    const [one, two] = [make(), make()];
+    const expected = await one.fit(train, { epochs: 2, batchSize: 64 });
+    const reports = await two.fit(train, { epochs: 2, batchSize: 64, threads: 2 });
+    expect(two.trainingPath).toEqual({ trainer: 'wasm-fused', threads: 2 });
+    for (const [i, r] of reports.entries()) expect(r.loss).toBeCloseTo(expected[i]!.loss, 4);
+    expect(maxDifference(rows(two.items), rows(one.items))).toBeLessThan(1e-4);
+    expect(maxDifference(rows(two.itemBias), rows(one.itemBias))).toBeLessThan(1e-4);
   });
 
   it('refuses an out-of-range id before any row or weight changes', async () => {

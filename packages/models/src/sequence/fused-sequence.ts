@@ -57,6 +57,7 @@ export function fusedSequenceTrainerFor(
       epsilon: tf.backend().epsilon(),
       weightDecay: request.weightDecay,
     },
+    threads: options.threads ?? 1,
   });
 }
 

@@ -38,7 +38,7 @@ export class PoolingSequenceModel implements Model<PoolingSequenceModel['config'
   readonly numItems: number;
   readonly #rng: Rng;
   readonly #adapter: AdapterLike;
-  #fused: { maxLength: number; trainer: SequenceTrainer } | undefined;
+  #fused: { maxLength: number; threads: number; trainer: SequenceTrainer } | undefined;
 
   private constructor(
     readonly config: ResolvedFactorizationConfig & { loss: Exclude<ImplicitLossName, 'adaptive-hinge'> },
@@ -67,7 +67,7 @@ export class PoolingSequenceModel implements Model<PoolingSequenceModel['config'
     }
     const trainer = this.#fusedTrainer(data.maxLength, options);
     if (typeof trainer !== 'string') {
-      this.trainingPath = { trainer: trainer.name };
+      this.trainingPath = { trainer: trainer.name, threads: trainer.threads };
       return this.#fitFused(trainer, data, options);
     }
     this.trainingPath = { trainer: 'host', reason: trainer };
@@ -195,9 +195,12 @@ export class PoolingSequenceModel implements Model<PoolingSequenceModel['config'
     });
   }
 
-  // The backend's fused trainer for sequences of maxLength (kept while the length stays), or why there is none.
+  // The backend's fused trainer for sequences of maxLength on `threads` (kept while both stay), or why there is none.
   #fusedTrainer(maxLength: number, options: FitOptions): SequenceTrainer | string {
-    if (options.fused !== false && this.#fused?.maxLength === maxLength) return this.#fused.trainer;
+    const threads = options.threads ?? 1;
+    const fused = this.#fused;
+    if (options.fused !== false && fused?.maxLength === maxLength && fused.threads === threads)
+      return fused.trainer;
     const trainer = fusedSequenceTrainerFor(this.#adapter, options, {
       items: this.items,
       itemBias: this.itemBias,
@@ -212,7 +215,7 @@ export class PoolingSequenceModel implements Model<PoolingSequenceModel['config'
     });
     if (typeof trainer !== 'string') {
       this.#fused?.trainer.dispose();
-      this.#fused = { maxLength, trainer };
+      this.#fused = { maxLength, threads, trainer };
     }
     return trainer;
   }
