@@ -4,7 +4,8 @@
 // - Bloom's fused sequence trainer on the wasm backend (`bloom train --model sequence --backend wasm`),
 // alternating cell by cell, each in a fresh process, ROUNDS times (default 3); the medians are reported, with the
 // median of the per-round ratios. Also records, once per row at d 32, Bloom's tfjs path (`--no-fused`) and both
-// paths' MRR after the same epochs and seed. Both sides train on the same sequences (written to a file here).
+// paths' MRR after the same epochs and seed, and for the LSTM at d 32 and 128 both sides on every core (Bloom's
+// worker threads, torch's default threads). Both sides train on the same sequences (written to a file here).
 // Writes benchmarks/results/sequence-speed.{json,md}.
 // Run after `npm run build` (needs /usr/bin/python3 with torch): node benchmarks/sequence-speed.mjs
 import { execFileSync } from 'node:child_process';
@@ -26,10 +27,10 @@ const only = process.env.ROWS?.split(',');
 const rows = [
   { representation: 'pooling', dim: 32, reference: true },
   { representation: 'cnn', dim: 32, reference: true },
-  { representation: 'lstm', dim: 32, reference: true },
+  { representation: 'lstm', dim: 32, reference: true, threads: true },
   { representation: 'mixture', dim: 32, reference: true },
   { representation: 'lstm', dim: 64 },
-  { representation: 'lstm', dim: 128 },
+  { representation: 'lstm', dim: 128, threads: true },
   { representation: 'lstm', dim: 256 },
 ].filter((r) => only === undefined || only.includes(`${r.representation}-${r.dim}`));
 
@@ -42,25 +43,30 @@ writeFileSync(
   new Uint8Array(train.sequences.buffer, train.sequences.byteOffset, train.sequences.byteLength),
 );
 
-const run = (command, args) =>
+const run = (command, args, runEnv = env) =>
   JSON.parse(
-    execFileSync(command, args, { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })
+    execFileSync(command, args, { env: runEnv, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })
       .trim()
       .split('\n')
       .at(-1),
   );
 const median = (xs) => xs.toSorted((a, b) => a - b)[Math.floor(xs.length / 2)];
 
+// threads 0: torch's default (every core).
 function torch({ representation, dim }, threads = 1) {
-  const out = run(python, [
-    join(root, 'benchmarks/spotlight_torch_sequence.py'),
-    ...['--sequences', file, '--items', String(interactions.numItems), '--representation', representation],
-    ...['--dim', String(dim), '--epochs', String(EPOCHS), '--threads', String(threads)],
-  ]);
+  const out = run(
+    python,
+    [
+      join(root, 'benchmarks/spotlight_torch_sequence.py'),
+      ...['--sequences', file, '--items', String(interactions.numItems), '--representation', representation],
+      ...['--dim', String(dim), '--epochs', String(EPOCHS), '--threads', String(threads)],
+    ],
+    threads === 0 ? { ...process.env, BLOOM_DATA_DIR: data } : env,
+  );
   return { seconds: median(out.seconds), torch: out.torch, threads: out.threads };
 }
 
-function bloom({ representation, dim }, extra = []) {
+function bloom({ representation, dim }, extra = ['--threads', '1']) {
   const out = run('node', [
     join(root, 'packages/cli/dist/bin.js'),
     'train',
@@ -86,7 +92,13 @@ for (const row of rows) {
   for (let r = 0; r < rounds; r++) {
     // Alternate which side runs first, so a load that comes and goes hits both alike.
     const pair = r % 2 === 0 ? [torch(row), bloom(row)] : [bloom(row), torch(row)].reverse();
-    cells.push({ torch: pair[0].seconds, bloom: pair[1].seconds, mrr: pair[1].mrr, path: pair[1].path });
+    const cell = { torch: pair[0].seconds, bloom: pair[1].seconds, mrr: pair[1].mrr, path: pair[1].path };
+    if (row.threads) {
+      // Every core on both sides: Bloom's minibatches split over worker threads, torch at its default.
+      cell.bloomAllCores = bloom(row, ['--threads', String(cpus().length)]).seconds;
+      cell.torchAllCores = torch(row, 0).seconds;
+    }
+    cells.push(cell);
     process.stderr.write(
       `${row.representation} d ${row.dim} round ${r + 1}: ${JSON.stringify(cells.at(-1))}\n`,
     );
@@ -101,8 +113,16 @@ for (const row of rows) {
     cells,
   };
   result.medianRoundSpeedup = median(result.roundSpeedups);
+  if (row.threads) {
+    result.bloomAllCoresSeconds = median(cells.map((c) => c.bloomAllCores));
+    result.torchAllCoresSeconds = median(cells.map((c) => c.torchAllCores));
+    // Scaling over one thread, and Bloom on every core against one-thread and every-core PyTorch, per round.
+    result.threadScaling = median(cells.map((c) => c.bloom / c.bloomAllCores));
+    result.allCoresVsTorchOneThread = median(cells.map((c) => c.torch / c.bloomAllCores));
+    result.allCoresVsTorchAllCores = median(cells.map((c) => c.torchAllCores / c.bloomAllCores));
+  }
   if (row.reference) {
-    const tfjs = bloom(row, ['--no-fused']);
+    const tfjs = bloom(row, ['--no-fused', '--threads', '1']);
     result.tfjsSeconds = tfjs.seconds;
     result.tfjsMrr = tfjs.mrr;
   }
@@ -149,6 +169,17 @@ const lines = [
     (r) =>
       `| ${r.representation} | ${r.dim} | ${f(r.torchSeconds)} | ${f(r.bloomSeconds)} | ${f(r.medianRoundSpeedup, 2)}x | ${f(r.tfjsSeconds)} | ${f(r.bloomMrr, 4)} | ${f(r.tfjsMrr, 4)} |`,
   ),
+  '',
+  `Every core (${meta.cores}): Bloom's minibatches split over worker threads (\`--threads ${meta.cores}\`), torch at its default thread count, in the same rounds.`,
+  '',
+  '| representation | d | Bloom 1 thread s | Bloom all cores s | scaling | PyTorch 1 thread s | PyTorch all cores s | Bloom all cores / PyTorch 1 thread | Bloom all cores / PyTorch all cores |',
+  '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  ...results
+    .filter((r) => r.threads)
+    .map(
+      (r) =>
+        `| ${r.representation} | ${r.dim} | ${f(r.bloomSeconds)} | ${f(r.bloomAllCoresSeconds)} | ${f(r.threadScaling, 2)}x | ${f(r.torchSeconds)} | ${f(r.torchAllCoresSeconds)} | ${f(r.allCoresVsTorchOneThread, 2)}x | ${f(r.allCoresVsTorchAllCores, 2)}x |`,
+    ),
   '',
 ];
 writeFileSync(join(root, 'benchmarks/results/sequence-speed.md'), lines.join('\n'));

@@ -27,7 +27,10 @@ describe('bloom experiment', () => {
     const { code, json } = await bloom('experiment', 'speed', '--quick', '--out', out, '--json');
     expect(code).toBe(0);
     const points = (json as { points: { updateMode: string; n: number; speedup: number }[] }).points;
-    expect(points).toHaveLength(4); // 2 sizes x 2 update modes
+    expect(points).toHaveLength(8); // factorization and lstm x 2 sizes x 2 update modes
+    expect(new Set(points.map((p) => (p as { model?: string }).model))).toEqual(
+      new Set(['factorization', 'lstm']),
+    );
     // The stand-in's dense-update time grows with N; bloom's table is faster by 2 everywhere.
     expect(points.every((p) => Math.abs(p.speedup - 2) < 1e-9)).toBe(true);
     expect(calls().every((c) => c.includes('--no-eval'))).toBe(true);
