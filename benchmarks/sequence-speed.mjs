@@ -52,14 +52,14 @@ const run = (command, args, runEnv = env) =>
   );
 const median = (xs) => xs.toSorted((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-// threads 0: torch's default (every core).
+// threads 0: every core (torch.set_num_threads(cores); Debian torch defaults to 1 thread here), without the caps.
 function torch({ representation, dim }, threads = 1) {
   const out = run(
     python,
     [
       join(root, 'benchmarks/spotlight_torch_sequence.py'),
       ...['--sequences', file, '--items', String(interactions.numItems), '--representation', representation],
-      ...['--dim', String(dim), '--epochs', String(EPOCHS), '--threads', String(threads)],
+      ...['--dim', String(dim), '--epochs', String(EPOCHS), '--threads', String(threads || cpus().length)],
     ],
     threads === 0 ? { ...process.env, BLOOM_DATA_DIR: data } : env,
   );
@@ -170,7 +170,7 @@ const lines = [
       `| ${r.representation} | ${r.dim} | ${f(r.torchSeconds)} | ${f(r.bloomSeconds)} | ${f(r.medianRoundSpeedup, 2)}x | ${f(r.tfjsSeconds)} | ${f(r.bloomMrr, 4)} | ${f(r.tfjsMrr, 4)} |`,
   ),
   '',
-  `Every core (${meta.cores}): Bloom's minibatches split over worker threads (\`--threads ${meta.cores}\`), torch at its default thread count, in the same rounds.`,
+  `Every core (${meta.cores}): Bloom's minibatches split over worker threads (\`--threads ${meta.cores}\`), torch with \`set_num_threads(${meta.cores})\`, in the same rounds.`,
   '',
   '| representation | d | Bloom 1 thread s | Bloom all cores s | scaling | PyTorch 1 thread s | PyTorch all cores s | Bloom all cores / PyTorch 1 thread | Bloom all cores / PyTorch all cores |',
   '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',

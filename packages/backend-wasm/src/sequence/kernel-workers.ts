@@ -81,6 +81,9 @@ for (;;) {
 }
 `;
 
+// A replica's share of one minibatch takes milliseconds; a minute without an answer means the worker is gone.
+const FINISH_TIMEOUT_MS = 60_000;
+
 interface WorkerHandle {
   readonly worker: { terminate(): Promise<number>; unref(): void };
   control: SharedArrayBuffer;
@@ -112,6 +115,8 @@ export class KernelWorkers {
   readonly #memory: object;
   readonly #module: object;
   #generation = 0;
+  /** Waits in {@link finish} that ran out their second without the worker's answer (slow or lost wake-ups). */
+  stalls = 0;
 
   private constructor(memory: object, module: object, count: number) {
     this.#memory = memory;
@@ -155,8 +160,21 @@ export class KernelWorkers {
   /** Waits for every worker's replay; throws if a worker's kernel call failed. */
   finish(): void {
     for (const { state } of this.#handles) {
-      while (Math.abs(Atomics.load(state, 1)) !== this.#generation) Atomics.wait(state, 1, state[1]!);
-      if (Atomics.load(state, 1) < 0) throw new Error('a worker thread failed running the sequence kernels');
+      // Wait on the very value that was compared: rereading it could see the worker's final store, and a wait on
+      // that value would never be woken (its notify has already happened).
+      let done = Atomics.load(state, 1);
+      const deadline = Date.now() + FINISH_TIMEOUT_MS;
+      while (Math.abs(done) !== this.#generation) {
+        // Bounded waits: a worker that died or a lost wake-up becomes an error instead of a hung process.
+        if (Date.now() > deadline) {
+          throw new Error(
+            `a worker thread did not finish its share of the sequence kernels within ${FINISH_TIMEOUT_MS / 1000} s`,
+          );
+        }
+        if (Atomics.wait(state, 1, done, 1000) === 'timed-out') this.stalls++;
+        done = Atomics.load(state, 1);
+      }
+      if (done < 0) throw new Error('a worker thread failed running the sequence kernels');
     }
   }
 
