@@ -81,3 +81,12 @@ export function nonNegativeNumber(option: string): (value: string) => number {
     return n;
   };
 }
+
+/** A field separator: one character, or `tab` / `\t` for a tab (a shell passes `\t` as two characters). */
+export function parseSeparator(value: string): string {
+  if (value === 'tab' || value === '\\t') return '\t';
+  if (value.length !== 1) {
+    throw new InvalidArgumentError(`expected one character (or tab), got ${JSON.stringify(value)}.`);
+  }
+  return value;
+}

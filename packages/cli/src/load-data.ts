@@ -1,10 +1,12 @@
 import { ConfigError } from '@bloom/core';
 import {
   generateSequential,
+  type IdVocabulary,
   type Interactions,
   loadDataset,
   loadRatingsFile,
   RATINGS_FORMATS,
+  readInteractionsFile,
   SPOTLIGHT_SEQUENCE_DATA,
 } from '@bloom/data';
 
@@ -14,6 +16,65 @@ export interface DataOptions {
   readonly format?: string;
   /** Seed of the synthetic data. */
   readonly seed?: number;
+  /** Columns of the user's own CSV/TSV file (`--user-col` and the rest). */
+  readonly userCol?: string;
+  readonly itemCol?: string;
+  readonly ratingCol?: string;
+  readonly timeCol?: string;
+  readonly separator?: string;
+  /** Whether the file's first line names its columns (`--no-header`: columns by 0-based position). */
+  readonly header?: boolean;
+}
+
+/** The interactions, and the raw ids behind their contiguous ids when the file had its own (string) ids. */
+export interface LoadedData {
+  readonly interactions: Interactions;
+  readonly users?: IdVocabulary;
+  readonly items?: IdVocabulary;
+}
+
+const COLUMN_OPTIONS = ['userCol', 'itemCol', 'ratingCol', 'timeCol', 'separator'] as const;
+const FLAG: Record<(typeof COLUMN_OPTIONS)[number], string> = {
+  userCol: '--user-col',
+  itemCol: '--item-col',
+  ratingCol: '--rating-col',
+  timeCol: '--time-col',
+  separator: '--separator',
+};
+
+/**
+ * {@link loadInteractions}, or with `--user-col` and `--item-col` the user's own delimited file: any column names,
+ * string or integer ids (mapped to contiguous ids, with their vocabularies), quoted fields.
+ */
+export async function loadData(options: DataOptions): Promise<LoadedData> {
+  const given = COLUMN_OPTIONS.filter((key) => options[key] !== undefined);
+  if (given.length === 0 && options.header !== false)
+    return { interactions: await loadInteractions(options) };
+  for (const key of ['userCol', 'itemCol'] as const) {
+    if (options[key] === undefined) {
+      throw new ConfigError(
+        FLAG[key],
+        `a column name with ${given.map((k) => FLAG[k]).join(', ') || '--no-header'} (your own file needs --user-col and --item-col)`,
+        undefined,
+      );
+    }
+  }
+  if (options.format !== undefined) {
+    throw new ConfigError(
+      '--format',
+      'no --format with --user-col and --item-col (the columns say it)',
+      options.format,
+    );
+  }
+  const { interactions, users, items } = await readInteractionsFile(options.dataset, {
+    user: options.userCol!,
+    item: options.itemCol!,
+    rating: options.ratingCol,
+    time: options.timeCol,
+    separator: options.separator,
+    header: options.header,
+  });
+  return { interactions, users, items };
 }
 
 /**

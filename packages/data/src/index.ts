@@ -35,3 +35,10 @@ export {
   type RatingsFormat,
 } from './parse/ratings-format.js';
 export { parseRatingsBytes, readRatingsFile } from './parse/read-ratings-file.js';
+export { IdVocabulary } from './table/id-vocabulary.js';
+export {
+  type InteractionsFile,
+  type InteractionsFileSpec,
+  readInteractionsFile,
+} from './table/read-interactions-file.js';
+export { parseTimeValue } from './table/time-value.js';

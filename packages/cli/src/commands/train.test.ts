@@ -236,4 +236,39 @@ describe('bloom train', () => {
     expect(named.code).toBe(EXIT_USAGE);
     expect(named.err).toMatch(/Invalid --format: expected a ratings file path as --dataset/);
   });
+
+  it('trains on your own CSV of string ids by column name, and names what is missing', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'bloom-own-'));
+    const file = join(folder, 'events.csv');
+    // 30 visitors, 40 products, quoted names with commas; every visitor has at least a few events.
+    const rows = Array.from(
+      { length: 600 },
+      (_, i) =>
+        `"visitor ${i % 30}","sku-${(i * 7) % 40}, size M",${1 + (i % 5)},2024-01-01T00:${String(i % 60).padStart(2, '0')}:00Z`,
+    );
+    writeFileSync(file, `"Visitor Id",Product,Stars,When\n${rows.join('\n')}\n`);
+    const common = ['--dataset', file, '--epochs', '1', '--backend', 'cpu', '--no-progress', '--json'];
+    const trained = await bloom('train', ...common, '--user-col', 'Visitor Id', '--item-col', 'Product');
+    expect(trained.err).not.toMatch(/bloom: /);
+    // 40 items and the padding row; evaluated, so the ids round-trip through the split.
+    expect(trained.json).toMatchObject({ epochs: 1, table_rows: 41 });
+    expect((trained.json as { mrr: number }).mrr).toBeGreaterThan(0);
+    const explicit = await bloom(
+      'train',
+      ...common,
+      ...['--user-col', 'Visitor Id', '--item-col', 'Product', '--rating-col', 'Stars', '--time-col', 'When'],
+      ...['--loss', 'regression', '--separator', ','],
+    );
+    expect((explicit.json as { rmse: number }).rmse).toBeGreaterThan(0);
+    const missing = await bloom('train', ...common, '--user-col', 'Visitor Id', '--item-col', 'product');
+    expect(missing.code).toBe(1);
+    expect(missing.err).toBe(
+      `bloom: ${file}:1: no column "product" (--item-col); the file's columns are "Visitor Id", "Product", "Stars", "When"\n`,
+    );
+    const half = await bloom('train', ...common, '--user-col', 'Visitor Id');
+    expect(half.code).toBe(EXIT_USAGE);
+    expect(half.err).toMatch(/Invalid --item-col: expected a column name with --user-col/);
+    const separator = await bloom('train', ...common, '--separator', '::');
+    expect(separator.err).toMatch(/--separator.*expected one character \(or tab\), got "::"/);
+  });
 });

@@ -21,10 +21,10 @@ import {
 } from '@bloom/models';
 import cliProgress from 'cli-progress';
 import { type Command, Option } from 'commander';
-import { integerIn, nonNegativeNumber, positiveNumber } from '../cli-options.js';
+import { integerIn, nonNegativeNumber, parseSeparator, positiveNumber } from '../cli-options.js';
 import type { CliIo } from '../io.js';
 import { loadBackend } from '../load-backend.js';
-import { loadInteractions } from '../load-data.js';
+import { loadData } from '../load-data.js';
 
 interface TrainOptions {
   model: string;
@@ -48,6 +48,12 @@ interface TrainOptions {
   backend: string;
   dataset: string;
   format?: string;
+  userCol?: string;
+  itemCol?: string;
+  ratingCol?: string;
+  timeCol?: string;
+  separator?: string;
+  header: boolean;
   numEmbeddings?: number;
   eval: boolean;
   fused: boolean;
@@ -144,7 +150,7 @@ export function registerTrainCommand(program: Command, io: CliIo): void {
     )
     .option(
       '--dataset <name|path>',
-      'ml-100k, ml-1m, ml-10m, ml-20m, ml-latest-small, ml-latest, synthetic, or a ratings file',
+      'ml-100k, ml-1m, ml-10m, ml-20m, ml-latest-small, ml-latest, synthetic, a ratings file, or your own CSV/TSV with --user-col and --item-col',
       'ml-latest-small',
     )
     .addOption(
@@ -153,6 +159,19 @@ export function registerTrainCommand(program: Command, io: CliIo): void {
         'layout of a ratings file given as --dataset (default: from its name, u.data, *.dat or *.csv); csv and tsv are user,item,rating,timestamp lines without a header',
       ).choices(Object.keys(RATINGS_FORMATS)),
     )
+    .option(
+      '--user-col <column>',
+      'your own CSV/TSV as --dataset: the user id column (string or integer ids)',
+    )
+    .option('--item-col <column>', 'your own file: the item id column')
+    .option('--rating-col <column>', 'your own file: a rating column (explicit losses need one)')
+    .option('--time-col <column>', 'your own file: a time column (seconds, milliseconds or ISO 8601 dates)')
+    .option(
+      '--separator <char>',
+      'your own file: the field separator, e.g. , ; | or tab (default: guessed)',
+      parseSeparator,
+    )
+    .option('--no-header', 'your own file has no header line: columns are 0-based positions')
     .option(
       '--num-embeddings <n>',
       'declare the item table with N ids whatever the real count (speed experiments)',
@@ -177,7 +196,7 @@ export function registerTrainCommand(program: Command, io: CliIo): void {
 async function train(options: TrainOptions, io: CliIo): Promise<void> {
   const definition = modelDefinition(options);
   const adapter = await loadBackend(options.backend);
-  const data = await loadInteractions(options);
+  const { interactions: data } = await loadData(options);
   const interactions =
     options.numEmbeddings === undefined ? data : data.inflate({ numItems: options.numEmbeddings });
   const prepared = prepareData(definition.task, interactions, options);

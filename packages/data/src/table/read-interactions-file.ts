@@ -1,0 +1,230 @@
+import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { DataError } from '@bloom/core';
+import { CsvError, parse } from 'csv-parse';
+import { Interactions } from '../interactions.js';
+import { GrowableColumns } from './growable-columns.js';
+import { guessSeparator } from './guess-separator.js';
+import { IdVocabulary } from './id-vocabulary.js';
+import { parseTimeValue } from './time-value.js';
+
+/** Which columns of a delimited file hold what, and how it is delimited. */
+export interface InteractionsFileSpec {
+  /** The user id column: its header name, or its 0-based position when the file has no header. */
+  readonly user: string;
+  /** The item id column, named as `user` is. */
+  readonly item: string;
+  /** An optional rating column (finite numbers). */
+  readonly rating?: string;
+  /** An optional time column: seconds or milliseconds since the epoch, or ISO 8601 dates. */
+  readonly time?: string;
+  /** The field separator (one character); guessed from the first line when absent. */
+  readonly separator?: string;
+  /** Whether the first line names the columns; default true. */
+  readonly header?: boolean;
+}
+
+/** A file's interactions with contiguous ids, and the raw ids (strings as in the file) each id stands for. */
+export interface InteractionsFile {
+  readonly path: string;
+  readonly interactions: Interactions;
+  readonly users: IdVocabulary;
+  readonly items: IdVocabulary;
+  /** The separator used (given or guessed). */
+  readonly separator: string;
+}
+
+// Enough of the file's start to hold its first line.
+const HEAD_BYTES = 1 << 16;
+
+/**
+ * Reads interactions from a CSV/TSV file (RFC 4180 quoting: quoted separators and line breaks, doubled quotes),
+ * streaming: memory holds the id columns and the vocabularies, never the file. Ids may be any strings; each
+ * distinct user and item gets a contiguous id from 1 in first-seen order (0 is padding).
+ * @throws DataError naming the file and line, the column and the value for a malformed row; for a missing column,
+ *   the columns the file has.
+ */
+export async function readInteractionsFile(
+  path: string,
+  spec: InteractionsFileSpec,
+): Promise<InteractionsFile> {
+  try {
+    return await read(path, spec);
+  } catch (error) {
+    // The file system's error in one line: a mistyped path is no stack trace.
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'EACCES' || code === 'EISDIR' || code === 'ENOTDIR') {
+      const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'a directory, not a file' : code;
+      throw new DataError(`cannot read the interactions file (${why})`, path);
+    }
+    throw error;
+  }
+}
+
+async function read(path: string, spec: InteractionsFileSpec): Promise<InteractionsFile> {
+  const separator = spec.separator ?? (await guessFromHead(path));
+  if (separator.length !== 1) {
+    throw new DataError(`the separator must be one character, got ${JSON.stringify(separator)}`, path);
+  }
+  const header = spec.header ?? true;
+  const parser = createReadStream(path).pipe(
+    // Row lengths are checked here, to say which row and what the first line had.
+    parse({ delimiter: separator, bom: true, info: true, skip_empty_lines: true, relax_column_count: true }),
+  );
+  const users = new IdVocabulary();
+  const items = new IdVocabulary();
+  const columns = new GrowableColumns(spec.rating !== undefined, spec.time !== undefined);
+  let positions: Positions | undefined = header ? undefined : positionsOf(spec, undefined, path);
+  let width = -1;
+  try {
+    for await (const { record, info } of parser as AsyncIterable<{
+      record: string[];
+      info: { lines: number };
+    }>) {
+      if (width < 0) width = record.length;
+      else if (record.length !== width) {
+        throw new DataError(
+          `this row has ${record.length} fields, the file's first line ${width} (is a separator unquoted?)`,
+          path,
+          info.lines,
+        );
+      }
+      if (positions === undefined) {
+        positions = positionsOf(spec, record, path);
+        continue;
+      }
+      const row = new Row(record, path, info.lines);
+      columns.reserve();
+      const at = columns.rows;
+      columns.users[at] = users.add(row.id(positions.user, spec.user));
+      columns.items[at] = items.add(row.id(positions.item, spec.item));
+      if (columns.ratings !== undefined) columns.ratings[at] = row.rating(positions.rating!, spec.rating!);
+      if (columns.timestamps !== undefined) columns.timestamps[at] = row.time(positions.time!, spec.time!);
+      columns.rows++;
+    }
+  } catch (error) {
+    throw error instanceof CsvError ? csvError(error, path) : error;
+  }
+  if (columns.rows === 0) throw new DataError('no interactions: the file has no data rows', path);
+  const { users: userIds, items: itemIds, ratings, timestamps } = columns.take();
+  const interactions = new Interactions({ userIds, itemIds, ratings, timestamps });
+  return { path, interactions, users, items, separator };
+}
+
+interface Positions {
+  readonly user: number;
+  readonly item: number;
+  readonly rating?: number;
+  readonly time?: number;
+}
+
+/** Where each named column is: by header name, or by position without a header. */
+function positionsOf(spec: InteractionsFileSpec, header: string[] | undefined, path: string): Positions {
+  const find = (option: string, column: string | undefined): number | undefined => {
+    if (column === undefined) return undefined;
+    if (header === undefined) {
+      if (!/^\d+$/.test(column)) {
+        throw new DataError(
+          `${option} must be a 0-based column position in a file without a header, got ${JSON.stringify(column)}`,
+          path,
+        );
+      }
+      return Number(column);
+    }
+    const at = header.indexOf(column);
+    if (at < 0) {
+      throw new DataError(
+        `no column ${JSON.stringify(column)} (${option}); the file's columns are ${header.map((h) => JSON.stringify(h)).join(', ')}`,
+        path,
+        1,
+      );
+    }
+    return at;
+  };
+  return {
+    user: find('--user-col', spec.user)!,
+    item: find('--item-col', spec.item)!,
+    rating: find('--rating-col', spec.rating),
+    time: find('--time-col', spec.time),
+  };
+}
+
+/** One record's fields, read with the file and line for errors. */
+class Row {
+  constructor(
+    readonly fields: string[],
+    readonly path: string,
+    readonly line: number,
+  ) {}
+
+  id(at: number, column: string): string {
+    const value = this.field(at, column);
+    if (value === '') throw this.error(column, value, 'an id (the field is empty)');
+    return value;
+  }
+
+  rating(at: number, column: string): number {
+    const value = this.field(at, column);
+    const rating = value.trim() === '' ? Number.NaN : Number(value);
+    if (!Number.isFinite(rating)) throw this.error(column, value, 'a finite number');
+    return rating;
+  }
+
+  time(at: number, column: string): number {
+    const value = this.field(at, column);
+    const seconds = parseTimeValue(value);
+    if (seconds === undefined) {
+      throw this.error(column, value, 'seconds or milliseconds since the epoch, or an ISO 8601 date');
+    }
+    return seconds;
+  }
+
+  field(at: number, column: string): string {
+    const value = this.fields[at];
+    if (value === undefined) {
+      throw new DataError(
+        `column ${JSON.stringify(column)} is field ${at + 1}, but this row has ${this.fields.length} fields`,
+        this.path,
+        this.line,
+      );
+    }
+    return value;
+  }
+
+  error(column: string, value: string, expected: string): DataError {
+    const shown = value.length > 40 ? `${value.slice(0, 40)}...` : value;
+    return new DataError(
+      `column ${JSON.stringify(column)}: expected ${expected}, got ${JSON.stringify(shown)}`,
+      this.path,
+      this.line,
+    );
+  }
+}
+
+/** csv-parse's error (an unclosed quote, a row of another length) as a DataError at its line. */
+function csvError(error: CsvError, path: string): DataError {
+  const line = (error as CsvError & { lines?: number }).lines;
+  const message = error.message.replace(/^Invalid [^:]*:\s*/, '').replace(/ (at|on) line \d+\.?$/, '');
+  return new DataError(message, path, line);
+}
+
+async function guessFromHead(path: string): Promise<string> {
+  const handle = await open(path, 'r');
+  let head: string;
+  try {
+    const buffer = new Uint8Array(HEAD_BYTES);
+    const { bytesRead } = await handle.read(buffer, 0, HEAD_BYTES, 0);
+    head = new TextDecoder().decode(buffer.subarray(0, bytesRead));
+  } finally {
+    await handle.close();
+  }
+  const separator = guessSeparator(head.split(/\r?\n/, 1)[0] ?? '');
+  if (separator === undefined) {
+    throw new DataError(
+      'cannot tell the separator from the first line (no comma, tab, semicolon or pipe): pass --separator',
+      path,
+      1,
+    );
+  }
+  return separator;
+}
