@@ -1,6 +1,11 @@
 import { registerBuiltinModels } from './registry.js';
 
-export { type CheckpointableModel, loadCheckpoint, saveCheckpoint } from './checkpoint/checkpoint.js';
+export {
+  type CheckpointableModel,
+  loadCheckpoint,
+  loadServable,
+  saveCheckpoint,
+} from './checkpoint/checkpoint.js';
 export { CHECKPOINT_VERSION, type CheckpointHeader } from './checkpoint/checkpoint-format.js';
 export { mrrScore } from './evaluation/mrr.js';
 export { meanRating, popularityScorer, sequencePopularityModel } from './evaluation/popularity.js';
@@ -44,3 +49,12 @@ export type { BatchProgress, EpochReport, ExampleColumns, FitOptions } from './t
 
 // Importing the package makes the built-in models available by name (bloom train --model, checkpoints).
 registerBuiltinModels();
+
+export {
+  type RawId,
+  type Recommendation,
+  Recommender,
+  type RecommendOptions,
+} from './serving/recommender.js';
+export { buildServingIndex, type ServingIndex } from './serving/serving-index.js';
+export { topK } from './serving/top-k.js';

@@ -7,9 +7,10 @@ import { DataError } from '@bloom/core';
  *   bytes 0-7   magic "BLOOMCKP"
  *   bytes 8-11  uint32 header length H
  *   H bytes     header, UTF-8 JSON: { format: "bloom-checkpoint", version: 1, model: { kind, config },
- *               arrays: [{ name, offset, length }], payloadSha256, createdAt }
+ *               arrays: [{ name, offset, length, type? }], payloadSha256, createdAt, metadata? }
  *   padding     zeros to a multiple of 4
- *   payload     the float32 arrays, back to back; offsets and lengths count floats from the payload start
+ *   payload     the arrays, back to back: float32, or int32 where `type` is "int32" (ids: what serving keeps);
+ *               offsets and lengths count 4-byte words from the payload start
  */
 export const CHECKPOINT_VERSION = 1;
 const MAGIC = 'BLOOMCKP';
@@ -25,9 +26,21 @@ export interface CheckpointHeader {
     readonly length: number;
     /** Tensor shape, for arrays that are not plain table columns. */
     readonly shape?: readonly number[];
+    /** `int32` for integer arrays; absent for float32. */
+    readonly type?: 'int32';
   }[];
   readonly payloadSha256: string;
   readonly createdAt: string;
+  /** What serving needs besides the arrays (raw ids), as JSON; absent in checkpoints written for training. */
+  readonly metadata?: unknown;
+}
+
+/** What {@link encodeCheckpoint} writes besides the model and its float arrays. */
+export interface CheckpointExtras {
+  /** Integer arrays (ids), by name. */
+  readonly ints?: Record<string, Int32Array>;
+  /** JSON metadata. */
+  readonly metadata?: unknown;
 }
 
 /** Serialises the model description and named arrays into one buffer. */
@@ -35,6 +48,7 @@ export function encodeCheckpoint(
   model: CheckpointHeader['model'],
   arrays: Record<string, Float32Array>,
   shapes: Record<string, readonly number[]> = {},
+  extras: CheckpointExtras = {},
 ): Uint8Array {
   let offset = 0;
   const entries = Object.entries(arrays).map(([name, values]) => {
@@ -42,16 +56,24 @@ export function encodeCheckpoint(
     offset += values.length;
     return entry;
   });
+  const intEntries = Object.entries(extras.ints ?? {}).map(([name, values]) => {
+    const entry = { name, offset, length: values.length, type: 'int32' as const };
+    offset += values.length;
+    return entry;
+  });
   const payload = new Float32Array(offset);
   for (const e of entries) payload.set(arrays[e.name]!, e.offset);
+  const words = new Int32Array(payload.buffer);
+  for (const e of intEntries) words.set(extras.ints![e.name]!, e.offset);
   const payloadBytes = new Uint8Array(payload.buffer);
   const header: CheckpointHeader = {
     format: 'bloom-checkpoint',
     version: CHECKPOINT_VERSION,
     model,
-    arrays: entries,
+    arrays: [...entries, ...intEntries],
     payloadSha256: createHash('sha256').update(payloadBytes).digest('hex'),
     createdAt: new Date().toISOString(),
+    ...(extras.metadata === undefined ? {} : { metadata: extras.metadata }),
   };
   const json = new TextEncoder().encode(JSON.stringify(header));
   const start = align4(12 + json.length);
@@ -71,7 +93,7 @@ export function encodeCheckpoint(
 export function decodeCheckpoint(
   bytes: Uint8Array,
   file: string,
-): { header: CheckpointHeader; arrays: Record<string, Float32Array> } {
+): { header: CheckpointHeader; arrays: Record<string, Float32Array>; ints: Record<string, Int32Array> } {
   if (bytes.length < 12 || new TextDecoder().decode(bytes.subarray(0, 8)) !== MAGIC) {
     throw new DataError('not a Bloom checkpoint (missing the BLOOMCKP signature)', file);
   }
@@ -99,8 +121,15 @@ export function decodeCheckpoint(
   }
   const payload = new Float32Array(payloadBytes.buffer, 0, payloadBytes.length / 4);
   const arrays: Record<string, Float32Array> = {};
-  for (const e of header.arrays) arrays[e.name] = payload.subarray(e.offset, e.offset + e.length);
-  return { header, arrays };
+  const ints: Record<string, Int32Array> = {};
+  for (const e of header.arrays) {
+    if (e.offset < 0 || e.length < 0 || e.offset + e.length > payload.length) {
+      throw new DataError(`corrupted checkpoint: array ${e.name} lies outside the payload`, file);
+    }
+    if (e.type === 'int32') ints[e.name] = new Int32Array(payload.buffer, e.offset * 4, e.length);
+    else arrays[e.name] = payload.subarray(e.offset, e.offset + e.length);
+  }
+  return { header, arrays, ints };
 }
 
 function align4(n: number): number {

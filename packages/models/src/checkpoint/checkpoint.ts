@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { type BackendAdapter, type Model, type ModelState, models } from '@bloom/core';
+import { type BackendAdapter, DataError, type Model, type ModelState, models } from '@bloom/core';
 import { registerBuiltinModels } from '../registry.js';
+import type { ServingIndex } from '../serving/serving-index.js';
 import { decodeCheckpoint, encodeCheckpoint } from './checkpoint-format.js';
 
 /** Any model that keeps the model contract (the built-ins and plugins' registered models). */
@@ -12,7 +13,11 @@ export type CheckpointableModel = Model;
  * the model keeps besides its tables) to `path`, atomically: written to a temporary file beside it, then renamed,
  * so a crash never leaves a half-written file. Everything is read asynchronously, so it works on every backend.
  */
-export async function saveCheckpoint(model: Model, path: string): Promise<void> {
+export async function saveCheckpoint(
+  model: Model,
+  path: string,
+  options: { serving?: ServingIndex } = {},
+): Promise<void> {
   const arrays: Record<string, Float32Array> = {};
   const shapes: Record<string, readonly number[]> = {};
   for (const [name, embedding] of Object.entries(model.embeddings())) {
@@ -25,7 +30,12 @@ export async function saveCheckpoint(model: Model, path: string): Promise<void> 
     arrays[`model.${name}`] = values;
     shapes[`model.${name}`] = shape;
   }
-  const bytes = encodeCheckpoint({ kind: model.kind, config: model.config }, arrays, shapes);
+  const bytes = encodeCheckpoint(
+    { kind: model.kind, config: model.config },
+    arrays,
+    shapes,
+    servingExtras(options.serving),
+  );
   const temporary = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   try {
     await writeFile(temporary, bytes);
@@ -44,8 +54,19 @@ export async function saveCheckpoint(model: Model, path: string): Promise<void> 
  *   naming the registered models for a kind that is not registered here.
  */
 export async function loadCheckpoint(path: string, adapter: BackendAdapter): Promise<Model> {
+  return (await loadServable(path, adapter)).model;
+}
+
+/**
+ * {@link loadCheckpoint}, with the serving index the checkpoint was saved with (`bloom train --save`): what
+ * `bloom recommend` and `bloom serve` answer from. `serving` is undefined for a checkpoint saved without one.
+ */
+export async function loadServable(
+  path: string,
+  adapter: BackendAdapter,
+): Promise<{ model: Model; serving: ServingIndex | undefined }> {
   registerBuiltinModels();
-  const { header, arrays } = decodeCheckpoint(await readFile(path), path);
+  const { header, arrays, ints } = decodeCheckpoint(await readFile(path), path);
   const model = models.get(header.model.kind).create(header.model.config, adapter);
   for (const [name, embedding] of Object.entries(model.embeddings())) {
     await embedding.table.write(arrays[`${name}.weights`]!);
@@ -68,5 +89,33 @@ export async function loadCheckpoint(path: string, adapter: BackendAdapter): Pro
     }
     await model.loadState(state as ModelState);
   }
-  return model;
+  return { model, serving: servingFrom(header.metadata, ints, path) };
+}
+
+// The serving index as checkpoint extras: its id arrays as int32 arrays, the rest as JSON metadata.
+function servingExtras(serving: ServingIndex | undefined) {
+  if (serving === undefined) return {};
+  const { seenOffsets, seenItems, catalog, ...rest } = serving;
+  return {
+    ints: { 'serving.seenOffsets': seenOffsets, 'serving.seenItems': seenItems, 'serving.catalog': catalog },
+    metadata: { serving: rest },
+  };
+}
+
+function servingFrom(
+  metadata: unknown,
+  ints: Record<string, Int32Array>,
+  path: string,
+): ServingIndex | undefined {
+  const rest = (
+    metadata as { serving?: Omit<ServingIndex, 'seenOffsets' | 'seenItems' | 'catalog'> } | undefined
+  )?.serving;
+  if (rest === undefined) return undefined;
+  const seenOffsets = ints['serving.seenOffsets'];
+  const seenItems = ints['serving.seenItems'];
+  const catalog = ints['serving.catalog'];
+  if (seenOffsets === undefined || seenItems === undefined || catalog === undefined) {
+    throw new DataError('corrupted checkpoint: its serving index lacks the seen items or the catalog', path);
+  }
+  return { ...rest, seenOffsets, seenItems, catalog };
 }

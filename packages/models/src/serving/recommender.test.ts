@@ -1,0 +1,137 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { wasmBackend } from '@bloom/backend-wasm';
+import { ConfigError } from '@bloom/core';
+import { generateSequential, Interactions } from '@bloom/data';
+import { describe, expect, it } from 'vitest';
+import { loadServable, saveCheckpoint } from '../checkpoint/checkpoint.js';
+import { ImplicitFactorizationModel } from '../factorization/implicit-factorization.js';
+import { PoolingSequenceModel } from '../sequence/pooling-sequence.js';
+import { Recommender } from './recommender.js';
+import { buildServingIndex } from './serving-index.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'bloom-serving-'));
+
+// 20 users and 30 items with string ids; user u had items u+1, u+2 and u+3. Users 1..20, items 1..30.
+function stringData() {
+  const users: number[] = [];
+  const items: number[] = [];
+  for (let u = 1; u <= 20; u++)
+    for (let j = 0; j < 3; j++) {
+      users.push(u);
+      items.push(1 + ((u + j) % 30));
+    }
+  const interactions = new Interactions({ userIds: users, itemIds: items, numUsers: 21, numItems: 31 });
+  const vocabularies = {
+    users: Array.from({ length: 20 }, (_, i) => `user-${i + 1}`),
+    items: Array.from({ length: 30 }, (_, i) => `sku "${i + 1}"`),
+  };
+  return { interactions, vocabularies };
+}
+
+async function trained(users?: { strategy: string; options: object }) {
+  const adapter = await wasmBackend.create();
+  const model = ImplicitFactorizationModel.create(
+    { numUsers: 21, numItems: 31, dim: 8, loss: 'bpr', seed: 1, ...(users ? { users } : {}) },
+    adapter,
+  );
+  const { interactions, vocabularies } = stringData();
+  await model.fit(interactions, { epochs: 3, batchSize: 16 });
+  return { adapter, model, interactions, vocabularies };
+}
+
+describe('Recommender', () => {
+  it("ranks the catalog by the model's scores in the data's own ids, and leaves seen items out on request", async () => {
+    const { model, interactions, vocabularies } = await trained();
+    const recommender = new Recommender(model, buildServingIndex(interactions, vocabularies));
+    const scores = model.predict(5);
+    const all = recommender.recommend('user-5', { k: 30 });
+    expect(all.cold).toBe(false);
+    // Every item seen in training (the default catalog: items 2..23), best first, each with the model's score.
+    expect(all.items).toHaveLength(22);
+    for (const { item, score } of all.items) expect(score).toBe(scores[Number(String(item).slice(5, -1))]);
+    for (let i = 1; i < all.items.length; i++)
+      expect(all.items[i - 1]!.score).toBeGreaterThanOrEqual(all.items[i]!.score);
+    const fresh = recommender.recommend('user-5', { k: 30, excludeSeen: true });
+    expect(fresh.items.map((r) => r.item)).toEqual(
+      all.items
+        .map((r) => r.item)
+        .filter((item) => !['sku "6"', 'sku "7"', 'sku "8"'].includes(item as string)),
+    );
+    expect(recommender.score([{ user: 'user-5', item: 'sku "9"' }])).toEqual([scores[9]!]);
+  });
+
+  it('names an unknown id, a bad k, and refuses a user the dense table never trained', async () => {
+    const { model, interactions, vocabularies } = await trained();
+    const recommender = new Recommender(model, buildServingIndex(interactions, vocabularies));
+    expect(() => recommender.recommend('nobody')).toThrow(
+      new ConfigError('user', 'a user id the model was trained with', 'nobody'),
+    );
+    expect(() => recommender.score([{ user: 'user-1', item: 'sku 1' }])).toThrow(/Invalid item/);
+    expect(() => recommender.recommend('user-1', { k: 0 })).toThrow(
+      /Invalid k: expected an integer in \[1, 10000\]/,
+    );
+    // Without vocabularies the ids are the integers; user 0 exists in the table but had no interactions.
+    const integers = new Recommender(model, buildServingIndex(interactions));
+    expect(integers.recommend(3).items[0]!.item).toEqual(expect.any(Number));
+    expect(() => integers.recommend(0)).toThrow(/dense user table has no trained row/);
+    expect(() => integers.recommend('21')).toThrow(/an integer user id in \[0, 20\]/);
+  });
+
+  it('answers a cold user of a hashed (bloom) user table from its shared rows, flagged cold', async () => {
+    const { model, interactions } = await trained({
+      strategy: 'bloom',
+      options: { compressionRatio: 0.5, numHashes: 2 },
+    });
+    const recommender = new Recommender(model, buildServingIndex(interactions));
+    const cold = recommender.recommend(0, { k: 3 });
+    expect(cold.cold).toBe(true);
+    expect(cold.items.map((r) => r.score)).toEqual(
+      Array.from(model.predict(0))
+        .filter((_, i) => i > 0)
+        .sort((a, b) => b - a)
+        .slice(0, 3),
+    );
+  });
+
+  it('round-trips through a checkpoint: identical recommendations after save and load', async () => {
+    const { adapter, model, interactions, vocabularies } = await trained();
+    const index = buildServingIndex(interactions, vocabularies, { catalog: Int32Array.of(2, 4, 6, 8) });
+    const path = join(dir, 'model.bloom');
+    await saveCheckpoint(model, path, { serving: index });
+    const { model: loaded, serving } = await loadServable(path, adapter);
+    expect(serving!.users).toEqual(vocabularies.users);
+    const before = new Recommender(model, index);
+    const after = new Recommender(loaded, serving!);
+    for (const user of vocabularies.users) {
+      expect(after.recommend(user, { k: 3, excludeSeen: true })).toEqual(
+        before.recommend(user, { k: 3, excludeSeen: true }),
+      );
+    }
+    // Only the catalog is ranked.
+    expect(after.recommend('user-1', { k: 10 }).items.map((r) => r.item)).toHaveLength(4);
+  });
+
+  it("continues a sequence model's history: a user's training items, or a given history", async () => {
+    const adapter = await wasmBackend.create();
+    const data = generateSequential({ numUsers: 30, numItems: 40, numInteractions: 900, seed: 2 });
+    const model = PoolingSequenceModel.create({ numItems: 41, dim: 8, loss: 'bpr', seed: 1 }, adapter);
+    await model.fit(data.toSequence({ maxLength: 5 }), { epochs: 1, batchSize: 32 });
+    const index = buildServingIndex(data, {}, { sequenceLength: 5 });
+    const recommender = new Recommender(model, index);
+    const history = Array.from(index.seenItems.subarray(index.seenOffsets[4]!, index.seenOffsets[5]!));
+    const last = Int32Array.from(history.slice(-5));
+    const scores = model.predict(last);
+    const top = recommender.recommend(4, { k: 1 });
+    expect(top.items[0]!.score).toBe(Math.max(...Array.from(index.catalog, (i) => scores[i]!)));
+    expect(recommender.recommendAfter(history, { k: 5 })).toEqual({
+      ...recommender.recommend(4, { k: 5 }),
+      user: '',
+    });
+    const factorization = (await trained()).model;
+    expect(() => new Recommender(factorization, index).recommendAfter([1])).toThrow(
+      /Invalid history: expected a sequence model/,
+    );
+  });
+});

@@ -1,0 +1,196 @@
+import { ConfigError, type Model, models } from '@bloom/core';
+import { registerBuiltinModels } from '../registry.js';
+import type { ServingIndex } from './serving-index.js';
+import { topK } from './top-k.js';
+
+/** An id as the data had it: a string for data with its own ids, else the integer. */
+export type RawId = string | number;
+
+/** One user's recommendations, DESIGN.md's `bloom recommend` object. */
+export interface Recommendation {
+  readonly user: RawId;
+  /** Whether the user had no interactions in training (scored from rows it was never trained on directly). */
+  readonly cold: boolean;
+  readonly items: readonly { readonly item: RawId; readonly score: number }[];
+}
+
+/** The options of {@link Recommender.recommend}. */
+export interface RecommendOptions {
+  /** How many items; default 10. */
+  readonly k?: number;
+  /** Leave out the items the user had in training. */
+  readonly excludeSeen?: boolean;
+}
+
+// The scoring each built-in model kind offers (factorization: per user; sequence: after a history).
+interface UserScorer {
+  predict(userId: number, itemIds?: Int32Array): Float32Array;
+}
+interface PairScorer {
+  predict(userIds: Int32Array, itemIds: Int32Array): Float32Array;
+}
+interface SequenceScorer {
+  predict(sequence: Int32Array): Float32Array;
+}
+
+/**
+ * Answers recommendation requests from a trained model and its {@link ServingIndex}, in the data's own ids:
+ * the top k of the catalog for a user (optionally without the items the user had), the next items after a
+ * history (sequence models), and scores of user-item pairs. Unknown ids are ConfigErrors that name them.
+ */
+export class Recommender {
+  readonly task: string;
+  readonly #userIds: Map<string, number> | undefined;
+  readonly #itemIds: Map<string, number> | undefined;
+
+  constructor(
+    readonly model: Model,
+    readonly index: ServingIndex,
+  ) {
+    registerBuiltinModels();
+    this.task = models.get(model.kind).task;
+    this.#userIds =
+      index.users === undefined ? undefined : new Map(index.users.map((raw, i) => [raw, i + 1]));
+    this.#itemIds =
+      index.items === undefined ? undefined : new Map(index.items.map((raw, i) => [raw, i + 1]));
+  }
+
+  /** The number of users the model's user table has (0 for sequence models, which have none). */
+  get numUsers(): number {
+    return this.index.seenOffsets.length - 1;
+  }
+
+  /** The k best catalog items for `user` (a factorization model's user, or a sequence model's user's history). */
+  recommend(user: RawId, options: RecommendOptions = {}): Recommendation {
+    const k = checkK(options.k);
+    const id = this.userId(user);
+    const seen = this.#seen(id);
+    const cold = seen.length === 0;
+    if (cold) this.#refuseCold(user);
+    const scores = this.task === 'sequence' ? this.#afterHistory(seen) : this.#forUser(id);
+    return this.#answer(user, cold, scores, k, options.excludeSeen ? new Set(seen) : undefined);
+  }
+
+  /** The k best catalog items to follow `history` (item ids, oldest first); sequence models only. */
+  recommendAfter(history: readonly RawId[], options: RecommendOptions = {}): Recommendation {
+    if (this.task !== 'sequence') {
+      throw new ConfigError(
+        'history',
+        `a sequence model (this one is ${this.model.kind})`,
+        history.join(','),
+      );
+    }
+    const k = checkK(options.k);
+    const items = Int32Array.from(history, (raw) => this.itemId(raw));
+    const scores = this.#afterHistory(items);
+    return this.#answer('', false, scores, k, options.excludeSeen ? new Set(items) : undefined);
+  }
+
+  /** The model's scores of aligned (user, item) pairs, in the data's ids. */
+  score(pairs: readonly { readonly user: RawId; readonly item: RawId }[]): number[] {
+    return pairs.map(({ user, item }) => {
+      const u = this.userId(user);
+      const i = this.itemId(item);
+      const scores = this.task === 'sequence' ? this.#afterHistory(this.#seen(u)) : this.#forUser(u, i);
+      return this.task === 'sequence' ? scores[i]! : scores[0]!;
+    });
+  }
+
+  /** The contiguous id of a raw user id. */
+  userId(raw: RawId): number {
+    return this.#resolve(raw, this.#userIds, this.numUsers, 'user');
+  }
+
+  /** The contiguous id of a raw item id. */
+  itemId(raw: RawId): number {
+    const numItems = (this.model.config as { numItems: number }).numItems;
+    return this.#resolve(raw, this.#itemIds, numItems, 'item');
+  }
+
+  /** The raw id of contiguous item id `id`. */
+  rawItem(id: number): RawId {
+    return this.index.items === undefined ? id : this.index.items[id - 1]!;
+  }
+
+  #resolve(raw: RawId, vocabulary: Map<string, number> | undefined, size: number, what: string): number {
+    if (vocabulary !== undefined) {
+      const id = vocabulary.get(String(raw));
+      if (id === undefined) {
+        throw new ConfigError(what, `a ${what} id the model was trained with`, raw);
+      }
+      return id;
+    }
+    const id = typeof raw === 'number' ? raw : /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
+    if (!Number.isSafeInteger(id) || id < 0 || id >= size) {
+      throw new ConfigError(what, `an integer ${what} id in [0, ${size - 1}]`, raw);
+    }
+    return id;
+  }
+
+  // A user without training rows is answered only where its rows are shared (hashed) and so trained: a dense
+  // table's row for it is its initial noise, and a sequence model has no history to continue.
+  #refuseCold(user: RawId): void {
+    if (this.task === 'sequence') {
+      throw new ConfigError(
+        'user',
+        'a user with items in training (a sequence model continues a history)',
+        user,
+      );
+    }
+    const users = this.model.embeddings().users;
+    if (users === undefined || users.strategy.rowMap?.kind !== 'hash') {
+      throw new ConfigError(
+        'user',
+        'a user with interactions in training (the dense user table has no trained row for others)',
+        user,
+      );
+    }
+  }
+
+  #seen(user: number): Int32Array {
+    const { seenOffsets, seenItems } = this.index;
+    return seenItems.subarray(seenOffsets[user]!, seenOffsets[user + 1]!);
+  }
+
+  // Scores indexed by item id (all items, or only `item` at index 0).
+  #forUser(user: number, item?: number): Float32Array {
+    if (this.task === 'implicit') {
+      const model = this.model as unknown as UserScorer;
+      return item === undefined ? model.predict(user) : model.predict(user, Int32Array.of(item));
+    }
+    const numItems = (this.model.config as { numItems: number }).numItems;
+    const items =
+      item === undefined ? Int32Array.from({ length: numItems }, (_, i) => i) : Int32Array.of(item);
+    return (this.model as unknown as PairScorer).predict(new Int32Array(items.length).fill(user), items);
+  }
+
+  #afterHistory(history: Int32Array): Float32Array {
+    const model = this.model as unknown as SequenceScorer;
+    const length = this.index.sequenceLength ?? 10;
+    // The last `length` items, left-padded with 0 as training sequences are.
+    const sequence = new Int32Array(length);
+    const tail = history.subarray(Math.max(0, history.length - length));
+    sequence.set(tail, length - tail.length);
+    return model.predict(sequence);
+  }
+
+  #answer(
+    user: RawId,
+    cold: boolean,
+    scores: Float32Array,
+    k: number,
+    excluded: ReadonlySet<number> | undefined,
+  ): Recommendation {
+    const best = topK(scores, this.index.catalog, k, excluded);
+    return {
+      user,
+      cold,
+      items: Array.from(best.items, (item, i) => ({ item: this.rawItem(item), score: best.scores[i]! })),
+    };
+  }
+}
+
+function checkK(k = 10): number {
+  if (!Number.isInteger(k) || k < 1 || k > 10_000) throw new ConfigError('k', 'an integer in [1, 10000]', k);
+  return k;
+}
