@@ -8,6 +8,7 @@ import { registerDatasetsCommand } from './commands/datasets.js';
 import { registerExperimentCommand } from './commands/experiment.js';
 import { registerHashCommand } from './commands/hash.js';
 import { registerQualityCommand } from './commands/quality.js';
+import { registerRecommendCommand } from './commands/recommend.js';
 import { registerTrainCommand } from './commands/train.js';
 import { type CliIo, processIo } from './io.js';
 
@@ -37,6 +38,7 @@ export function createProgram(io: CliIo = processIo): Command {
   registerQualityCommand(program, io);
   registerDatasetsCommand(program, io);
   registerTrainCommand(program, io);
+  registerRecommendCommand(program, io);
   registerBenchCommand(program, io);
   registerExperimentCommand(program, io);
   // Every command, subcommands too (experiment speed|accuracy), writes through io and never exits the process.

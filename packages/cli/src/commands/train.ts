@@ -9,6 +9,7 @@ import {
   userBasedTrainTestSplit,
 } from '@bloom/data';
 import {
+  buildServingIndex,
   explicitLosses,
   type FitOptions,
   implicitLosses,
@@ -16,6 +17,7 @@ import {
   mrrScore,
   popularityScorer,
   rmseScore,
+  saveCheckpoint,
   sequenceMrrScore,
   sequencePopularityModel,
 } from '@bloom/models';
@@ -55,6 +57,7 @@ interface TrainOptions {
   separator?: string;
   header: boolean;
   numEmbeddings?: number;
+  save?: string;
   eval: boolean;
   fused: boolean;
   threads: number;
@@ -62,6 +65,8 @@ interface TrainOptions {
   progress: boolean;
 }
 
+// Spotlight's sequence protocol: sequences of at most 10 items.
+const SEQUENCE_LENGTH = 10;
 const IMPLICIT = Object.keys(implicitLosses);
 const EXPLICIT = Object.keys(explicitLosses);
 const SEQUENCE = ['pointwise', 'bpr', 'hinge'];
@@ -187,6 +192,10 @@ export function registerTrainCommand(program: Command, io: CliIo): void {
       '--no-fused',
       "train through the model's reference path (tfjs ops or the host loop) even where the backend has a fused trainer",
     )
+    .option(
+      '--save <path>',
+      'keep the trained model, with what bloom recommend and bloom serve need (raw ids, items seen in training, the catalog)',
+    )
     .option('--no-eval', 'skip evaluation (metrics become null)')
     .option('--no-progress', 'no progress bar')
     .option('--json', 'print the result as one JSON object on the last line of stdout')
@@ -196,7 +205,7 @@ export function registerTrainCommand(program: Command, io: CliIo): void {
 async function train(options: TrainOptions, io: CliIo): Promise<void> {
   const definition = modelDefinition(options);
   const adapter = await loadBackend(options.backend);
-  const { interactions: data } = await loadData(options);
+  const { interactions: data, users, items } = await loadData(options);
   const interactions =
     options.numEmbeddings === undefined ? data : data.inflate({ numItems: options.numEmbeddings });
   const prepared = prepareData(definition.task, interactions, options);
@@ -233,6 +242,15 @@ async function train(options: TrainOptions, io: CliIo): Promise<void> {
   };
   if (options.eval) {
     Object.assign(metrics, await model.evaluate(prepared.test, prepared.train), prepared.baseline());
+  }
+  if (options.save !== undefined) {
+    const serving = buildServingIndex(
+      prepared.seen,
+      { users: users?.toArray(), items: items?.toArray() },
+      { sequenceLength: definition.task === 'sequence' ? SEQUENCE_LENGTH : undefined },
+    );
+    await saveCheckpoint(model, options.save, { serving });
+    io.err(`bloom train: saved the model to ${options.save}\n`);
   }
   const tables = Object.values(model.embeddings());
   const result = {
@@ -344,15 +362,18 @@ function prepareData(
 ): {
   train: Interactions | SequenceInteractions;
   test: Interactions | SequenceInteractions;
+  /** The interactions a saved model keeps per user: the training rows, or every row for a sequence model (the histories it continues). */
+  seen: Interactions;
   baseline: () => Record<string, number>;
 } {
   if (task === 'sequence') {
     const split = userBasedTrainTestSplit(interactions, { seed: options.seed });
-    const train = split.train.toSequence({ maxLength: 10 });
-    const test = split.test.toSequence({ maxLength: 10 });
+    const train = split.train.toSequence({ maxLength: SEQUENCE_LENGTH });
+    const test = split.test.toSequence({ maxLength: SEQUENCE_LENGTH });
     return {
       train,
       test,
+      seen: interactions,
       baseline: () => ({ baseline_mrr: sequenceMrrScore(sequencePopularityModel(train), test).mrr }),
     };
   }
@@ -360,6 +381,7 @@ function prepareData(
   return {
     train,
     test,
+    seen: train,
     baseline: (): Record<string, number> => {
       if (task === 'implicit') return { baseline_mrr: mrrScore(popularityScorer(train), test, train).mrr };
       const mean = meanRating(train);

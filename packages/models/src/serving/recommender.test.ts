@@ -127,7 +127,7 @@ describe('Recommender', () => {
     expect(top.items[0]!.score).toBe(Math.max(...Array.from(index.catalog, (i) => scores[i]!)));
     expect(recommender.recommendAfter(history, { k: 5 })).toEqual({
       ...recommender.recommend(4, { k: 5 }),
-      user: '',
+      user: null,
     });
     const factorization = (await trained()).model;
     expect(() => new Recommender(factorization, index).recommendAfter([1])).toThrow(

@@ -8,7 +8,8 @@ export type RawId = string | number;
 
 /** One user's recommendations, DESIGN.md's `bloom recommend` object. */
 export interface Recommendation {
-  readonly user: RawId;
+  /** The user asked about; null for recommendations after a given history. */
+  readonly user: RawId | null;
   /** Whether the user had no interactions in training (scored from rows it was never trained on directly). */
   readonly cold: boolean;
   readonly items: readonly { readonly item: RawId; readonly score: number }[];
@@ -83,7 +84,7 @@ export class Recommender {
     const k = checkK(options.k);
     const items = Int32Array.from(history, (raw) => this.itemId(raw));
     const scores = this.#afterHistory(items);
-    return this.#answer('', false, scores, k, options.excludeSeen ? new Set(items) : undefined);
+    return this.#answer(null, false, scores, k, options.excludeSeen ? new Set(items) : undefined);
   }
 
   /** The model's scores of aligned (user, item) pairs, in the data's ids. */
@@ -116,7 +117,7 @@ export class Recommender {
     if (vocabulary !== undefined) {
       const id = vocabulary.get(String(raw));
       if (id === undefined) {
-        throw new ConfigError(what, `a ${what} id the model was trained with`, raw);
+        throw new ConfigError(what, `${what === 'item' ? 'an' : 'a'} ${what} id the model was trained with`, raw);
       }
       return id;
     }
@@ -175,7 +176,7 @@ export class Recommender {
   }
 
   #answer(
-    user: RawId,
+    user: RawId | null,
     cold: boolean,
     scores: Float32Array,
     k: number,
