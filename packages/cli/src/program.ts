@@ -9,6 +9,7 @@ import { registerExperimentCommand } from './commands/experiment.js';
 import { registerHashCommand } from './commands/hash.js';
 import { registerQualityCommand } from './commands/quality.js';
 import { registerRecommendCommand } from './commands/recommend.js';
+import { registerServeCommand } from './commands/serve.js';
 import { registerTrainCommand } from './commands/train.js';
 import { type CliIo, processIo } from './io.js';
 
@@ -39,6 +40,7 @@ export function createProgram(io: CliIo = processIo): Command {
   registerDatasetsCommand(program, io);
   registerTrainCommand(program, io);
   registerRecommendCommand(program, io);
+  registerServeCommand(program, io);
   registerBenchCommand(program, io);
   registerExperimentCommand(program, io);
   // Every command, subcommands too (experiment speed|accuracy), writes through io and never exits the process.
