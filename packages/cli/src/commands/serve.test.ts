@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import { mkdtempSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ModelSlot } from '../serve/model-slot.js';
 import { createServer } from '../serve/routes.js';
@@ -117,7 +118,7 @@ describe('the HTTP API', () => {
       ],
     ];
     for (const [what, request, message] of cases) {
-      const response = await app.inject(request as Parameters<typeof app.inject>[0]);
+      const response = await app.inject(request as InjectOptions);
       expect(response.statusCode, what).toBe(400);
       expect(response.json().message, what).toMatch(message);
     }

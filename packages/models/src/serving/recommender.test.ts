@@ -30,7 +30,7 @@ function stringData() {
   return { interactions, vocabularies };
 }
 
-async function trained(users?: { strategy: string; options: object }) {
+async function trained(users?: { strategy: string; options: Record<string, unknown> }) {
   const adapter = await wasmBackend.create();
   const model = ImplicitFactorizationModel.create(
     { numUsers: 21, numItems: 31, dim: 8, loss: 'bpr', seed: 1, ...(users ? { users } : {}) },

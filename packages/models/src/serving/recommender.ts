@@ -117,7 +117,11 @@ export class Recommender {
     if (vocabulary !== undefined) {
       const id = vocabulary.get(String(raw));
       if (id === undefined) {
-        throw new ConfigError(what, `${what === 'item' ? 'an' : 'a'} ${what} id the model was trained with`, raw);
+        throw new ConfigError(
+          what,
+          `${what === 'item' ? 'an' : 'a'} ${what} id the model was trained with`,
+          raw,
+        );
       }
       return id;
     }
