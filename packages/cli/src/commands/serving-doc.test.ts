@@ -23,6 +23,10 @@ describe('docs/serving.md', () => {
     const dir = mkdtempSync(join(tmpdir(), 'bloom-guide-'));
     const csv = blocks('csv');
     expect(csv).toHaveLength(1);
+    // The guide's sample is the file the README's commands read.
+    expect(csv[0]).toBe(
+      readFileSync(fileURLToPath(new URL('../../../../docs/examples/events.csv', import.meta.url)), 'utf8'),
+    );
     writeFileSync(join(dir, 'events.csv'), csv[0]!);
     const local = (word: string) => (/^[\w-]+\.(csv|bloom)$/.test(word) ? join(dir, word) : word);
     const commands = blocks('sh').flatMap((block) => block.trim().split('\n'));

@@ -23,6 +23,9 @@ import {
 } from './factorization-config.js';
 import { fusedTrainerFor, hostPath, type TrainingPath } from './fused-training.js';
 
+
+// Items scored per chunk when predicting every item (bounds the looked-up vectors held at once: 8 MiB at d 32).
+const PREDICT_CHUNK = 65536;
 /** The resolved config of {@link ImplicitFactorizationModel}, as its `config` holds it. */
 export type ResolvedImplicitConfig = ResolvedFactorizationConfig & {
   loss: ImplicitLossName;
@@ -116,8 +119,16 @@ export class ImplicitFactorizationModel implements Model<ResolvedImplicitConfig,
 
   /** Raw scores of `itemIds` (default: every item) for one user. */
   predict(userId: number, itemIds?: Int32Array): Float32Array {
-    const items = itemIds ?? Int32Array.from({ length: this.config.numItems }, (_, i) => i);
-    return this.net.score(new Int32Array(items.length).fill(userId), items);
+    if (itemIds !== undefined) return this.net.score(new Int32Array(itemIds.length).fill(userId), itemIds);
+    // Every item: the user's vector once, the items' in chunks (not a copy of the user's row per item).
+    const { numItems } = this.config;
+    const out = new Float32Array(numItems);
+    const user = Int32Array.of(userId);
+    for (let from = 0; from < numItems; from += PREDICT_CHUNK) {
+      const to = Math.min(numItems, from + PREDICT_CHUNK);
+      this.net.scoreChunk(user, from, to, out.subarray(from, to));
+    }
+    return out;
   }
 
   /** The host loop's minibatch: negatives drawn from `rng` after the positives, then the reference step. */
