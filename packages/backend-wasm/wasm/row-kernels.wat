@@ -85,7 +85,35 @@
       (local.set $b (i32.add (local.get $b) (i32.const 1)))
       (br $batch_loop))))
 
-  ;; y += alpha x over n floats
+;; out[b] = scale * sum_j dot(data[rows[b k + j]], v): each id's combined vector scored against one vector (a
+  ;; user's, to rank a whole catalogue) in one pass over its rows, without writing the vectors out. Rows as in gather.
+  (func (export "gather_dot") (param $data i32) (param $stride i32) (param $rows i32) (param $k i32) (param $batch i32)
+    (param $d i32) (param $scale f32) (param $v i32) (param $out i32)
+    (local $b i32) (local $j i32) (local $sb i32) (local $ids i32) (local $s f32)
+    (local.set $sb (i32.shl (local.get $stride) (i32.const 2)))
+    (block $done (loop $batch_loop
+      (br_if $done (i32.ge_u (local.get $b) (local.get $batch)))
+      (local.set $ids (i32.add (local.get $rows) (i32.shl (i32.mul (local.get $b) (local.get $k)) (i32.const 2))))
+      (if (i32.eqz (i32.and (local.get $b) (i32.const 31)))
+        (then (drop (call $touch (local.get $data) (local.get $sb) (local.get $ids)
+          (i32.mul (call $block (local.get $b) (local.get $batch)) (local.get $k)) (i32.shl (local.get $d) (i32.const 2))))))
+      (local.set $s (f32.const 0))
+      (local.set $j (i32.const 0))
+      (block $jdone (loop $jloop
+        (br_if $jdone (i32.ge_u (local.get $j) (local.get $k)))
+        (local.set $s (f32.add (local.get $s)
+          (call $dot
+            (i32.add (local.get $data)
+              (i32.mul (i32.load (i32.add (local.get $ids) (i32.shl (local.get $j) (i32.const 2)))) (local.get $sb)))
+            (local.get $v) (local.get $d))))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br $jloop)))
+      (f32.store (i32.add (local.get $out) (i32.shl (local.get $b) (i32.const 2)))
+        (f32.mul (local.get $s) (local.get $scale)))
+      (local.set $b (i32.add (local.get $b) (i32.const 1)))
+      (br $batch_loop))))
+
+    ;; y += alpha x over n floats
   (func $axpy (param $y i32) (param $x i32) (param $alpha f32) (param $n i32)
     (local $c i32) (local $nv i32) (local $va v128) (local $at i32)
     (local.set $nv (i32.and (local.get $n) (i32.const -4)))

@@ -153,6 +153,19 @@ export interface HostTable extends EmbeddingTable {
    */
   lookup(rows: Int32Array, k: number, combine: CombineMode, out?: Float32Array): Float32Array;
   /**
+   * Optional fused lookup and dot product: `out[b] = dot(combine_j W[rows[b * k + j]], vector)`, [B], without
+   * materialising the [B, d] vectors (ranking a whole catalogue against one user). Absent: callers use
+   * {@link lookup} and a dot product of their own.
+   * @throws IdRangeError when a row index is outside [0, rows).
+   */
+  dotRows?(
+    rows: Int32Array,
+    k: number,
+    combine: CombineMode,
+    vector: Float32Array,
+    out?: Float32Array,
+  ): Float32Array;
+  /**
    * Fused backward and optimizer step. `grads` is dLoss/d(out) of {@link lookup}, [B, d]. Each row receives its
    * share (all of it for sum, 1/k for mean), duplicates are summed, then the optimizer updates the rows in place
    * (all rows in the dense mode). The frozen row is never updated.

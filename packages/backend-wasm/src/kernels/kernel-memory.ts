@@ -33,6 +33,17 @@ export interface RowKernels {
     scale: number,
     out: number,
   ): void;
+  gather_dot(
+    data: number,
+    stride: number,
+    rows: number,
+    k: number,
+    batch: number,
+    d: number,
+    scale: number,
+    v: number,
+    out: number,
+  ): void;
   scatter_sum(
     grads: number,
     slots: number,

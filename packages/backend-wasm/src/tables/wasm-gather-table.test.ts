@@ -65,6 +65,30 @@ describe('WasmGatherTable', () => {
           }
     });
 
+  it('dots combined rows with a vector as a float64 dot of the looked-up vectors does, and refuses bad rows', () => {
+    const rng = new Rng(13);
+    for (const dim of [1, 6, 32])
+      for (const k of [1, 4])
+        for (const combine of ['sum', 'mean'] as CombineMode[]) {
+          const rows = 50;
+          const init = Float32Array.from({ length: rows * dim }, () => rng.next() - 0.5);
+          const table = WasmGatherTable.create({ rows, dim, optimizer: optimizers[0]! }, init)!;
+          const batch = 70;
+          const ids = Int32Array.from({ length: batch * k }, () => rng.nextInt(rows));
+          const vector = Float32Array.from({ length: dim }, () => rng.next() - 0.5);
+          const vectors = table.lookup(ids, k, combine);
+          const want = Float64Array.from({ length: batch }, (_, b) =>
+            vector.reduce((sum, v, c) => sum + v * vectors[b * dim + c]!, 0),
+          );
+          const got = table.dotRows(ids, k, combine, vector);
+          const label = `dim ${dim}, k ${k}, ${combine}`;
+          for (let b = 0; b < batch; b++) expect(Math.abs(got[b]! - want[b]!), label).toBeLessThan(1e-5);
+          ids[5] = rows;
+          expect(() => table.dotRows(ids, k, combine, vector)).toThrow(IdRangeError);
+          expect(() => table.dotRows(ids.subarray(0, k), k, combine, vector.subarray(1))).toThrow(/vector/);
+        }
+  });
+
   it('numbers distinct rows with the hash table beyond the direct map (2^17 rows), with the same result', async () => {
     const rng = new Rng(12);
     const rows = 2 ** 17 + 5;

@@ -112,6 +112,31 @@ export class WasmGatherTable extends TypedArrayTable {
     return result;
   }
 
+  dotRows(
+    rows: Int32Array,
+    k: number,
+    combine: CombineMode,
+    vector: Float32Array,
+    out?: Float32Array,
+  ): Float32Array {
+    const batch = checkK(rows, k);
+    const d = this.dim;
+    checkLength('vector', vector, d);
+    const result = out ?? new Float32Array(batch);
+    checkLength('out', result, batch);
+    const rowsAt = this.arena.scratch(align16(rows.length * 4) + align16(d * 4) + batch * 4);
+    const vectorAt = rowsAt + align16(rows.length * 4);
+    const outAt = vectorAt + align16(d * 4);
+    const memory = this.arena.memory;
+    memory.i32(rowsAt, rows.length).set(rows);
+    this.checkRowsAt(rowsAt, rows.length);
+    memory.f32(vectorAt, d).set(vector);
+    const scale = combine === 'mean' ? 1 / k : 1;
+    memory.kernels.gather_dot(this.#base, this.stride, rowsAt, k, batch, d, scale, vectorAt, outAt);
+    result.set(memory.f32(outAt, batch));
+    return result;
+  }
+
   applyGradients(rows: Int32Array, k: number, combine: CombineMode, grads: Float32Array): void {
     const batch = checkK(rows, k);
     const d = this.dim;

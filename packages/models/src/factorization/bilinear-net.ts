@@ -70,6 +70,31 @@ export class BilinearNet implements RankingScorer {
     return out;
   }
 
+  /**
+   * Raw scores of `itemIds` for one user, into `out`: the user's vector is looked up once and dotted with each
+   * item's, in one fused pass where the item table offers it (`dotRows`), else through looked-up vectors.
+   */
+  scoreForUser(userId: number, itemIds: Int32Array, out: Float32Array): void {
+    const user = Int32Array.of(userId);
+    const u = BilinearNet.vectors(this.users, user).values;
+    const bu = BilinearNet.vectors(this.userBias, user).values[0]!;
+    const bi = BilinearNet.vectors(this.itemBias, itemIds).values;
+    const { table, strategy } = this.items;
+    const rows = this.items.rowsFor(itemIds);
+    if (table.dotRows !== undefined) {
+      table.dotRows(rows, strategy.rowsPerId, strategy.combine, u, out);
+      for (let i = 0; i < out.length; i++) out[i] = bu + bi[i]! + out[i]!;
+      return;
+    }
+    const vectors = table.lookup(rows, strategy.rowsPerId, strategy.combine);
+    const d = this.dim;
+    for (let i = 0; i < itemIds.length; i++) {
+      let s = 0;
+      for (let c = 0; c < d; c++) s += u[c]! * vectors[i * d + c]!;
+      out[i] = bu + bi[i]! + s;
+    }
+  }
+
   /** Every item's vector ([numItems, d]) and bias, for scoring whole catalogues in batches. */
   itemMatrix(from: number, to: number): { vectors: Float32Array; biases: Float32Array } {
     const ids = Int32Array.from({ length: to - from }, (_, k) => from + k);

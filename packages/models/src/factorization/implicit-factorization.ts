@@ -14,6 +14,7 @@ import {
 } from '../training-loop.js';
 import { BilinearNet } from './bilinear-net.js';
 import { BilinearStep } from './bilinear-step.js';
+import { createCatalogScorer } from './catalog-scorer.js';
 import {
   type AdapterLike,
   checkFits,
@@ -23,8 +24,7 @@ import {
 } from './factorization-config.js';
 import { fusedTrainerFor, hostPath, type TrainingPath } from './fused-training.js';
 
-
-// Items scored per chunk when predicting every item (bounds the looked-up vectors held at once: 8 MiB at d 32).
+// Items scored per chunk when predicting every item (bounds the ids and rows held at once).
 const PREDICT_CHUNK = 65536;
 /** The resolved config of {@link ImplicitFactorizationModel}, as its `config` holds it. */
 export type ResolvedImplicitConfig = ResolvedFactorizationConfig & {
@@ -119,16 +119,30 @@ export class ImplicitFactorizationModel implements Model<ResolvedImplicitConfig,
 
   /** Raw scores of `itemIds` (default: every item) for one user. */
   predict(userId: number, itemIds?: Int32Array): Float32Array {
-    if (itemIds !== undefined) return this.net.score(new Int32Array(itemIds.length).fill(userId), itemIds);
-    // Every item: the user's vector once, the items' in chunks (not a copy of the user's row per item).
+    if (itemIds !== undefined) {
+      const out = new Float32Array(itemIds.length);
+      this.net.scoreForUser(userId, itemIds, out);
+      return out;
+    }
+    // Every item, in chunks: the ids and looked-up rows of one chunk at a time.
     const { numItems } = this.config;
     const out = new Float32Array(numItems);
-    const user = Int32Array.of(userId);
+    const ids = new Int32Array(Math.min(numItems, PREDICT_CHUNK));
     for (let from = 0; from < numItems; from += PREDICT_CHUNK) {
       const to = Math.min(numItems, from + PREDICT_CHUNK);
-      this.net.scoreChunk(user, from, to, out.subarray(from, to));
+      const chunk = ids.subarray(0, to - from);
+      for (let i = 0; i < chunk.length; i++) chunk[i] = from + i;
+      this.net.scoreForUser(userId, chunk, out.subarray(from, to));
     }
     return out;
+  }
+
+  /**
+   * A scorer of a fixed catalogue for any user, for serving (see {@link createCatalogScorer}): scores aligned with
+   * `itemIds`, as {@link predict}(user, itemIds) gives them up to float rounding.
+   */
+  catalogScorer(itemIds: Int32Array): (userId: number) => Float32Array {
+    return createCatalogScorer(this.net, itemIds);
   }
 
   /** The host loop's minibatch: negatives drawn from `rng` after the positives, then the reference step. */

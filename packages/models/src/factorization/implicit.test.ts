@@ -101,3 +101,34 @@ describe('ImplicitFactorizationModel on ML-100K', () => {
     }
   });
 });
+
+describe('ImplicitFactorizationModel.predict', () => {
+  // Every item (chunked, a fused dot where the table has one) and chosen items score alike, and as pairs do.
+  for (const [name, backend] of Object.entries({ cpu: cpuBackend, wasm: wasmBackend }))
+    it(`scores every item as it scores chosen items and pairs (${name})`, async () => {
+      const model = ImplicitFactorizationModel.create(
+        {
+          numUsers: 20,
+          numItems: 70_000, // more than one chunk
+          dim: 6,
+          loss: 'bpr',
+          seed: 4,
+          items: { strategy: 'bloom', options: { compressionRatio: 0.01, numHashes: 3 } },
+        },
+        await backend.create(),
+      );
+      const all = model.predict(7);
+      const chosen = Int32Array.of(0, 65_535, 65_536, 69_999, 12);
+      expect(Array.from(model.predict(7, chosen))).toEqual(Array.from(chosen, (i) => all[i]!));
+      const pairs = model.net.score(new Int32Array(chosen.length).fill(7), chosen);
+      for (let j = 0; j < chosen.length; j++) expect(all[chosen[j]!]).toBeCloseTo(pairs[j]!, 5);
+      // The serving scorer of a catalogue: a hashed table's rows scored once each, then summed per item.
+      const catalog = Int32Array.from({ length: 69_999 }, (_, i) => i + 1);
+      const served = model.catalogScorer(catalog)(7);
+      let worst = 0;
+      for (let j = 0; j < catalog.length; j++)
+        worst = Math.max(worst, Math.abs(served[j]! - all[catalog[j]!]!));
+      expect(worst).toBeLessThan(1e-5);
+      model.dispose();
+    });
+});

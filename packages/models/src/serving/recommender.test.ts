@@ -130,7 +130,8 @@ describe('Recommender', () => {
       user: null,
     });
     const factorization = (await trained()).model;
-    expect(() => new Recommender(factorization, index).recommendAfter([1])).toThrow(
+    const factorizationIndex = buildServingIndex(stringData().interactions);
+    expect(() => new Recommender(factorization, factorizationIndex).recommendAfter([1])).toThrow(
       /Invalid history: expected a sequence model/,
     );
   });

@@ -26,6 +26,7 @@ export interface RecommendOptions {
 // The scoring each built-in model kind offers (factorization: per user; sequence: after a history).
 interface UserScorer {
   predict(userId: number, itemIds?: Int32Array): Float32Array;
+  catalogScorer?(itemIds: Int32Array): (userId: number) => Float32Array;
 }
 interface PairScorer {
   predict(userIds: Int32Array, itemIds: Int32Array): Float32Array;
@@ -43,6 +44,8 @@ export class Recommender {
   readonly task: string;
   readonly #userIds: Map<string, number> | undefined;
   readonly #itemIds: Map<string, number> | undefined;
+  // Implicit models: the catalogue's scores for a user, its rows prepared once (aligned with the catalogue).
+  readonly #catalogScores: ((userId: number) => Float32Array) | undefined;
 
   constructor(
     readonly model: Model,
@@ -54,6 +57,9 @@ export class Recommender {
       index.users === undefined ? undefined : new Map(index.users.map((raw, i) => [raw, i + 1]));
     this.#itemIds =
       index.items === undefined ? undefined : new Map(index.items.map((raw, i) => [raw, i + 1]));
+    if (this.task === 'implicit') {
+      this.#catalogScores = (model as unknown as UserScorer).catalogScorer?.(index.catalog);
+    }
   }
 
   /** The number of users the model's user table has (0 for sequence models, which have none). */
@@ -68,8 +74,12 @@ export class Recommender {
     const seen = this.#seen(id);
     const cold = seen.length === 0;
     if (cold) this.#refuseCold(user);
+    const excluded = options.excludeSeen ? new Set(seen) : undefined;
+    if (this.#catalogScores !== undefined) {
+      return this.#answer(user, cold, this.#catalogScores(id), k, excluded, true);
+    }
     const scores = this.task === 'sequence' ? this.#afterHistory(seen) : this.#forUser(id);
-    return this.#answer(user, cold, scores, k, options.excludeSeen ? new Set(seen) : undefined);
+    return this.#answer(user, cold, scores, k, excluded);
   }
 
   /** The k best catalog items to follow `history` (item ids, oldest first); sequence models only. */
@@ -185,8 +195,9 @@ export class Recommender {
     scores: Float32Array,
     k: number,
     excluded: ReadonlySet<number> | undefined,
+    aligned = false,
   ): Recommendation {
-    const best = topK(scores, this.index.catalog, k, excluded);
+    const best = topK(scores, this.index.catalog, k, excluded, aligned);
     return {
       user,
       cold,

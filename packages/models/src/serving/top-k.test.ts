@@ -24,6 +24,9 @@ describe('topK', () => {
       const want = bySort(scores, catalog, k, excluded);
       expect(Array.from(got.items)).toEqual(want);
       expect(Array.from(got.scores)).toEqual(want.map((i) => scores[i]!));
+      // The same scores aligned with the catalog (scores[j] for catalog[j]) give the same answer.
+      const aligned = Float32Array.from(catalog, (i) => scores[i]!);
+      expect(topK(aligned, catalog, k, excluded, true)).toEqual(got);
     }
   });
 

@@ -1,6 +1,7 @@
 /**
  * The k highest of `scores[catalog[j]]` over the catalog, best first (ties: the lower item id first), skipping
- * `excluded` items. A binary min-heap of k entries: one pass over the catalog, O(n log k), no sort of every score.
+ * `excluded` items; with `aligned`, `scores[j]` is catalog item j's score instead. A binary min-heap of k entries:
+ * one pass over the catalog, O(n log k), no sort of every score.
  * @returns the item ids and their scores, best first (fewer than k when fewer are eligible).
  */
 export function topK(
@@ -8,6 +9,7 @@ export function topK(
   catalog: Int32Array,
   k: number,
   excluded?: ReadonlySet<number>,
+  aligned = false,
 ): { items: Int32Array; scores: Float32Array } {
   const heapItems = new Int32Array(k);
   const heapScores = new Float32Array(k);
@@ -16,7 +18,9 @@ export function topK(
   const below = (sa: number, ia: number, sb: number, ib: number) => sa < sb || (sa === sb && ia > ib);
   for (let j = 0; j < catalog.length; j++) {
     const item = catalog[j]!;
-    const s = scores[item]!;
+    const s = aligned ? scores[j]! : scores[item]!;
+    // Most items lose to the heap's lowest at once: compare before the (costlier) exclusion lookup.
+    if (size === k && (s < heapScores[0]! || (s === heapScores[0]! && item > heapItems[0]!))) continue;
     if (Number.isNaN(s) || excluded?.has(item)) continue;
     if (size < k) {
       // Sift up.
