@@ -1,6 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parquetWriteFile } from 'hyparquet-writer';
 import { describe, expect, it } from 'vitest';
 import { EXIT_USAGE } from '../program.js';
 import { bloom } from '../test-support.js';
@@ -127,5 +128,27 @@ describe('bloom train --save, bloom recommend', () => {
     const user = (await bloom('recommend', '--model', model, '--user', 'v-7', '--k', '3', '--json'))
       .json as Answer;
     expect(user.items).toHaveLength(3);
+  });
+
+  it('trains on a Parquet file of string ids and recommends in those ids', async () => {
+    const parquet = join(dir, 'views.parquet');
+    parquetWriteFile({
+      filename: parquet,
+      rowGroupSize: 100,
+      columnData: [
+        { name: 'visitor', data: rows.map((r) => r.split(',')[0]!), type: 'STRING' },
+        { name: 'product', data: rows.map((r) => `p${r.split('"p ')[1]!.split(',')[0]}`), type: 'STRING' },
+      ],
+    });
+    const model = join(dir, 'parquet.bloom');
+    const trained = await bloom(
+      ...['train', '--dataset', parquet, '--user-col', 'visitor', '--item-col', 'product'],
+      ...['--epochs', '2', '--save', model, ...quiet],
+    );
+    expect(trained.code).toBe(0);
+    expect(trained.json).toMatchObject({ table_rows: 46 }); // 45 products (v + j for v < 40, j < 6) and padding
+    const answer = (await bloom('recommend', '--model', model, '--user', 'v-3', '--k', '4', '--json'))
+      .json as Answer;
+    expect(answer.items.every((r) => /^p\d+$/.test(String(r.item)))).toBe(true);
   });
 });

@@ -155,7 +155,7 @@ export function registerTrainCommand(program: Command, io: CliIo): void {
     )
     .option(
       '--dataset <name|path>',
-      'ml-100k, ml-1m, ml-10m, ml-20m, ml-latest-small, ml-latest, synthetic, a ratings file, or your own CSV/TSV with --user-col and --item-col',
+      'ml-100k, ml-1m, ml-10m, ml-20m, ml-latest-small, ml-latest, synthetic, a ratings file, or your own CSV/TSV/Parquet with --user-col and --item-col',
       'ml-latest-small',
     )
     .addOption(
@@ -166,7 +166,7 @@ export function registerTrainCommand(program: Command, io: CliIo): void {
     )
     .option(
       '--user-col <column>',
-      'your own CSV/TSV as --dataset: the user id column (string or integer ids)',
+      'your own CSV/TSV or .parquet file as --dataset: the user id column (string or integer ids)',
     )
     .option('--item-col <column>', 'your own file: the item id column')
     .option('--rating-col <column>', 'your own file: a rating column (explicit losses need one)')

@@ -6,6 +6,7 @@ import { Interactions } from '../interactions.js';
 import { GrowableColumns } from './growable-columns.js';
 import { guessSeparator } from './guess-separator.js';
 import { IdVocabulary } from './id-vocabulary.js';
+import { readParquetInteractions } from './read-parquet-interactions.js';
 import { parseTimeValue } from './time-value.js';
 
 /** Which columns of a delimited file hold what, and how it is delimited. */
@@ -30,7 +31,7 @@ export interface InteractionsFile {
   readonly interactions: Interactions;
   readonly users: IdVocabulary;
   readonly items: IdVocabulary;
-  /** The separator used (given or guessed). */
+  /** The separator used (given or guessed); empty for Parquet. */
   readonly separator: string;
 }
 
@@ -38,7 +39,7 @@ export interface InteractionsFile {
 const HEAD_BYTES = 1 << 16;
 
 /**
- * Reads interactions from a CSV/TSV file (RFC 4180 quoting: quoted separators and line breaks, doubled quotes),
+ * Reads interactions from a Parquet file (a `.parquet` name; see {@link readParquetInteractions}) or a CSV/TSV file (RFC 4180 quoting: quoted separators and line breaks, doubled quotes),
  * streaming: memory holds the id columns and the vocabularies, never the file. Ids may be any strings; each
  * distinct user and item gets a contiguous id from 1 in first-seen order (0 is padding).
  * @throws DataError naming the file and line, the column and the value for a malformed row; for a missing column,
@@ -62,6 +63,7 @@ export async function readInteractionsFile(
 }
 
 async function read(path: string, spec: InteractionsFileSpec): Promise<InteractionsFile> {
+  if (path.toLowerCase().endsWith('.parquet')) return readParquetInteractions(path, spec);
   const separator = spec.separator ?? (await guessFromHead(path));
   if (separator.length !== 1) {
     throw new DataError(`the separator must be one character, got ${JSON.stringify(separator)}`, path);
