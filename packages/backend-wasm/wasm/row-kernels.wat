@@ -86,7 +86,9 @@
       (br $batch_loop))))
 
 ;; out[b] = scale * sum_j dot(data[rows[b k + j]], v): each id's combined vector scored against one vector (a
-  ;; user's, to rank a whole catalogue) in one pass over its rows, without writing the vectors out. Rows as in gather.
+  ;; user's, to rank a whole catalogue) in one pass over its rows, without writing the vectors out. Rows as in gather,
+  ;; but no touching ahead: a catalogue is scanned in row order, which the hardware prefetches by itself (touching
+  ;; cost a third of the scan).
   (func (export "gather_dot") (param $data i32) (param $stride i32) (param $rows i32) (param $k i32) (param $batch i32)
     (param $d i32) (param $scale f32) (param $v i32) (param $out i32)
     (local $b i32) (local $j i32) (local $sb i32) (local $ids i32) (local $s f32)
@@ -94,9 +96,6 @@
     (block $done (loop $batch_loop
       (br_if $done (i32.ge_u (local.get $b) (local.get $batch)))
       (local.set $ids (i32.add (local.get $rows) (i32.shl (i32.mul (local.get $b) (local.get $k)) (i32.const 2))))
-      (if (i32.eqz (i32.and (local.get $b) (i32.const 31)))
-        (then (drop (call $touch (local.get $data) (local.get $sb) (local.get $ids)
-          (i32.mul (call $block (local.get $b) (local.get $batch)) (local.get $k)) (i32.shl (local.get $d) (i32.const 2))))))
       (local.set $s (f32.const 0))
       (local.set $j (i32.const 0))
       (block $jdone (loop $jloop

@@ -3,6 +3,8 @@ import { BilinearNet } from './bilinear-net.js';
 
 // Items looked up per chunk where the table has no fused dot (bounds the vectors held at once).
 const CHUNK = 65536;
+// A bias is a row of width 1: its dot product with [1] is the bias itself (the fused kernel reads it in one pass).
+const ONE = Float32Array.of(1);
 
 /**
  * Scores a fixed catalogue for any user (serving): score(u, i) = dot(U[u], I[i]) + b_u + b_i for every catalogue
@@ -23,7 +25,14 @@ export function createCatalogScorer(net: BilinearNet, itemIds: Int32Array): (use
     const user = Int32Array.of(userId);
     const u = BilinearNet.vectors(users, user).values;
     const bu = BilinearNet.vectors(userBias, user).values[0]!;
-    const biases = itemBias.table.lookup(biasRows, itemBias.strategy.rowsPerId, itemBias.strategy.combine);
+    const biases = dotRows(
+      itemBias.table,
+      biasRows,
+      itemBias.strategy.rowsPerId,
+      itemBias.strategy.combine,
+      ONE,
+      new Float32Array(itemIds.length),
+    );
     const out = new Float32Array(itemIds.length);
     if (everyRow !== null) {
       const rowScores = dotRows(items.table, everyRow, 1, 'sum', u, new Float32Array(tableRows));
