@@ -69,7 +69,8 @@ export async function openRecommender(path: string, backend: string): Promise<Re
   const adapter = await loadBackend(backend);
   let loaded: Awaited<ReturnType<typeof loadServable>>;
   try {
-    loaded = await loadServable(path, adapter);
+    // Answering only: without the optimizer state, rows are read without their Adam moments beside them.
+    loaded = await loadServable(path, adapter, { optimizerState: false });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'EISDIR' || code === 'EACCES') {

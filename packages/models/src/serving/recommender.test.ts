@@ -109,6 +109,11 @@ describe('Recommender', () => {
         before.recommend(user, { k: 3, excludeSeen: true }),
       );
     }
+    // Loaded to answer only (no optimizer state): the same answers.
+    const answering = await loadServable(path, adapter, { optimizerState: false });
+    expect(new Recommender(answering.model, answering.serving!).recommend('user-3', { k: 5 })).toEqual(
+      before.recommend('user-3', { k: 5 }),
+    );
     // Only the catalog is ranked.
     expect(after.recommend('user-1', { k: 10 }).items.map((r) => r.item)).toHaveLength(4);
   });
