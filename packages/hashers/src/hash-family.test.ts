@@ -2,6 +2,7 @@ import { BloomError, createRegistry, type HasherDefinition, hashers } from '@blo
 import { describe, expect, it } from 'vitest';
 import { createHashFamily } from './hash-family.js';
 import { murmur3 } from './murmur3.js';
+import { setWasmKernelsEnabled } from './wasm/kernels.js';
 import './index.js';
 
 const ids = Int32Array.from({ length: 5000 }, (_, i) => i);
@@ -105,5 +106,34 @@ describe('createHashFamily', () => {
     expect(() => family.indicesForStrings(['a', 'b'], new Int32Array(3))).toThrow(
       'Invalid out: expected an Int32Array of length >= 4 (ids x k), got 3',
     );
+  });
+});
+
+describe('the one-pass MurmurHash3 family kernel', () => {
+  // Against the same family computed one hash at a time by the TypeScript loops (themselves pinned to
+  // scikit-learn's vectors): sizes around the kernel's threshold, vector rounding and chunks, any k, signed and
+  // unsigned seeds, a reserved padding row and a padding id.
+  it('equals the per-hash TypeScript path, bucket for bucket', () => {
+    const sizes = [31, 32, 33, 1003, 70_001];
+    for (const numHashes of [1, 2, 4, 7])
+      for (const options of [
+        { buckets: 1000 },
+        { buckets: 2 ** 31 - 1, seeds: [-5, 4_000_000_000, 7, 0, 1, 2, 3] },
+        { buckets: 200, paddingIdx: 0, reservePaddingRow: true },
+      ])
+        for (const n of sizes) {
+          const input = Int32Array.from({ length: n }, (_, i) => Math.imul(i - 500, 0x9e3779b1));
+          input[3] = 0;
+          const family = createHashFamily({ hasher: 'murmur3', numHashes, ...options });
+          const fused = family.indices(input);
+          setWasmKernelsEnabled(false);
+          try {
+            expect(fused, `k ${numHashes}, n ${n}, ${JSON.stringify(options)}`).toEqual(
+              family.indices(input),
+            );
+          } finally {
+            setWasmKernelsEnabled(true);
+          }
+        }
   });
 });

@@ -9,7 +9,9 @@ import {
   type Registry,
   requireInteger,
 } from '@bloom/core';
+import { Murmur3Hasher } from './murmur3.js';
 import { SPOTLIGHT_SEEDS } from './seeds.js';
+import { runMurmur3FamilyKernel } from './wasm/kernels.js';
 
 /** Options of {@link createHashFamily}. */
 export interface HashFamilyOptions {
@@ -103,9 +105,15 @@ class BloomHashFamily implements HashFamily {
     const k = this.numHashes;
     // Reserving row 0 hashes real ids into m - 1 buckets and shifts them up by one.
     const range = this.buckets - this.#firstRow;
-    for (let j = 0; j < k; j++) this.functions[j]!.bucketInt32Array(ids, range, out, j, k);
-    if (this.#firstRow === 1) {
-      for (let o = 0; o < ids.length * k; o++) out[o]!++;
+    // MurmurHash3 (Spotlight's hash) has a kernel for the whole family in one pass, shift included.
+    const fused =
+      this.functions.every((f) => f instanceof Murmur3Hasher) &&
+      runMurmur3FamilyKernel(ids, this.seeds, range, this.#firstRow, out);
+    if (!fused) {
+      for (let j = 0; j < k; j++) this.functions[j]!.bucketInt32Array(ids, range, out, j, k);
+      if (this.#firstRow === 1) {
+        for (let o = 0; o < ids.length * k; o++) out[o]!++;
+      }
     }
     if (this.paddingIdx !== null) {
       const padding = this.paddingIdx;

@@ -65,7 +65,54 @@
       (local.set $i (i32.add (local.get $i) (i32.const 4)))
       (br $next))))
 
-  ;; XXH32 of each id's 4 little-endian bytes, unsigned mod m
+;; A whole MurmurHash3 family in one pass: for four ids at a time, the seed-independent first mix once, then for
+  ;; each of the k seeds at $seeds the rest of the hash, floor-mod m, plus $shift, stored at out[id * k + j] (the
+  ;; family's row-major layout), so nothing is copied or interleaved outside. n is rounded up as above; callers
+  ;; leave room for 3 more ids' k buckets.
+  (func (export "murmur3_family_buckets") (param $ids i32) (param $n i32) (param $seeds i32) (param $k i32)
+    (param $m i32) (param $shift i32) (param $out i32)
+    (local $i i32) (local $j i32) (local $k1 v128) (local $h v128) (local $mv v128) (local $inv v128)
+    (local $shiftv v128) (local $at i32) (local $row i32)
+    (local.set $mv (f64x2.splat (f64.convert_i32_u (local.get $m))))
+    (local.set $inv (f64x2.splat (f64.div (f64.const 1) (f64.convert_i32_u (local.get $m)))))
+    (local.set $shiftv (i32x4.splat (local.get $shift)))
+    ;; bytes between consecutive ids' rows
+    (local.set $row (i32.shl (local.get $k) (i32.const 2)))
+    (block $done (loop $next
+      (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+      (local.set $k1 (i32x4.mul (v128.load (i32.add (local.get $ids) (i32.shl (local.get $i) (i32.const 2))))
+        (i32x4.splat (i32.const 0xcc9e2d51))))
+      (local.set $k1 (i32x4.mul (call $rotl (local.get $k1) (i32.const 15)) (i32x4.splat (i32.const 0x1b873593))))
+      (local.set $j (i32.const 0))
+      (block $seeds_done (loop $seed
+        (br_if $seeds_done (i32.ge_u (local.get $j) (local.get $k)))
+        (local.set $h (call $rotl
+          (v128.xor (i32x4.splat (i32.load (i32.add (local.get $seeds) (i32.shl (local.get $j) (i32.const 2)))))
+            (local.get $k1))
+          (i32.const 13)))
+        (local.set $h (i32x4.add (i32x4.mul (local.get $h) (i32x4.splat (i32.const 5)))
+          (i32x4.splat (i32.const 0xe6546b64))))
+        (local.set $h (v128.xor (local.get $h) (i32x4.splat (i32.const 4))))
+        (local.set $h (i32x4.mul (v128.xor (local.get $h) (i32x4.shr_u (local.get $h) (i32.const 16)))
+          (i32x4.splat (i32.const 0x85ebca6b))))
+        (local.set $h (i32x4.mul (v128.xor (local.get $h) (i32x4.shr_u (local.get $h) (i32.const 13)))
+          (i32x4.splat (i32.const 0xc2b2ae35))))
+        (local.set $h (v128.xor (local.get $h) (i32x4.shr_u (local.get $h) (i32.const 16))))
+        (local.set $h (i32x4.add (call $floor_mod_s (local.get $h) (local.get $mv) (local.get $inv))
+          (local.get $shiftv)))
+        ;; lane l goes to out[(i + l) k + j]
+        (local.set $at (i32.add (local.get $out)
+          (i32.shl (i32.add (i32.mul (local.get $i) (local.get $k)) (local.get $j)) (i32.const 2))))
+        (i32.store (local.get $at) (i32x4.extract_lane 0 (local.get $h)))
+        (i32.store (i32.add (local.get $at) (local.get $row)) (i32x4.extract_lane 1 (local.get $h)))
+        (i32.store (i32.add (local.get $at) (i32.shl (local.get $row) (i32.const 1))) (i32x4.extract_lane 2 (local.get $h)))
+        (i32.store (i32.add (local.get $at) (i32.mul (local.get $row) (i32.const 3))) (i32x4.extract_lane 3 (local.get $h)))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br $seed)))
+      (local.set $i (i32.add (local.get $i) (i32.const 4)))
+      (br $next))))
+
+    ;; XXH32 of each id's 4 little-endian bytes, unsigned mod m
   (func (export "xxhash32_buckets") (param $ids i32) (param $n i32) (param $seed i32) (param $m i32) (param $out i32)
     (local $i i32) (local $h v128) (local $mv v128) (local $inv v128) (local $start v128)
     (local.set $mv (f64x2.splat (f64.convert_i32_u (local.get $m))))

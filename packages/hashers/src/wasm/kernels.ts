@@ -16,9 +16,19 @@ interface WasmApi {
   Instance: new (module: object, imports: object) => { exports: unknown };
 }
 
+type FamilyKernel = (
+  ids: number,
+  n: number,
+  seeds: number,
+  k: number,
+  buckets: number,
+  shift: number,
+  out: number,
+) => void;
+
 interface Kernels {
   readonly memory: { readonly buffer: ArrayBuffer };
-  readonly functions: Record<BucketKernel, KernelFunction>;
+  readonly functions: Record<BucketKernel, KernelFunction> & { murmur3_family_buckets: FamilyKernel };
 }
 
 // Ids per kernel call. Ids and buckets (plus 3 lanes of slack each, as kernels round up to whole vectors) fit
@@ -39,7 +49,7 @@ function load(): Kernels | null {
     // Runtimes without WebAssembly SIMD fall back to the TypeScript loops.
     if (wasm === undefined || !wasm.validate(bytes)) return null;
     const instance = new wasm.Instance(new wasm.Module(bytes), {});
-    const exports = instance.exports as Record<BucketKernel, KernelFunction> & Pick<Kernels, 'memory'>;
+    const exports = instance.exports as Kernels['functions'] & Pick<Kernels, 'memory'>;
     return { memory: exports.memory, functions: exports };
   } catch {
     return null;
@@ -87,6 +97,39 @@ export function runBucketKernel(
     } else {
       for (let i = 0, o = offset + start * stride; i < n; i++, o += stride) out[o] = outView[i]!;
     }
+  }
+  return true;
+}
+
+// The family kernel's seeds, after the ids and buckets regions (a family has at most 64 hashes; see HashFamily).
+const SEEDS_AT = OUT_AT + (CHUNK + 4) * 4;
+const MAX_SEEDS = 64;
+
+/**
+ * A MurmurHash3 family over `ids` in one kernel pass: `out[i * k + j] = floorMod(murmur3(ids[i], seeds[j]),
+ * buckets) + shift`, for the k = `seeds.length` seeds.
+ * @returns false, having done nothing, when the kernels are unavailable or the batch is too small to gain.
+ */
+export function runMurmur3FamilyKernel(
+  ids: Int32Array,
+  seeds: readonly number[],
+  buckets: number,
+  shift: number,
+  out: Int32Array,
+): boolean {
+  const k = seeds.length;
+  if (ids.length < MIN_IDS || k > MAX_SEEDS || !wasmKernelsAvailable()) return false;
+  const { memory, functions } = kernels!;
+  // Ids per call such that their k buckets (and 3 more ids' slack) fit the buckets region.
+  const chunk = Math.floor(CHUNK / k) - 4;
+  const idsView = new Int32Array(memory.buffer, IDS_AT, CHUNK);
+  const outView = new Int32Array(memory.buffer, OUT_AT, CHUNK);
+  new Int32Array(memory.buffer, SEEDS_AT, k).set(seeds.map((seed) => seed | 0));
+  for (let start = 0; start < ids.length; start += chunk) {
+    const n = Math.min(chunk, ids.length - start);
+    idsView.set(ids.subarray(start, start + n));
+    functions.murmur3_family_buckets(IDS_AT, n, SEEDS_AT, k, buckets, shift, OUT_AT);
+    out.set(outView.subarray(0, n * k), start * k);
   }
   return true;
 }
