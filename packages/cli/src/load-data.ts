@@ -9,6 +9,7 @@ import {
   readInteractionsFile,
   SPOTLIGHT_SEQUENCE_DATA,
 } from '@bloom/data';
+import { readColumnsSpec } from './columns-spec.js';
 
 /** What `--dataset` (and `--format`) name: a registered dataset, `synthetic`, or a ratings file. */
 export interface DataOptions {
@@ -24,6 +25,8 @@ export interface DataOptions {
   readonly separator?: string;
   /** Whether the file's first line names its columns (`--no-header`: columns by 0-based position). */
   readonly header?: boolean;
+  /** A JSON file with the same (`--columns`): `{ user, item, rating?, time?, separator?, header? }`. */
+  readonly columns?: string;
 }
 
 /** The interactions, and the raw ids behind their contiguous ids when the file had its own (string) ids. */
@@ -46,7 +49,28 @@ const FLAG: Record<(typeof COLUMN_OPTIONS)[number], string> = {
  * {@link loadInteractions}, or with `--user-col` and `--item-col` the user's own delimited file: any column names,
  * string or integer ids (mapped to contiguous ids, with their vocabularies), quoted fields.
  */
-export async function loadData(options: DataOptions): Promise<LoadedData> {
+export async function loadData(asked: DataOptions): Promise<LoadedData> {
+  let options = asked;
+  if (options.columns !== undefined) {
+    const flags = COLUMN_OPTIONS.filter((key) => options[key] !== undefined).map((key) => FLAG[key]);
+    if (flags.length > 0) {
+      throw new ConfigError(
+        '--columns',
+        `no ${flags.join(', ')} beside it (the file names the columns)`,
+        options.columns,
+      );
+    }
+    const spec = await readColumnsSpec(options.columns);
+    options = {
+      ...options,
+      userCol: spec.user,
+      itemCol: spec.item,
+      ratingCol: spec.rating,
+      timeCol: spec.time,
+      separator: spec.separator,
+      header: spec.header ?? options.header,
+    };
+  }
   const given = COLUMN_OPTIONS.filter((key) => options[key] !== undefined);
   if (given.length === 0 && options.header !== false)
     return { interactions: await loadInteractions(options) };

@@ -271,4 +271,37 @@ describe('bloom train', () => {
     const separator = await bloom('train', ...common, '--separator', '::');
     expect(separator.err).toMatch(/--separator.*expected one character \(or tab\), got "::"/);
   });
+
+  it('reads the columns from a JSON file (--columns) as from the flags, and names a bad field', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'bloom-columns-'));
+    const file = join(folder, 'events.tsv');
+    const rows = Array.from({ length: 300 }, (_, i) => `c-${i % 20}\ti-${(i * 7) % 25}`);
+    writeFileSync(file, `who\twhat\n${rows.join('\n')}\n`);
+    const spec = join(folder, 'columns.json');
+    writeFileSync(spec, JSON.stringify({ user: 'who', item: 'what', separator: '\t' }));
+    const common = [
+      '--dataset',
+      file,
+      '--epochs',
+      '1',
+      '--backend',
+      'cpu',
+      '--no-progress',
+      '--json',
+      '--seed',
+      '3',
+    ];
+    const bySpec = await bloom('train', ...common, '--columns', spec);
+    const byFlags = await bloom('train', ...common, '--user-col', 'who', '--item-col', 'what');
+    expect(bySpec.code).toBe(0);
+    expect((bySpec.json as { mrr: number }).mrr).toBe((byFlags.json as { mrr: number }).mrr);
+    writeFileSync(spec, JSON.stringify({ user: 'who', item: 'what', weight: 'w' }));
+    const extra = await bloom('train', ...common, '--columns', spec);
+    expect(extra.code).toBe(EXIT_USAGE);
+    expect(extra.err).toMatch(/Invalid --columns weight: expected user and item column names/);
+    writeFileSync(spec, JSON.stringify({ user: 'who' }));
+    expect((await bloom('train', ...common, '--columns', spec)).err).toMatch(/Invalid --columns item/);
+    const both = await bloom('train', ...common, '--columns', spec, '--user-col', 'who');
+    expect(both.err).toMatch(/Invalid --columns: expected no --user-col beside it/);
+  });
 });

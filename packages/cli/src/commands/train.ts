@@ -56,6 +56,7 @@ interface TrainOptions {
   timeCol?: string;
   separator?: string;
   header: boolean;
+  columns?: string;
   numEmbeddings?: number;
   save?: string;
   eval: boolean;
@@ -177,6 +178,10 @@ export function registerTrainCommand(program: Command, io: CliIo): void {
       parseSeparator,
     )
     .option('--no-header', 'your own file has no header line: columns are 0-based positions')
+    .option(
+      '--columns <file.json>',
+      'your own file: the columns as JSON instead of the flags, {"user": C, "item": C, "rating"?, "time"?, "separator"?, "header"?}',
+    )
     .option(
       '--num-embeddings <n>',
       'declare the item table with N ids whatever the real count (speed experiments)',
