@@ -151,4 +151,24 @@ describe('bloom train --save, bloom recommend', () => {
       .json as Answer;
     expect(answer.items.every((r) => /^p\d+$/.test(String(r.item)))).toBe(true);
   });
+
+  it('ranks only the catalog given at save time, and names an item the model has no row for', async () => {
+    const catalog = join(dir, 'catalog.txt');
+    writeFileSync(catalog, 'p 1, red\np 2, red\n\np 3, red\n');
+    const model = join(dir, 'catalog.bloom');
+    const saved = await bloom(
+      ...['train', '--dataset', csv, ...columns, '--epochs', '1', '--no-eval'],
+      ...['--save', model, '--catalog', catalog, ...quiet],
+    );
+    expect(saved.code).toBe(0);
+    const answer = (await bloom('recommend', '--model', model, '--user', 'v-30', '--k', '10', '--json'))
+      .json as Answer;
+    expect(answer.items.map((r) => r.item).sort()).toEqual(['p 1, red', 'p 2, red', 'p 3, red']);
+    writeFileSync(catalog, 'p 1, red\np 99, red\n');
+    const unknown = await bloom(
+      ...['train', '--dataset', csv, ...columns, '--epochs', '1', '--no-eval'],
+      ...['--save', model, '--catalog', catalog, ...quiet],
+    );
+    expect(unknown.err).toMatch(/catalog\.txt:2: item "p 99, red" is not one the model has a row for/);
+  });
 });

@@ -27,6 +27,7 @@ import { integerIn, nonNegativeNumber, parseSeparator, positiveNumber } from '..
 import type { CliIo } from '../io.js';
 import { loadBackend } from '../load-backend.js';
 import { loadData } from '../load-data.js';
+import { readCatalog } from '../read-catalog.js';
 
 interface TrainOptions {
   model: string;
@@ -59,6 +60,7 @@ interface TrainOptions {
   columns?: string;
   numEmbeddings?: number;
   save?: string;
+  catalog?: string;
   eval: boolean;
   fused: boolean;
   threads: number;
@@ -201,6 +203,10 @@ export function registerTrainCommand(program: Command, io: CliIo): void {
       '--save <path>',
       'keep the trained model, with what bloom recommend and bloom serve need (raw ids, items seen in training, the catalog)',
     )
+    .option(
+      '--catalog <file>',
+      'with --save: the items recommendations rank, one id per line (default: every item seen in training)',
+    )
     .option('--no-eval', 'skip evaluation (metrics become null)')
     .option('--no-progress', 'no progress bar')
     .option('--json', 'print the result as one JSON object on the last line of stdout')
@@ -249,10 +255,14 @@ async function train(options: TrainOptions, io: CliIo): Promise<void> {
     Object.assign(metrics, await model.evaluate(prepared.test, prepared.train), prepared.baseline());
   }
   if (options.save !== undefined) {
+    const catalog =
+      options.catalog === undefined
+        ? undefined
+        : await readCatalog(options.catalog, items, interactions.numItems);
     const serving = buildServingIndex(
       prepared.seen,
       { users: users?.toArray(), items: items?.toArray() },
-      { sequenceLength: definition.task === 'sequence' ? SEQUENCE_LENGTH : undefined },
+      { catalog, sequenceLength: definition.task === 'sequence' ? SEQUENCE_LENGTH : undefined },
     );
     await saveCheckpoint(model, options.save, { serving });
     io.err(`bloom train: saved the model to ${options.save}\n`);
