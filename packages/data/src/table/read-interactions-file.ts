@@ -69,33 +69,30 @@ async function read(path: string, spec: InteractionsFileSpec): Promise<Interacti
     throw new DataError(`the separator must be one character, got ${JSON.stringify(separator)}`, path);
   }
   const header = spec.header ?? true;
-  const parser = createReadStream(path).pipe(
-    // Row lengths are checked here, to say which row and what the first line had.
-    parse({ delimiter: separator, bom: true, info: true, skip_empty_lines: true, relax_column_count: true }),
-  );
+  const parser = createReadStream(path).pipe(parse(csvOptions(separator, false)));
   const users = new IdVocabulary();
   const items = new IdVocabulary();
   const columns = new GrowableColumns(spec.rating !== undefined, spec.time !== undefined);
   let positions: Positions | undefined = header ? undefined : positionsOf(spec, undefined, path);
   let width = -1;
+  // Records are counted, not located: csv-parse's per-record line info halves its speed, so a bad row's line is
+  // found by a second pass that only runs when there is an error to report.
+  let record = -1;
   try {
-    for await (const { record, info } of parser as AsyncIterable<{
-      record: string[];
-      info: { lines: number };
-    }>) {
-      if (width < 0) width = record.length;
-      else if (record.length !== width) {
-        throw new DataError(
-          `this row has ${record.length} fields, the file's first line ${width} (is a separator unquoted?)`,
-          path,
-          info.lines,
+    for await (const fields of parser as AsyncIterable<string[]>) {
+      record++;
+      if (width < 0) width = fields.length;
+      else if (fields.length !== width) {
+        throw new RowProblem(
+          record,
+          `this row has ${fields.length} fields, the file's first line ${width} (is a separator unquoted?)`,
         );
       }
       if (positions === undefined) {
-        positions = positionsOf(spec, record, path);
+        positions = positionsOf(spec, fields, path);
         continue;
       }
-      const row = new Row(record, path, info.lines);
+      const row = new Row(fields, record);
       columns.reserve();
       const at = columns.rows;
       columns.users[at] = users.add(row.id(positions.user, spec.user));
@@ -105,6 +102,9 @@ async function read(path: string, spec: InteractionsFileSpec): Promise<Interacti
       columns.rows++;
     }
   } catch (error) {
+    if (error instanceof RowProblem) {
+      throw new DataError(error.message, path, await lineOfRecord(path, separator, error.record));
+    }
     throw error instanceof CsvError ? csvError(error, path) : error;
   }
   if (columns.rows === 0) throw new DataError('no interactions: the file has no data rows', path);
@@ -151,24 +151,33 @@ function positionsOf(spec: InteractionsFileSpec, header: string[] | undefined, p
   };
 }
 
-/** One record's fields, read with the file and line for errors. */
+/** A row that cannot be read: its record number (from 0, the header included) and what is wrong. */
+class RowProblem extends Error {
+  constructor(
+    readonly record: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** One record's fields, read for the columns; problems name the column and the value. */
 class Row {
   constructor(
     readonly fields: string[],
-    readonly path: string,
-    readonly line: number,
+    readonly record: number,
   ) {}
 
   id(at: number, column: string): string {
     const value = this.field(at, column);
-    if (value === '') throw this.error(column, value, 'an id (the field is empty)');
+    if (value === '') throw this.problem(column, value, 'an id (the field is empty)');
     return value;
   }
 
   rating(at: number, column: string): number {
     const value = this.field(at, column);
     const rating = value.trim() === '' ? Number.NaN : Number(value);
-    if (!Number.isFinite(rating)) throw this.error(column, value, 'a finite number');
+    if (!Number.isFinite(rating)) throw this.problem(column, value, 'a finite number');
     return rating;
   }
 
@@ -176,7 +185,7 @@ class Row {
     const value = this.field(at, column);
     const seconds = parseTimeValue(value);
     if (seconds === undefined) {
-      throw this.error(column, value, 'seconds or milliseconds since the epoch, or an ISO 8601 date');
+      throw this.problem(column, value, 'seconds or milliseconds since the epoch, or an ISO 8601 date');
     }
     return seconds;
   }
@@ -184,23 +193,39 @@ class Row {
   field(at: number, column: string): string {
     const value = this.fields[at];
     if (value === undefined) {
-      throw new DataError(
+      throw new RowProblem(
+        this.record,
         `column ${JSON.stringify(column)} is field ${at + 1}, but this row has ${this.fields.length} fields`,
-        this.path,
-        this.line,
       );
     }
     return value;
   }
 
-  error(column: string, value: string, expected: string): DataError {
+  problem(column: string, value: string, expected: string): RowProblem {
     const shown = value.length > 40 ? `${value.slice(0, 40)}...` : value;
-    return new DataError(
+    return new RowProblem(
+      this.record,
       `column ${JSON.stringify(column)}: expected ${expected}, got ${JSON.stringify(shown)}`,
-      this.path,
-      this.line,
     );
   }
+}
+
+function csvOptions(separator: string, info: boolean) {
+  // Row lengths are checked by the reader, to say which row and what the first line had.
+  return { delimiter: separator, bom: true, info, skip_empty_lines: true, relax_column_count: true };
+}
+
+/** The line on which record `target` (from 0) ends: a second pass, with csv-parse's line info, up to it. */
+async function lineOfRecord(path: string, separator: string, target: number): Promise<number | undefined> {
+  let record = -1;
+  const parser = createReadStream(path).pipe(parse(csvOptions(separator, true)));
+  for await (const { info } of parser as AsyncIterable<{ info: { lines: number } }>) {
+    if (++record === target) {
+      parser.destroy();
+      return info.lines;
+    }
+  }
+  return undefined;
 }
 
 /** csv-parse's error (an unclosed quote, a row of another length) as a DataError at its line. */
