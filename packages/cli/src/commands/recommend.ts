@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { ConfigError, DataError } from '@bloom/core';
-import { loadServable, type RawId, type Recommendation, Recommender } from '@bloom/models';
+import { loadServable, type Recommendation, Recommender } from '@bloom/models';
 import type { Command } from 'commander';
 import { integerIn } from '../cli-options.js';
 import type { CliIo } from '../io.js';
@@ -45,16 +45,16 @@ async function recommend(options: RecommendOptions, io: CliIo): Promise<void> {
   const how = { k: options.k, excludeSeen: options.excludeSeen ?? false };
   try {
     if (options.history !== undefined) {
-      const history = historyIds(options.history).map((id) => rawId(recommender, id, 'items'));
+      const history = historyIds(options.history).map((id) => recommender.rawIdOf(id, 'items'));
       print(recommender.recommendAfter(history, how), options, io);
     } else if (options.user !== undefined) {
-      print(recommender.recommend(rawId(recommender, options.user, 'users'), how), options, io);
+      print(recommender.recommend(recommender.rawIdOf(options.user, 'users'), how), options, io);
     } else {
       const users = (await readFile(options.usersFile!, 'utf8'))
         .split(/\r?\n/)
         .filter((line) => line.trim() !== '');
       const results = users.map((user) =>
-        recommender.recommend(rawId(recommender, user.trim(), 'users'), how),
+        recommender.recommend(recommender.rawIdOf(user.trim(), 'users'), how),
       );
       if (options.json) io.out(`${JSON.stringify({ recommendations: results })}\n`);
       else for (const result of results) print(result, options, io);
@@ -98,11 +98,6 @@ function historyIds(text: string): string[] {
     throw new ConfigError('--history', 'comma-separated item ids or a JSON array of them', text);
   }
   return parsed.map(String);
-}
-
-// An id from the command line as the data had it: the string where the data had its own ids, else the integer.
-function rawId(recommender: Recommender, text: string, side: 'users' | 'items'): RawId {
-  return recommender.index[side] === undefined && /^\d+$/.test(text) ? Number(text) : text;
 }
 
 function print(result: Recommendation, options: RecommendOptions, io: CliIo): void {

@@ -38,10 +38,12 @@ export function createServer(slot: ModelSlot, options: { logger?: boolean } = {}
       .send({ error: 'internal', message: error instanceof BloomError ? error.message : 'internal error' });
   });
 
-  const withModel = <T>(answer: (recommender: Recommender) => T): T => {
+  const withModel = <T>(
+    answer: (recommender: Recommender, held: { loadedAt: Date; generation: number }) => T,
+  ): T => {
     const held = slot.acquire();
     try {
-      return answer(held.recommender);
+      return answer(held.recommender, held);
     } finally {
       held.release();
     }
@@ -65,7 +67,7 @@ export function createServer(slot: ModelSlot, options: { logger?: boolean } = {}
     },
     async (request) => {
       const { user, k, exclude_seen } = request.query as { user: string; k: number; exclude_seen: boolean };
-      return withModel((r) => r.recommend(rawId(r, user, 'users'), { k, excludeSeen: exclude_seen }));
+      return withModel((r) => r.recommend(r.rawIdOf(user, 'users'), { k, excludeSeen: exclude_seen }));
     },
   );
 
@@ -89,7 +91,7 @@ export function createServer(slot: ModelSlot, options: { logger?: boolean } = {}
       const { users, k, exclude_seen } = request.body as { users: RawId[]; k: number; exclude_seen: boolean };
       return withModel((r) => ({
         recommendations: users.map((user) =>
-          r.recommend(rawId(r, String(user), 'users'), { k, excludeSeen: exclude_seen }),
+          r.recommend(r.rawIdOf(String(user), 'users'), { k, excludeSeen: exclude_seen }),
         ),
       }));
     },
@@ -124,8 +126,8 @@ export function createServer(slot: ModelSlot, options: { logger?: boolean } = {}
       return withModel((r) => ({
         scores: r.score(
           pairs.map(({ user, item }) => ({
-            user: rawId(r, String(user), 'users'),
-            item: rawId(r, String(item), 'items'),
+            user: r.rawIdOf(String(user), 'users'),
+            item: r.rawIdOf(String(item), 'items'),
           })),
         ),
       }));
@@ -134,10 +136,8 @@ export function createServer(slot: ModelSlot, options: { logger?: boolean } = {}
 
   app.get('/health', async () => ({ status: 'ok' }));
 
-  app.get('/model', async () => {
-    const held = slot.acquire();
-    try {
-      const { recommender } = held;
+  app.get('/model', async () =>
+    withModel((recommender, held) => {
       const config = recommender.model.config as { numUsers?: number; numItems: number; dim: number };
       return {
         path: slot.path,
@@ -151,15 +151,8 @@ export function createServer(slot: ModelSlot, options: { logger?: boolean } = {}
         loaded_at: held.loadedAt.toISOString(),
         generation: held.generation,
       };
-    } finally {
-      held.release();
-    }
-  });
+    }),
+  );
 
   return app;
-}
-
-// An id from a request as the data had it: the string where the data had its own ids, else the integer.
-export function rawId(recommender: Recommender, text: string, side: 'users' | 'items'): RawId {
-  return recommender.index[side] === undefined && /^\d+$/.test(text) ? Number(text) : text;
 }

@@ -118,6 +118,14 @@ export class Recommender {
     return this.#resolve(raw, this.#itemIds, numItems, 'item');
   }
 
+  /**
+   * An id from text (a command line, a query string) as the data had it: the string where the data had its own
+   * ids, else the integer it spells (answers then carry integers, as the data did).
+   */
+  rawIdOf(text: string, side: 'users' | 'items'): RawId {
+    return this.index[side] === undefined && /^\d+$/.test(text) ? Number(text) : text;
+  }
+
   /** The raw id of contiguous item id `id`. */
   rawItem(id: number): RawId {
     return this.index.items === undefined ? id : this.index.items[id - 1]!;
