@@ -1,6 +1,7 @@
 import { Rng } from '@bloom/core';
 import { SparseEmbedding } from '@bloom/embeddings';
 import type { RankingScorer } from '../evaluation/ranking-scorer.js';
+import { dotRows } from './dot-rows.js';
 import { type AdapterLike, type ResolvedFactorizationConfig, strategyFor } from './factorization-config.js';
 
 /**
@@ -80,19 +81,8 @@ export class BilinearNet implements RankingScorer {
     const bu = BilinearNet.vectors(this.userBias, user).values[0]!;
     const bi = BilinearNet.vectors(this.itemBias, itemIds).values;
     const { table, strategy } = this.items;
-    const rows = this.items.rowsFor(itemIds);
-    if (table.dotRows !== undefined) {
-      table.dotRows(rows, strategy.rowsPerId, strategy.combine, u, out);
-      for (let i = 0; i < out.length; i++) out[i] = bu + bi[i]! + out[i]!;
-      return;
-    }
-    const vectors = table.lookup(rows, strategy.rowsPerId, strategy.combine);
-    const d = this.dim;
-    for (let i = 0; i < itemIds.length; i++) {
-      let s = 0;
-      for (let c = 0; c < d; c++) s += u[c]! * vectors[i * d + c]!;
-      out[i] = bu + bi[i]! + s;
-    }
+    dotRows(table, this.items.rowsFor(itemIds), strategy.rowsPerId, strategy.combine, u, out);
+    for (let i = 0; i < out.length; i++) out[i] = bu + bi[i]! + out[i]!;
   }
 
   /** Every item's vector ([numItems, d]) and bias, for scoring whole catalogues in batches. */
