@@ -42,3 +42,4 @@ export {
   readInteractionsFile,
 } from './table/read-interactions-file.js';
 export { parseTimeValue } from './table/time-value.js';
+export { unreadableFileReason } from './unreadable-file.js';

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { ConfigError, DataError } from '@bloom/core';
+import { unreadableFileReason } from '@bloom/data';
 import { loadServable, type Recommendation, Recommender } from '@bloom/models';
 import type { Command } from 'commander';
 import { integerIn } from '../cli-options.js';
@@ -72,10 +73,8 @@ export async function openRecommender(path: string, backend: string): Promise<Re
     // Answering only: without the optimizer state, rows are read without their Adam moments beside them.
     loaded = await loadServable(path, adapter, { optimizerState: false });
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'EISDIR' || code === 'EACCES') {
-      throw new DataError(`cannot read the model (${code === 'ENOENT' ? 'no such file' : code})`, path);
-    }
+    const why = unreadableFileReason(error);
+    if (why !== undefined) throw new DataError(`cannot read the model (${why})`, path);
     throw error;
   }
   if (loaded.serving === undefined) {

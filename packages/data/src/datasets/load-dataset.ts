@@ -5,6 +5,7 @@ import { formatForFileName, RATINGS_FORMATS, type RatingsFormat } from '../parse
 import type { RawRatings } from '../parse/ratings-parser.js';
 import { parseRatingsBytes, readRatingsFile } from '../parse/read-ratings-file.js';
 import { remapIds } from '../remap-ids.js';
+import { unreadableFileReason } from '../unreadable-file.js';
 import type { DatasetDefinition, IdMapping } from './dataset-definition.js';
 import { EMBEDDED_DATASET, embeddedRatingsPath, readEmbeddedRatings } from './embedded.js';
 import { type FetchOptions, fetchDataset } from './fetch-dataset.js';
@@ -122,9 +123,8 @@ export async function loadRatingsFile(
     raw = await readRatingsFile(path, format);
   } catch (error) {
     // The file system's error in one line, naming what was expected: a path a user mistyped is no stack trace.
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'EACCES' || code === 'EISDIR' || code === 'ENOTDIR') {
-      const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'a directory, not a file' : code;
+    const why = unreadableFileReason(error);
+    if (why !== undefined) {
       throw new DataError(`cannot read the ratings file (${why}): expected a ${format.name} file`, path);
     }
     throw error;

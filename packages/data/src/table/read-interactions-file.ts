@@ -3,6 +3,7 @@ import { open } from 'node:fs/promises';
 import { DataError } from '@bloom/core';
 import { CsvError, parse } from 'csv-parse';
 import { Interactions } from '../interactions.js';
+import { unreadableFileReason } from '../unreadable-file.js';
 import { GrowableColumns } from './growable-columns.js';
 import { guessSeparator } from './guess-separator.js';
 import { IdVocabulary } from './id-vocabulary.js';
@@ -53,9 +54,8 @@ export async function readInteractionsFile(
     return await read(path, spec);
   } catch (error) {
     // The file system's error in one line: a mistyped path is no stack trace.
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'EACCES' || code === 'EISDIR' || code === 'ENOTDIR') {
-      const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'a directory, not a file' : code;
+    const why = unreadableFileReason(error);
+    if (why !== undefined) {
       throw new DataError(`cannot read the interactions file (${why})`, path);
     }
     throw error;
