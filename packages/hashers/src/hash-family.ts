@@ -80,6 +80,8 @@ class BloomHashFamily implements HashFamily {
   readonly numHashes: number;
   /** Lowest row a real id can get: 1 when row 0 is reserved for padding, else 0. */
   readonly #firstRow: number;
+  /** Whether every function is MurmurHash3, which has a kernel for the whole family. */
+  readonly #murmur3: boolean;
 
   constructor(
     readonly hasher: string,
@@ -91,6 +93,7 @@ class BloomHashFamily implements HashFamily {
   ) {
     this.numHashes = functions.length;
     this.#firstRow = reservePaddingRow ? 1 : 0;
+    this.#murmur3 = functions.every((f) => f instanceof Murmur3Hasher);
   }
 
   #requireRoom(out: Int32Array, count: number): void {
@@ -105,10 +108,8 @@ class BloomHashFamily implements HashFamily {
     const k = this.numHashes;
     // Reserving row 0 hashes real ids into m - 1 buckets and shifts them up by one.
     const range = this.buckets - this.#firstRow;
-    // MurmurHash3 (Spotlight's hash) has a kernel for the whole family in one pass, shift included.
-    const fused =
-      this.functions.every((f) => f instanceof Murmur3Hasher) &&
-      runMurmur3FamilyKernel(ids, this.seeds, range, this.#firstRow, out);
+    // MurmurHash3 (Spotlight's hash): the whole family in one kernel pass, shift included.
+    const fused = this.#murmur3 && runMurmur3FamilyKernel(ids, this.seeds, range, this.#firstRow, out);
     if (!fused) {
       for (let j = 0; j < k; j++) this.functions[j]!.bucketInt32Array(ids, range, out, j, k);
       if (this.#firstRow === 1) {
