@@ -45,6 +45,12 @@ export interface EmbeddingStrategy {
    * they already are). Absent for strategies whose rule is only code (a plugin's); devices then ask `rowsFor`.
    */
   readonly rowMap?: RowMap;
+  /**
+   * Rows of raw string keys, hashed from their UTF-8 bytes: present only on strategies created with each id's key
+   * (vocabulary-free tables, e.g. bloom with `keys`), whose id rows are exactly their keys' rows. So a key never
+   * seen in training still maps to trained rows. @returns [n x k] rows in [0, tableRows).
+   */
+  rowsForKeys?(keys: readonly string[], out?: Int32Array): Int32Array;
 }
 
 /**

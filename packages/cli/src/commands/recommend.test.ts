@@ -67,6 +67,59 @@ describe('bloom train --save, bloom recommend', () => {
     expect(list[0]).toEqual(answer);
   });
 
+  it('on bloom tables hashes the raw ids: recommends to a visitor never seen and ranks products never trained', async () => {
+    const model = join(dir, 'keyed.bloom');
+    const catalog = join(dir, 'catalog.txt');
+    writeFileSync(catalog, 'p 3, red\np 4, red\nbrand new product\n');
+    const trained = await bloom(
+      'train',
+      '--dataset',
+      csv,
+      ...columns,
+      '--embedding',
+      'bloom',
+      '--user-embedding',
+      'bloom',
+      '--compression',
+      '0.5',
+      '--hashes',
+      '2',
+      '--epochs',
+      '2',
+      '--no-eval',
+      '--save',
+      model,
+      '--catalog',
+      catalog,
+      ...quiet,
+    );
+    expect(trained.code).toBe(0);
+    const stranger = (await bloom('recommend', '--model', model, '--user', 'visitor from tomorrow', '--json'))
+      .json as Answer;
+    expect(stranger.cold).toBe(true);
+    expect(stranger.items.map((r) => r.item).sort()).toEqual(['brand new product', 'p 3, red', 'p 4, red']);
+    const regular = (await bloom('recommend', '--model', model, '--user', 'v-3', '--json')).json as Answer;
+    expect(regular.cold).toBe(false);
+    expect(regular.items).toHaveLength(3);
+    // A dense item table cannot take a product it never trained into its catalog: the file and line are named.
+    const dense = await bloom(
+      'train',
+      '--dataset',
+      csv,
+      ...columns,
+      '--epochs',
+      '1',
+      '--no-eval',
+      '--save',
+      join(dir, 'dense.bloom'),
+      '--catalog',
+      catalog,
+      ...quiet,
+    );
+    expect(dense.code).not.toBe(0);
+    expect(dense.err).toContain(`${catalog}:3`);
+  });
+
   it('names an unknown user, a missing model, a checkpoint question and a history for a non-sequence model', async () => {
     const model = join(dir, 'errors.bloom');
     await bloom(

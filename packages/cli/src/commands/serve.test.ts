@@ -38,6 +38,51 @@ beforeAll(async () => {
   expect((await train(model, '1')).code).toBe(0);
 });
 
+describe('the HTTP API on vocabulary-free tables', () => {
+  it('answers a visitor and pairs never seen in training from their hashed ids, flagged cold', async () => {
+    const keyed = join(dir, 'keyed.bloom');
+    const flags = ['--embedding', 'bloom', '--user-embedding', 'bloom', '--compression', '0.5'];
+    const trained = await bloom(
+      'train',
+      '--dataset',
+      csv,
+      '--user-col',
+      'visitor',
+      '--item-col',
+      'item',
+      ...flags,
+      '--epochs',
+      '1',
+      '--no-eval',
+      '--no-progress',
+      '--json',
+      '--save',
+      keyed,
+    );
+    expect(trained.code).toBe(0);
+    const app = createServer(new ModelSlot(await openRecommender(keyed, 'wasm'), keyed));
+    try {
+      const stranger = await app.inject({ url: '/recommend?user=someone%20new&k=3' });
+      expect(stranger.statusCode).toBe(200);
+      expect(stranger.json()).toMatchObject({ user: 'someone new', cold: true });
+      expect(stranger.json().items).toHaveLength(3);
+      const score = await app.inject({
+        method: 'POST',
+        url: '/score',
+        payload: { pairs: [{ user: 'someone new', item: 'an item from next year' }] },
+      });
+      expect(score.statusCode).toBe(200);
+      expect(Number.isFinite(score.json().scores[0])).toBe(true);
+      expect((await app.inject({ url: '/model' })).json()).toMatchObject({
+        vocabulary_free: { users: true, items: true },
+        new_items: 0,
+      });
+    } finally {
+      await app.close();
+    }
+  });
+});
+
 describe('the HTTP API', () => {
   let app: ReturnType<typeof createServer>;
   beforeAll(async () => {
@@ -72,6 +117,7 @@ describe('the HTTP API', () => {
       users: 30,
       items: 34, // items 0..33
       own_ids: true,
+      vocabulary_free: { users: false, items: false },
       generation: 1,
     });
   });

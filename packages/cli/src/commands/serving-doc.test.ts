@@ -28,10 +28,29 @@ describe('docs/serving.md', () => {
       readFileSync(fileURLToPath(new URL('../../../../docs/examples/events.csv', import.meta.url)), 'utf8'),
     );
     writeFileSync(join(dir, 'events.csv'), csv[0]!);
-    const local = (word: string) => (/^[\w-]+\.(csv|bloom)$/.test(word) ? join(dir, word) : word);
+    const catalog = blocks('text');
+    expect(catalog).toHaveLength(1);
+    writeFileSync(join(dir, 'catalog.txt'), catalog[0]!);
+    const local = (word: string) => (/^[\w-]+\.(csv|bloom|txt)$/.test(word) ? join(dir, word) : word);
     const commands = blocks('sh').flatMap((block) => block.trim().split('\n'));
     const bloomLines = commands.filter((line) => line.startsWith('npx bloom '));
-    expect(bloomLines.map((line) => words(line)[2])).toEqual(['train', 'recommend', 'serve']);
+    expect(bloomLines.map((line) => words(line)[2])).toEqual([
+      'train',
+      'recommend',
+      'serve',
+      'train',
+      'recommend',
+    ]);
+    for (const line of bloomLines.slice(3)) {
+      const { code, err, json } = await bloom(...words(line).slice(2).map(local));
+      expect(code, `${line}\n${err}`).toBe(0);
+      if (line.includes('recommend')) {
+        // A user never seen, answered from its hashed id; the new item ranked beside the trained ones.
+        const answer = json as { user: string; cold: boolean; items: { item: string }[] };
+        expect(answer).toMatchObject({ user: 'u-new', cold: true });
+        expect(answer.items.map((r) => r.item).sort()).toEqual(['SKU-2', 'SKU-4', 'SKU-5']);
+      }
+    }
     for (const line of bloomLines.slice(0, 2)) {
       const { code, err, json } = await bloom(...words(line).slice(2).map(local));
       expect(code, `${line}\n${err}`).toBe(0);

@@ -37,6 +37,7 @@ interface TrainOptions {
   outputCompression: number;
   outputHashes: number;
   embedding: string;
+  userEmbedding: string;
   compression: number;
   hashes: number;
   hasher: string;
@@ -114,6 +115,11 @@ export function registerTrainCommand(program: Command, io: CliIo): void {
     .option(
       '--embedding <strategy>',
       'item embedding strategy: dense, bloom, binary, quotient-remainder or a plugin',
+      'dense',
+    )
+    .option(
+      '--user-embedding <strategy>',
+      'user embedding strategy of factorization models (same --compression, --hashes and --hasher); bloom on your own data hashes user ids, so unseen users can be recommended to',
       'dense',
     )
     .option(
@@ -220,7 +226,15 @@ async function train(options: TrainOptions, io: CliIo): Promise<void> {
   const interactions =
     options.numEmbeddings === undefined ? data : data.inflate({ numItems: options.numEmbeddings });
   const prepared = prepareData(definition.task, interactions, options);
-  const model = definition.create(modelConfig(definition, interactions, options), adapter);
+  const keys = { users: users?.toArray(), items: items?.toArray() };
+  if (options.numEmbeddings !== undefined && keys.items !== undefined && KEYED.includes(options.embedding)) {
+    throw new ConfigError(
+      '--num-embeddings',
+      `absent with a ${options.embedding} table on your own ids (it hashes the ids themselves)`,
+      options.numEmbeddings,
+    );
+  }
+  const model = definition.create(modelConfig(definition, interactions, options, keys), adapter);
   io.err(
     `bloom train: ${definition.name} (${definition.task}), ${options.embedding} items, ${prepared.train.length} training ${definition.task === 'sequence' ? 'sequences' : 'interactions'} on ${adapter.deviceInfo().device}\n`,
   );
@@ -255,15 +269,16 @@ async function train(options: TrainOptions, io: CliIo): Promise<void> {
     Object.assign(metrics, await model.evaluate(prepared.test, prepared.train), prepared.baseline());
   }
   if (options.save !== undefined) {
+    const keyedItems = model.embeddings().items?.strategy.rowsForKeys !== undefined;
     const catalog =
       options.catalog === undefined
         ? undefined
-        : await readCatalog(options.catalog, items, interactions.numItems);
-    const serving = buildServingIndex(
-      prepared.seen,
-      { users: users?.toArray(), items: items?.toArray() },
-      { catalog, sequenceLength: definition.task === 'sequence' ? SEQUENCE_LENGTH : undefined },
-    );
+        : await readCatalog(options.catalog, items, interactions.numItems, { newItems: keyedItems });
+    const serving = buildServingIndex(prepared.seen, keys, {
+      catalog: catalog?.ids,
+      newItems: catalog?.newItems,
+      sequenceLength: definition.task === 'sequence' ? SEQUENCE_LENGTH : undefined,
+    });
     await saveCheckpoint(model, options.save, { serving });
     io.err(`bloom train: saved the model to ${options.save}\n`);
   }
@@ -321,11 +336,12 @@ function modelConfig(
   definition: ModelDefinition,
   data: Interactions,
   options: TrainOptions,
+  keys: { users?: readonly string[]; items?: readonly string[] },
 ): Record<string, unknown> {
   const common: Record<string, unknown> = {
     numItems: data.numItems,
     dim: options.dim,
-    items: itemSpec(options),
+    items: embeddingSpec(options.embedding, options, keys.items),
     optimizer: { kind: 'adam', lr: options.lr, weightDecay: options.l2 },
     updateMode: options.updateMode,
     seed: options.seed,
@@ -336,7 +352,16 @@ function modelConfig(
   if (!losses.includes(options.loss)) {
     throw new ConfigError('--loss', `${losses.join(', ')} for ${definition.task} models`, options.loss);
   }
-  if (definition.task !== 'sequence') common.numUsers = data.numUsers;
+  if (definition.task !== 'sequence') {
+    common.numUsers = data.numUsers;
+    common.users = embeddingSpec(options.userEmbedding, options, keys.users);
+  } else if (options.userEmbedding !== 'dense') {
+    throw new ConfigError(
+      '--user-embedding',
+      'dense for sequence models (they have no user table)',
+      options.userEmbedding,
+    );
+  }
   if (definition.name === 'network-sequence') {
     common.representation = options.representation ?? 'lstm';
     common.output =
@@ -445,12 +470,25 @@ function printResult(result: Record<string, unknown>, options: TrainOptions, io:
   io.out(`${text}\n`);
 }
 
-function itemSpec(options: TrainOptions): { strategy: string; options?: Record<string, unknown> } {
-  if (options.embedding === 'dense') return { strategy: 'dense' };
-  if (options.embedding === 'quotient-remainder')
-    return { strategy: options.embedding, options: { compressionRatio: options.compression } };
+// The hashed strategies that take each id's key: on the user's own ids they hash the raw ids, vocabulary-free.
+const KEYED = ['bloom', 'binary'];
+
+/** The spec of a side's table; `keys` (the data's own ids, from id 1) make a hashed table hash them. */
+function embeddingSpec(
+  strategy: string,
+  options: TrainOptions,
+  keys: readonly string[] | undefined,
+): { strategy: string; options?: Record<string, unknown> } {
+  if (strategy === 'dense') return { strategy: 'dense' };
+  if (strategy === 'quotient-remainder')
+    return { strategy, options: { compressionRatio: options.compression } };
   return {
-    strategy: options.embedding,
-    options: { compressionRatio: options.compression, numHashes: options.hashes, hasher: options.hasher },
+    strategy,
+    options: {
+      compressionRatio: options.compression,
+      numHashes: options.hashes,
+      hasher: options.hasher,
+      ...(keys !== undefined && KEYED.includes(strategy) ? { keys } : {}),
+    },
   };
 }

@@ -19,7 +19,7 @@ export function createServer(slot: ModelSlot, options: { logger?: boolean } = {}
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: 1 << 20,
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: true } },
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: true, allowUnionTypes: true } },
   });
 
   app.setErrorHandler((error: FastifyError, _request, reply) => {
@@ -148,6 +148,9 @@ export function createServer(slot: ModelSlot, options: { logger?: boolean } = {}
         items: recommender.index.items?.length ?? config.numItems,
         catalog: recommender.index.catalog.length,
         own_ids: recommender.index.users !== undefined || recommender.index.items !== undefined,
+        // Sides whose table hashes the raw ids: ids never seen in training are answered (flagged cold).
+        vocabulary_free: { users: recommender.keyed('users'), items: recommender.keyed('items') },
+        new_items: recommender.index.newItems?.length ?? 0,
         loaded_at: held.loadedAt.toISOString(),
         generation: held.generation,
       };

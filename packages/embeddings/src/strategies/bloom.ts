@@ -36,6 +36,12 @@ export interface BloomOptions extends EmbeddingStrategyOptions {
   readonly reservePaddingRow?: boolean;
   /** How the k rows combine. Default `sum` (Spotlight's code; its README says averaged). */
   readonly combine?: CombineMode;
+  /**
+   * The raw key of every id from 1 (`keys[i - 1]` for id i; id 0 is the padding id): the table then hashes the
+   * keys' UTF-8 bytes instead of the integer ids, so it needs no vocabulary to find a key's rows, and a key never
+   * seen in training still maps to trained rows (`rowsForKeys`). Needs `paddingIdx` 0 and N - 1 distinct keys.
+   */
+  readonly keys?: readonly string[];
 }
 
 const BLOOM_OPTIONS = [
@@ -48,6 +54,7 @@ const BLOOM_OPTIONS = [
   'paddingIdx',
   'reservePaddingRow',
   'combine',
+  'keys',
 ] as const;
 
 /**
@@ -85,7 +92,11 @@ export function createBloomStrategy(
     reservePaddingRow: options.reservePaddingRow ?? false,
   });
   const k = family.numHashes;
-  let rowTable: Int32Array | undefined;
+  const keys = options.keys;
+  if (keys !== undefined) checkKeys(keys, numEmbeddings, paddingIdx);
+  // Keyed tables know every id's rows from the start: the padding id's are row 0, the others their key's.
+  let rowTable: Int32Array | undefined =
+    keys === undefined ? undefined : family.indicesForStrings(['', ...keys]).fill(0, 0, k);
   return {
     name: formulation === 'gather' ? BLOOM : 'binary',
     numEmbeddings,
@@ -95,17 +106,25 @@ export function createBloomStrategy(
     combine,
     paddingRow: paddingIdx === null ? null : 0,
     formulation,
-    rowMap: {
-      kind: 'hash',
-      hasher: family.hasher,
-      seeds: family.seeds.map((seed) => seed >>> 0),
-      buckets,
-      firstRow: options.reservePaddingRow ? 1 : 0,
-      paddingIdx,
-    },
+    // A keyed table's rule needs the keys, which a device does not have: devices ask rowsFor.
+    ...(keys === undefined
+      ? {
+          rowMap: {
+            kind: 'hash' as const,
+            hasher: family.hasher,
+            seeds: family.seeds.map((seed) => seed >>> 0),
+            buckets,
+            firstRow: options.reservePaddingRow ? 1 : 0,
+            paddingIdx,
+          },
+        }
+      : {
+          rowsForKeys: (asked: readonly string[], out?: Int32Array) => family.indicesForStrings(asked, out),
+        }),
     rowsFor(ids, out = new Int32Array(ids.length * k)) {
       validateIds(ids, numEmbeddings);
-      if (numEmbeddings * k > ROW_TABLE_MAX_ENTRIES) return family.indices(ids, out);
+      if (rowTable === undefined && numEmbeddings * k > ROW_TABLE_MAX_ENTRIES)
+        return family.indices(ids, out);
       if (out.length < ids.length * k) {
         throw new ConfigError('out', `an Int32Array of length >= ${ids.length * k} (ids x k)`, out.length);
       }
@@ -119,6 +138,25 @@ export function createBloomStrategy(
       return out;
     },
   };
+}
+
+function checkKeys(keys: readonly string[], numEmbeddings: number, paddingIdx: number | null): void {
+  if (!Array.isArray(keys) || keys.length !== numEmbeddings - 1) {
+    throw new ConfigError(
+      'keys',
+      `an array of ${numEmbeddings - 1} strings, the key of every id from 1 (numEmbeddings - 1)`,
+      Array.isArray(keys) ? `${keys.length} keys` : keys,
+    );
+  }
+  if (paddingIdx !== 0) throw new ConfigError('paddingIdx', '0 with keys (id 0 has no key)', paddingIdx);
+  const seen = new Set<string>();
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i];
+    if (typeof key !== 'string' || seen.has(key)) {
+      throw new ConfigError(`keys[${i}]`, 'a string that no other id has', key);
+    }
+    seen.add(key);
+  }
 }
 
 /** Registry entry of the bloom strategy. */

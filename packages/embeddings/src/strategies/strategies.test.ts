@@ -21,6 +21,56 @@ describe('embedding strategies', () => {
     expect([s.tableRows, s.rowsPerId, s.combine, s.paddingRow]).toEqual([200, 4, 'sum', 0]);
   });
 
+  it('keyed bloom tables hash the raw keys, so a key never trained maps to the rows it would have had', () => {
+    const keys = ['user-a', 'sku "7"', 'ünïcode', ''];
+    const strategy = createBloomStrategy({
+      numEmbeddings: 5,
+      dim: 4,
+      compressionRatio: 20,
+      numHashes: 3,
+      keys,
+    });
+    const family = createHashFamily({ hasher: 'murmur3', numHashes: 3, buckets: 100 });
+    expect(strategy.rowMap).toBeUndefined(); // devices ask rowsFor: the rule needs the keys
+    // Id i (from 1) has its key's rows; id 0, the padding id, row 0.
+    expect(Array.from(strategy.rowsFor(Int32Array.of(0, 1, 2, 3, 4)))).toEqual([
+      0,
+      0,
+      0,
+      ...family.indicesForStrings(keys),
+    ]);
+    // A key the table never had: its rows, no vocabulary needed; the same as if it had been trained.
+    const later = createBloomStrategy({
+      numEmbeddings: 6,
+      dim: 4,
+      compressionRatio: 100 / 6,
+      numHashes: 3,
+      keys: [...keys, 'new'],
+    });
+    expect(Array.from(strategy.rowsForKeys!(['new']))).toEqual(Array.from(later.rowsFor(Int32Array.of(5))));
+    // Unkeyed tables have no rule for keys.
+    expect(createBloomStrategy({ numEmbeddings: 5, dim: 4 }).rowsForKeys).toBeUndefined();
+  });
+
+  it('refuses keys that do not match the ids, repeat, or come without padding id 0', () => {
+    const make = (options: Record<string, unknown>) =>
+      createBloomStrategy({ numEmbeddings: 3, dim: 2, compressionRatio: 2, ...options });
+    expect(() => make({ keys: ['a'] })).toThrow(
+      new ConfigError(
+        'keys',
+        'an array of 2 strings, the key of every id from 1 (numEmbeddings - 1)',
+        '1 keys',
+      ),
+    );
+    expect(() => make({ keys: ['a', 'a'] })).toThrow(
+      /Invalid keys\[1\]: expected a string that no other id has/,
+    );
+    expect(() => make({ keys: ['a', 7] })).toThrow(/Invalid keys\[1\]/);
+    expect(() => make({ keys: ['a', 'b'], paddingIdx: null })).toThrow(
+      /Invalid paddingIdx: expected 0 with keys/,
+    );
+  });
+
   it("bloom rows are Spotlight's BloomEmbedding buckets (m = 200, no padding)", () => {
     const strategy = createBloomStrategy({
       numEmbeddings: 2 ** 31 - 1,

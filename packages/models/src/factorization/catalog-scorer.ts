@@ -5,31 +5,42 @@ import { dotRows } from './dot-rows.js';
 const ONE = Float32Array.of(1);
 
 /**
+ * A user to score for: a trained user id, or (vocabulary-free user tables) the rows its raw key hashes to, for a
+ * user the model never saw; such a user has no bias row, so its bias is 0, the biases' initial value.
+ */
+export type ServedUser = number | { readonly rows: Int32Array };
+
+/**
  * Scores a fixed catalogue for any user (serving): score(u, i) = dot(U[u], I[i]) + b_u + b_i for every catalogue
  * item, aligned with `itemIds`. The catalogue's rows are computed once, here. Each call reads the current weights.
+ * `itemRows` ([n x k]) gives the items' rows instead of the item table's rule: a vocabulary-free table's rows of
+ * raw keys, where ids at or above the model's numItems stand for items never trained (bias 0).
  * A hashed item table has fewer rows than the catalogue reads (N x k against a fraction of N), and dot products
  * are linear: so each table row is scored once against the user, and an item's score is the sum of its rows'
  * scores. A dense table is scored item by item, in one fused pass where the table offers one (`dotRows`).
  */
-export function createCatalogScorer(net: BilinearNet, itemIds: Int32Array): (userId: number) => Float32Array {
-  const { users, items, userBias, itemBias } = net;
+export function createCatalogScorer(
+  net: BilinearNet,
+  itemIds: Int32Array,
+  itemRows?: Int32Array,
+): (user: ServedUser) => Float32Array {
+  const { items, itemBias } = net;
   const { rowsPerId: k, combine, tableRows } = items.strategy;
-  const rows = items.rowsFor(itemIds);
-  const biasRows = itemBias.rowsFor(itemIds);
+  const rows = itemRows ?? items.rowsFor(itemIds);
+  const trained = itemIds.filter((id) => id < net.numItems);
+  const biasRows = itemBias.rowsFor(trained);
   const everyRow =
     tableRows < itemIds.length * k ? Int32Array.from({ length: tableRows }, (_, r) => r) : null;
   const share = combine === 'mean' ? 1 / k : 1;
-  return (userId) => {
-    const user = Int32Array.of(userId);
-    const u = BilinearNet.vectors(users, user).values;
-    const bu = BilinearNet.vectors(userBias, user).values[0]!;
-    const biases = dotRows(
+  return (user) => {
+    const { u, bu } = userVector(net, user);
+    const trainedBiases = dotRows(
       itemBias.table,
       biasRows,
       itemBias.strategy.rowsPerId,
       itemBias.strategy.combine,
       ONE,
-      new Float32Array(itemIds.length),
+      new Float32Array(trained.length),
     );
     const out = new Float32Array(itemIds.length);
     if (everyRow !== null) {
@@ -42,7 +53,23 @@ export function createCatalogScorer(net: BilinearNet, itemIds: Int32Array): (use
     } else {
       dotRows(items.table, rows, k, combine, u, out);
     }
-    for (let i = 0; i < out.length; i++) out[i] = bu + biases[i]! + out[i]!;
+    // Items never trained (ids >= numItems) have no bias row: theirs is 0.
+    for (let i = 0, t = 0; i < out.length; i++) {
+      const bias = itemIds[i]! < net.numItems ? trainedBiases[t++]! : 0;
+      out[i] = bu + bias + out[i]!;
+    }
     return out;
   };
+}
+
+function userVector(net: BilinearNet, user: ServedUser): { u: Float32Array; bu: number } {
+  if (typeof user === 'number') {
+    const id = Int32Array.of(user);
+    return {
+      u: BilinearNet.vectors(net.users, id).values,
+      bu: BilinearNet.vectors(net.userBias, id).values[0]!,
+    };
+  }
+  const { rowsPerId, combine } = net.users.strategy;
+  return { u: net.users.table.lookup(user.rows, rowsPerId, combine), bu: 0 };
 }

@@ -14,7 +14,7 @@ import {
 } from '../training-loop.js';
 import { BilinearNet } from './bilinear-net.js';
 import { BilinearStep } from './bilinear-step.js';
-import { createCatalogScorer } from './catalog-scorer.js';
+import { createCatalogScorer, type ServedUser } from './catalog-scorer.js';
 import {
   type AdapterLike,
   checkFits,
@@ -139,10 +139,11 @@ export class ImplicitFactorizationModel implements Model<ResolvedImplicitConfig,
 
   /**
    * A scorer of a fixed catalogue for any user, for serving (see {@link createCatalogScorer}): scores aligned with
-   * `itemIds`, as {@link predict}(user, itemIds) gives them up to float rounding.
+   * `itemIds`, as {@link predict}(user, itemIds) gives them up to float rounding. With `itemRows`, a
+   * vocabulary-free table's rows of the items' raw keys, ids from numItems up are items never trained.
    */
-  catalogScorer(itemIds: Int32Array): (userId: number) => Float32Array {
-    return createCatalogScorer(this.net, itemIds);
+  catalogScorer(itemIds: Int32Array, itemRows?: Int32Array): (user: ServedUser) => Float32Array {
+    return createCatalogScorer(this.net, itemIds, itemRows);
   }
 
   /** The host loop's minibatch: negatives drawn from `rng` after the positives, then the reference step. */

@@ -140,4 +140,73 @@ describe('Recommender', () => {
       /Invalid history: expected a sequence model/,
     );
   });
+
+  it('scores users and items it never saw from their hashed keys on vocabulary-free (keyed) tables', async () => {
+    const { interactions, vocabularies } = stringData();
+    const keyed = (keys: readonly string[]) => ({
+      strategy: 'bloom',
+      options: { compressionRatio: 0.5, numHashes: 2, keys },
+    });
+    const adapter = await wasmBackend.create();
+    const model = ImplicitFactorizationModel.create(
+      {
+        numUsers: 21,
+        numItems: 31,
+        dim: 8,
+        loss: 'bpr',
+        seed: 1,
+        users: keyed(vocabularies.users),
+        items: keyed(vocabularies.items),
+      },
+      adapter,
+    );
+    await model.fit(interactions, { epochs: 3, batchSize: 16 });
+    // Two trained items and one never seen: catalog id numItems + 0 stands for 'sku new'.
+    const index = buildServingIndex(interactions, vocabularies, {
+      catalog: Int32Array.of(3, 9, 31),
+      newItems: ['sku new'],
+    });
+    const recommender = new Recommender(model, index);
+    expect([recommender.keyed('users'), recommender.keyed('items')]).toEqual([true, true]);
+    // An independent computation: the user's and items' vectors from the rows their keys hash to, summed.
+    const table = model.embeddings();
+    const vector = (side: 'users' | 'items', key: string) =>
+      table[side]!.table.lookup(table[side]!.strategy.rowsForKeys!([key]), 2, 'sum');
+    const dot = (a: Float32Array, b: Float32Array) => a.reduce((s, x, c) => s + x * b[c]!, 0);
+    const stranger = vector('users', 'someone new');
+    const cold = recommender.recommend('someone new', { k: 3 });
+    expect(cold.cold).toBe(true);
+    const itemBias = (id: number) => table.itemBias!.table.lookup(Int32Array.of(id), 1, 'sum')[0]!;
+    const expected = [
+      { item: 'sku "3"', score: dot(stranger, vector('items', 'sku "3"')) + itemBias(3) },
+      { item: 'sku "9"', score: dot(stranger, vector('items', 'sku "9"')) + itemBias(9) },
+      { item: 'sku new', score: dot(stranger, vector('items', 'sku new')) },
+    ].sort((a, b) => b.score - a.score);
+    cold.items.forEach((r, i) => {
+      expect(r.item).toBe(expected[i]!.item);
+      expect(r.score).toBeCloseTo(expected[i]!.score, 5);
+    });
+    // A trained user: the new item scored beside trained ones, and pairs with unseen ids scored the same way.
+    const known = recommender.recommend('user-4', { k: 3 });
+    expect(known.cold).toBe(false);
+    const newScore = known.items.find((r) => r.item === 'sku new')!.score;
+    expect(recommender.score([{ user: 'user-4', item: 'sku new' }])[0]).toBeCloseTo(newScore, 5);
+    expect(recommender.score([{ user: 'someone new', item: 'sku "9"' }])[0]).toBeCloseTo(
+      expected.find((r) => r.item === 'sku "9"')!.score,
+      5,
+    );
+    // A trained pair: the model's own prediction.
+    expect(recommender.score([{ user: 'user-4', item: 'sku "9"' }])[0]).toBe(model.predict(4)[9]);
+    // Round trip: the keys travel in the config, the new items in the serving index.
+    const path = join(dir, 'keyed.bloom');
+    await saveCheckpoint(model, path, { serving: index });
+    const loaded = await loadServable(path, adapter);
+    expect(loaded.serving!.newItems).toEqual(['sku new']);
+    expect(new Recommender(loaded.model, loaded.serving!).recommend('someone new', { k: 3 })).toEqual(cold);
+    // A dense item table cannot rank items it never trained.
+    const dense = (await trained()).model;
+    expect(() => new Recommender(dense, index)).toThrow(
+      /Invalid catalog: expected items the model was trained with/,
+    );
+  });
 });

@@ -1,4 +1,5 @@
-import { ConfigError, type Model, models } from '@bloom/core';
+import { ConfigError, type EmbeddingStrategy, type Model, models } from '@bloom/core';
+import type { ServedUser } from '../factorization/catalog-scorer.js';
 import { registerBuiltinModels } from '../registry.js';
 import type { ServingIndex } from './serving-index.js';
 import { topK } from './top-k.js';
@@ -26,7 +27,7 @@ export interface RecommendOptions {
 // The scoring each built-in model kind offers (factorization: per user; sequence: after a history).
 interface UserScorer {
   predict(userId: number, itemIds?: Int32Array): Float32Array;
-  catalogScorer?(itemIds: Int32Array): (userId: number) => Float32Array;
+  catalogScorer?(itemIds: Int32Array, itemRows?: Int32Array): (user: ServedUser) => Float32Array;
 }
 interface PairScorer {
   predict(userIds: Int32Array, itemIds: Int32Array): Float32Array;
@@ -45,7 +46,10 @@ export class Recommender {
   readonly #userIds: Map<string, number> | undefined;
   readonly #itemIds: Map<string, number> | undefined;
   // Implicit models: the catalogue's scores for a user, its rows prepared once (aligned with the catalogue).
-  readonly #catalogScores: ((userId: number) => Float32Array) | undefined;
+  readonly #catalogScores: ((user: ServedUser) => Float32Array) | undefined;
+  // Vocabulary-free (keyed) tables: the rows of any raw key, trained or not.
+  readonly #userKeyRows: ((keys: readonly string[]) => Int32Array) | undefined;
+  readonly #itemKeyRows: ((keys: readonly string[]) => Int32Array) | undefined;
 
   constructor(
     readonly model: Model,
@@ -57,9 +61,29 @@ export class Recommender {
       index.users === undefined ? undefined : new Map(index.users.map((raw, i) => [raw, i + 1]));
     this.#itemIds =
       index.items === undefined ? undefined : new Map(index.items.map((raw, i) => [raw, i + 1]));
-    if (this.task === 'implicit') {
-      this.#catalogScores = (model as unknown as UserScorer).catalogScorer?.(index.catalog);
+    const { users, items } = model.embeddings();
+    const keyRows = (strategy: EmbeddingStrategy | undefined) =>
+      strategy?.rowsForKeys === undefined
+        ? undefined
+        : (keys: readonly string[]) => strategy.rowsForKeys!(keys);
+    this.#userKeyRows = keyRows(users?.strategy);
+    this.#itemKeyRows = keyRows(items?.strategy);
+    if (index.newItems !== undefined && this.#itemKeyRows === undefined) {
+      throw new ConfigError(
+        'catalog',
+        'items the model was trained with (only a vocabulary-free item table scores new items)',
+        index.newItems[0],
+      );
     }
+    if (this.task === 'implicit') {
+      const itemRows = this.#itemKeyRows === undefined ? undefined : this.#catalogRows(items!.strategy);
+      this.#catalogScores = (model as unknown as UserScorer).catalogScorer?.(index.catalog, itemRows);
+    }
+  }
+
+  /** Whether a raw user or item id the model never saw is scored from its hashed rows (a keyed table). */
+  keyed(side: 'users' | 'items'): boolean {
+    return (side === 'users' ? this.#userKeyRows : this.#itemKeyRows) !== undefined;
   }
 
   /** The number of users the model's user table has (0 for sequence models, which have none). */
@@ -70,6 +94,17 @@ export class Recommender {
   /** The k best catalog items for `user` (a factorization model's user, or a sequence model's user's history). */
   recommend(user: RawId, options: RecommendOptions = {}): Recommendation {
     const k = checkK(options.k);
+    const unseen = this.#unseenKeyRows(user, 'users');
+    if (unseen !== undefined) {
+      if (this.#catalogScores === undefined) {
+        throw new ConfigError(
+          'user',
+          `a user the model was trained with (a ${this.model.kind} model does not score unseen users)`,
+          user,
+        );
+      }
+      return this.#answer(user, true, this.#catalogScores!({ rows: unseen }), k, undefined, true);
+    }
     const id = this.userId(user);
     const seen = this.#seen(id);
     const cold = seen.length === 0;
@@ -100,6 +135,11 @@ export class Recommender {
   /** The model's scores of aligned (user, item) pairs, in the data's ids. */
   score(pairs: readonly { readonly user: RawId; readonly item: RawId }[]): number[] {
     return pairs.map(({ user, item }) => {
+      const userRows = this.#unseenKeyRows(user, 'users');
+      const itemRows = this.#unseenKeyRows(item, 'items');
+      if ((userRows ?? itemRows) !== undefined && this.task === 'implicit') {
+        return this.#scoreKeyed(user, userRows, item, itemRows);
+      }
       const u = this.userId(user);
       const i = this.itemId(item);
       const scores = this.task === 'sequence' ? this.#afterHistory(this.#seen(u)) : this.#forUser(u, i);
@@ -126,9 +166,48 @@ export class Recommender {
     return this.index[side] === undefined && /^\d+$/.test(text) ? Number(text) : text;
   }
 
-  /** The raw id of contiguous item id `id`. */
+  /** The raw id of contiguous item id `id` (or of a new catalog item, from numItems up). */
   rawItem(id: number): RawId {
+    const numItems = (this.model.config as { numItems: number }).numItems;
+    if (id >= numItems) return this.index.newItems![id - numItems]!;
     return this.index.items === undefined ? id : this.index.items[id - 1]!;
+  }
+
+  // The hashed rows of a raw id the model never saw, where its table is keyed; undefined for a known id (or an
+  // unknown one on another table, which the caller then refuses by name).
+  #unseenKeyRows(raw: RawId, side: 'users' | 'items'): Int32Array | undefined {
+    const keyRows = side === 'users' ? this.#userKeyRows : this.#itemKeyRows;
+    const vocabulary = side === 'users' ? this.#userIds : this.#itemIds;
+    if (keyRows === undefined || vocabulary === undefined || vocabulary.has(String(raw))) return undefined;
+    return keyRows([String(raw)]);
+  }
+
+  // One pair's score where the user or the item (or both) was never trained: from their keys' rows, bias 0.
+  #scoreKeyed(
+    user: RawId,
+    userRows: Int32Array | undefined,
+    item: RawId,
+    itemRows: Int32Array | undefined,
+  ): number {
+    const model = this.model as unknown as Required<UserScorer>;
+    const numItems = (this.model.config as { numItems: number }).numItems;
+    const served: ServedUser = userRows === undefined ? this.userId(user) : { rows: userRows };
+    const id = itemRows === undefined ? this.itemId(item) : numItems;
+    const rows = itemRows ?? this.#itemKeyRows!([String(item)]);
+    return model.catalogScorer(Int32Array.of(id), rows)(served)[0]!;
+  }
+
+  // The catalogue's rows on a keyed item table: trained items by their ids, new ones from their keys.
+  #catalogRows(strategy: EmbeddingStrategy): Int32Array {
+    const { catalog } = this.index;
+    const numItems = (this.model.config as { numItems: number }).numItems;
+    const k = strategy.rowsPerId;
+    const trained = catalog.filter((id) => id < numItems);
+    const rows = new Int32Array(catalog.length * k);
+    rows.set(strategy.rowsFor(trained));
+    if (trained.length < catalog.length)
+      rows.set(this.#itemKeyRows!(this.index.newItems!), trained.length * k);
+    return rows;
   }
 
   #resolve(raw: RawId, vocabulary: Map<string, number> | undefined, size: number, what: string): number {
@@ -161,7 +240,8 @@ export class Recommender {
       );
     }
     const users = this.model.embeddings().users;
-    if (users === undefined || users.strategy.rowMap?.kind !== 'hash') {
+    const hashed = users?.strategy.rowMap?.kind === 'hash' || users?.strategy.rowsForKeys !== undefined;
+    if (!hashed) {
       throw new ConfigError(
         'user',
         'a user with interactions in training (the dense user table has no trained row for others)',

@@ -13,8 +13,16 @@ export interface ServingIndex {
   /** Items of each user in training, grouped by user (CSR: `seenItems[seenOffsets[u] .. seenOffsets[u + 1]]`), in time order where the data had times. */
   readonly seenOffsets: Int32Array;
   readonly seenItems: Int32Array;
-  /** The item ids a recommendation ranks, ascending (by default every item seen in training). */
+  /**
+   * The item ids a recommendation ranks, ascending (by default every item seen in training). On a
+   * vocabulary-free item table, ids from the model's numItems up stand for `newItems`.
+   */
   readonly catalog: Int32Array;
+  /**
+   * Raw ids of catalog items never trained, which a vocabulary-free (keyed) item table scores from their hashed
+   * rows: catalog id `numItems + j` is `newItems[j]`.
+   */
+  readonly newItems?: readonly string[];
   /** Sequence models: the length of the histories they were trained on (a history is cut to its last items). */
   readonly sequenceLength?: number;
 }
@@ -26,7 +34,7 @@ export interface ServingIndex {
 export function buildServingIndex(
   train: Interactions,
   vocabularies: { users?: readonly string[]; items?: readonly string[] } = {},
-  options: { catalog?: Int32Array; sequenceLength?: number } = {},
+  options: { catalog?: Int32Array; newItems?: readonly string[]; sequenceLength?: number } = {},
 ): ServingIndex {
   const { offsets, rows } = train.timestamps === undefined ? train.byUser() : train.byUserInTimeOrder();
   const seenItems = new Int32Array(rows.length);
@@ -37,6 +45,9 @@ export function buildServingIndex(
     seenOffsets: offsets,
     seenItems,
     catalog: options.catalog ?? distinctSorted(train.itemIds),
+    ...(options.newItems === undefined || options.newItems.length === 0
+      ? {}
+      : { newItems: options.newItems }),
     ...(options.sequenceLength === undefined ? {} : { sequenceLength: options.sequenceLength }),
   };
 }
