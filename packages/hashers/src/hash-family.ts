@@ -11,7 +11,7 @@ import {
 } from '@bloom/core';
 import { Murmur3Hasher } from './murmur3.js';
 import { SPOTLIGHT_SEEDS } from './seeds.js';
-import { runMurmur3FamilyKernel } from './wasm/kernels.js';
+import { runMurmur3FamilyKernel, runMurmur3StringsKernel } from './wasm/kernels.js';
 
 /** Options of {@link createHashFamily}. */
 export interface HashFamilyOptions {
@@ -130,7 +130,9 @@ class BloomHashFamily implements HashFamily {
     const k = this.numHashes;
     const shift = this.#firstRow;
     const range = this.buckets - shift;
-    for (let i = 0; i < keys.length; i++) {
+    // MurmurHash3: the whole family over each key's bytes in one kernel pass; the rest (if any) below.
+    const hashed = this.#murmur3 ? runMurmur3StringsKernel(keys, this.seeds, range, shift, out) : 0;
+    for (let i = hashed; i < keys.length; i++) {
       for (let j = 0; j < k; j++) out[i * k + j] = this.functions[j]!.bucketString(keys[i]!, range) + shift;
     }
     return out;

@@ -112,6 +112,67 @@
       (local.set $i (i32.add (local.get $i) (i32.const 4)))
       (br $next))))
 
+  ;; MurmurHash3_x86_32 of n byte strings (key i is bytes [offsets[i], offsets[i + 1]) at $bytes) under k seeds,
+  ;; floor-mod m, plus $shift: out[i k + j]. The k seeds run in the four lanes (the seeds region holds them padded
+  ;; to whole vectors), so each 4-byte block of a key is read once for four hash functions. A key's last vector
+  ;; store may spill up to 3 lanes into the next key's row, which that key then overwrites; callers leave 3 more.
+  (func (export "murmur3_strings_family") (param $bytes i32) (param $offsets i32) (param $n i32) (param $seeds i32)
+    (param $k i32) (param $m i32) (param $shift i32) (param $out i32)
+    (local $i i32) (local $g i32) (local $p i32) (local $start i32) (local $len i32) (local $end i32)
+    (local $k1 i32) (local $rem i32) (local $h v128) (local $mv v128) (local $inv v128) (local $shiftv v128)
+    (local.set $mv (f64x2.splat (f64.convert_i32_u (local.get $m))))
+    (local.set $inv (f64x2.splat (f64.div (f64.const 1) (f64.convert_i32_u (local.get $m)))))
+    (local.set $shiftv (i32x4.splat (local.get $shift)))
+    (block $done (loop $next_key
+      (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+      (local.set $start (i32.add (local.get $bytes)
+        (i32.load (i32.add (local.get $offsets) (i32.shl (local.get $i) (i32.const 2))))))
+      (local.set $len (i32.sub
+        (i32.add (local.get $bytes)
+          (i32.load (i32.add (local.get $offsets) (i32.shl (i32.add (local.get $i) (i32.const 1)) (i32.const 2)))))
+        (local.get $start)))
+      (local.set $end (i32.add (local.get $start) (i32.and (local.get $len) (i32.const -4))))
+      (local.set $rem (i32.and (local.get $len) (i32.const 3)))
+      (local.set $g (i32.const 0))
+      (block $groups_done (loop $group
+        (br_if $groups_done (i32.ge_u (local.get $g) (local.get $k)))
+        (local.set $h (v128.load (i32.add (local.get $seeds) (i32.shl (local.get $g) (i32.const 2)))))
+        (local.set $p (local.get $start))
+        (block $blocks_done (loop $block
+          (br_if $blocks_done (i32.ge_u (local.get $p) (local.get $end)))
+          (local.set $k1 (i32.mul (i32.rotl (i32.mul (i32.load (local.get $p)) (i32.const 0xcc9e2d51)) (i32.const 15))
+            (i32.const 0x1b873593)))
+          (local.set $h (call $rotl (v128.xor (local.get $h) (i32x4.splat (local.get $k1))) (i32.const 13)))
+          (local.set $h (i32x4.add (i32x4.mul (local.get $h) (i32x4.splat (i32.const 5)))
+            (i32x4.splat (i32.const 0xe6546b64))))
+          (local.set $p (i32.add (local.get $p) (i32.const 4)))
+          (br $block)))
+        (if (local.get $rem) (then
+          (local.set $k1 (i32.load8_u (local.get $p)))
+          (if (i32.ge_u (local.get $rem) (i32.const 2)) (then
+            (local.set $k1 (i32.xor (local.get $k1)
+              (i32.shl (i32.load8_u (i32.add (local.get $p) (i32.const 1))) (i32.const 8))))))
+          (if (i32.eq (local.get $rem) (i32.const 3)) (then
+            (local.set $k1 (i32.xor (local.get $k1)
+              (i32.shl (i32.load8_u (i32.add (local.get $p) (i32.const 2))) (i32.const 16))))))
+          (local.set $k1 (i32.mul (i32.rotl (i32.mul (local.get $k1) (i32.const 0xcc9e2d51)) (i32.const 15))
+            (i32.const 0x1b873593)))
+          (local.set $h (v128.xor (local.get $h) (i32x4.splat (local.get $k1))))))
+        (local.set $h (v128.xor (local.get $h) (i32x4.splat (local.get $len))))
+        (local.set $h (i32x4.mul (v128.xor (local.get $h) (i32x4.shr_u (local.get $h) (i32.const 16)))
+          (i32x4.splat (i32.const 0x85ebca6b))))
+        (local.set $h (i32x4.mul (v128.xor (local.get $h) (i32x4.shr_u (local.get $h) (i32.const 13)))
+          (i32x4.splat (i32.const 0xc2b2ae35))))
+        (local.set $h (v128.xor (local.get $h) (i32x4.shr_u (local.get $h) (i32.const 16))))
+        (v128.store
+          (i32.add (local.get $out)
+            (i32.shl (i32.add (i32.mul (local.get $i) (local.get $k)) (local.get $g)) (i32.const 2)))
+          (i32x4.add (call $floor_mod_s (local.get $h) (local.get $mv) (local.get $inv)) (local.get $shiftv)))
+        (local.set $g (i32.add (local.get $g) (i32.const 4)))
+        (br $group)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $next_key))))
+
     ;; XXH32 of each id's 4 little-endian bytes, unsigned mod m
   (func (export "xxhash32_buckets") (param $ids i32) (param $n i32) (param $seed i32) (param $m i32) (param $out i32)
     (local $i i32) (local $h v128) (local $mv v128) (local $inv v128) (local $start v128)

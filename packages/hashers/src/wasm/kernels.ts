@@ -26,9 +26,23 @@ type FamilyKernel = (
   out: number,
 ) => void;
 
+type StringsKernel = (
+  bytes: number,
+  offsets: number,
+  n: number,
+  seeds: number,
+  k: number,
+  buckets: number,
+  shift: number,
+  out: number,
+) => void;
+
 interface Kernels {
   readonly memory: { readonly buffer: ArrayBuffer };
-  readonly functions: Record<BucketKernel, KernelFunction> & { murmur3_family_buckets: FamilyKernel };
+  readonly functions: Record<BucketKernel, KernelFunction> & {
+    murmur3_family_buckets: FamilyKernel;
+    murmur3_strings_family: StringsKernel;
+  };
 }
 
 // Ids per kernel call. Ids and buckets (plus 3 lanes of slack each, as kernels round up to whole vectors) fit
@@ -132,4 +146,70 @@ export function runMurmur3FamilyKernel(
     out.set(outView.subarray(0, n * k), start * k);
   }
   return true;
+}
+
+// The strings kernel's keys' UTF-8 bytes, after the seeds, to the end of the 1 MiB memory (16 bytes of slack).
+const BYTES_AT = SEEDS_AT + MAX_SEEDS * 4;
+const BYTES_END = (1 << 20) - 16;
+const encoder = new TextEncoder();
+
+/**
+ * A MurmurHash3 family over the UTF-8 bytes of `keys` in one kernel pass per batch: `out[i * k + j] =
+ * floorMod(murmur3(utf8(keys[i]), seeds[j]), buckets) + shift`. Keys are encoded straight into the kernel's
+ * memory, and each key's bytes are read once for four seeds at a time.
+ * @returns the number of leading keys hashed (all of them, or none when the kernels are unavailable or there are
+ *   too few keys to gain); a key too long for the kernel's memory stops the batch there, for the caller to hash.
+ */
+export function runMurmur3StringsKernel(
+  keys: readonly string[],
+  seeds: readonly number[],
+  buckets: number,
+  shift: number,
+  out: Int32Array,
+): number {
+  const k = seeds.length;
+  if (keys.length < MIN_IDS || k > MAX_SEEDS || !wasmKernelsAvailable()) return 0;
+  const { memory, functions } = kernels!;
+  const batch = Math.floor(CHUNK / k) - 4;
+  const offsets = new Int32Array(memory.buffer, IDS_AT, CHUNK + 4);
+  const outView = new Int32Array(memory.buffer, OUT_AT, CHUNK);
+  const bytes = new Uint8Array(memory.buffer, BYTES_AT, BYTES_END - BYTES_AT);
+  const seedView = new Int32Array(memory.buffer, SEEDS_AT, MAX_SEEDS);
+  seedView.fill(0);
+  seedView.set(seeds.map((seed) => seed | 0));
+  let done = 0;
+  while (done < keys.length) {
+    let n = 0;
+    let used = 0;
+    offsets[0] = 0;
+    while (done + n < keys.length && n < batch) {
+      const key = keys[done + n]!;
+      const written = writeUtf8(key, bytes, used);
+      if (written < 0) break;
+      used += written;
+      offsets[++n] = used;
+    }
+    if (n === 0) return done; // a key longer than the whole region
+    functions.murmur3_strings_family(BYTES_AT, IDS_AT, n, SEEDS_AT, k, buckets, shift, OUT_AT);
+    out.set(outView.subarray(0, n * k), done * k);
+    done += n;
+  }
+  return done;
+}
+
+// Writes `key`'s UTF-8 bytes at `bytes[at]`: ASCII by hand (ids usually are, and a view per key costs more than
+// the copy), the rest through TextEncoder. @returns the bytes written, or -1 when they do not fit.
+function writeUtf8(key: string, bytes: Uint8Array, at: number): number {
+  const length = key.length;
+  if (at + length <= bytes.length) {
+    let c = 0;
+    for (; c < length; c++) {
+      const code = key.charCodeAt(c);
+      if (code >= 0x80) break;
+      bytes[at + c] = code;
+    }
+    if (c === length) return length;
+  }
+  const { read, written } = encoder.encodeInto(key, bytes.subarray(at));
+  return read === length ? written : -1;
 }
