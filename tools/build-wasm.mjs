@@ -16,6 +16,12 @@ const modules = [
     what: 'The bulk hashing kernels',
   },
   {
+    source: 'packages/models/wasm/catalog-kernels.wat',
+    target: 'packages/models/src/serving/catalog-kernels-bytes.ts',
+    constant: 'CATALOG_KERNELS_BASE64',
+    what: 'The serving kernels (bounds and candidates over an int8 catalogue)',
+  },
+  {
     source: 'packages/backend-wasm/wasm/row-kernels.wat',
     target: 'packages/backend-wasm/src/kernels/row-kernels-bytes.ts',
     constant: 'ROW_KERNELS_BASE64',

@@ -62,7 +62,36 @@ export function createCatalogScorer(
   };
 }
 
-function userVector(net: BilinearNet, user: ServedUser): { u: Float32Array; bu: number } {
+// Items per lookup when gathering a catalogue's vectors (bounds the temporary copies).
+const CHUNK = 65536;
+
+/**
+ * The catalogue's item vectors ([n x d], row-major) and biases (0 for items never trained, ids >= numItems), as
+ * {@link createCatalogScorer} scores them: for a serving copy of the catalogue (see QuantizedCatalog).
+ */
+export function catalogVectors(
+  net: BilinearNet,
+  itemIds: Int32Array,
+  itemRows?: Int32Array,
+): { vectors: Float32Array; biases: Float32Array } {
+  const { items, itemBias, dim } = net;
+  const { rowsPerId: k, combine } = items.strategy;
+  const rows = itemRows ?? items.rowsFor(itemIds);
+  const vectors = new Float32Array(itemIds.length * dim);
+  const biases = new Float32Array(itemIds.length);
+  for (let from = 0; from < itemIds.length; from += CHUNK) {
+    const to = Math.min(itemIds.length, from + CHUNK);
+    vectors.set(items.table.lookup(rows.subarray(from * k, to * k), k, combine), from * dim);
+    const ids = itemIds.subarray(from, to);
+    const trained = ids.filter((id) => id < net.numItems);
+    const values = BilinearNet.vectors(itemBias, trained).values;
+    for (let i = 0, t = 0; i < ids.length; i++) if (ids[i]! < net.numItems) biases[from + i] = values[t++]!;
+  }
+  return { vectors, biases };
+}
+
+/** A served user's vector and bias (0 for a user known only by its hashed key). */
+export function userVector(net: BilinearNet, user: ServedUser): { u: Float32Array; bu: number } {
   if (typeof user === 'number') {
     const id = Int32Array.of(user);
     return {

@@ -14,7 +14,7 @@ import {
 } from '../training-loop.js';
 import { BilinearNet } from './bilinear-net.js';
 import { BilinearStep } from './bilinear-step.js';
-import { createCatalogScorer, type ServedUser } from './catalog-scorer.js';
+import { catalogVectors, createCatalogScorer, type ServedUser, userVector } from './catalog-scorer.js';
 import {
   type AdapterLike,
   checkFits,
@@ -144,6 +144,19 @@ export class ImplicitFactorizationModel implements Model<ResolvedImplicitConfig,
    */
   catalogScorer(itemIds: Int32Array, itemRows?: Int32Array): (user: ServedUser) => Float32Array {
     return createCatalogScorer(this.net, itemIds, itemRows);
+  }
+
+  /** The catalogue's item vectors and biases as {@link catalogScorer} scores them (for a serving copy). */
+  catalogVectors(
+    itemIds: Int32Array,
+    itemRows?: Int32Array,
+  ): { vectors: Float32Array; biases: Float32Array } {
+    return catalogVectors(this.net, itemIds, itemRows);
+  }
+
+  /** A served user's vector (d floats), as {@link catalogScorer} scores with it. */
+  userVector(user: ServedUser): Float32Array {
+    return userVector(this.net, user).u;
   }
 
   /** The host loop's minibatch: negatives drawn from `rng` after the positives, then the reference step. */

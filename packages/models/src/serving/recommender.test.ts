@@ -209,4 +209,40 @@ describe('Recommender', () => {
       /Invalid catalog: expected items the model was trained with/,
     );
   });
+
+  it('ranks a large catalogue through its int8 copy exactly as by every exact score', async () => {
+    const adapter = await wasmBackend.create();
+    const numItems = 6000;
+    const users: number[] = [];
+    const items: number[] = [];
+    for (let u = 1; u <= 50; u++) {
+      for (let j = 0; j < 40; j++) {
+        items.push(1 + ((u * 37 + j * 101) % (numItems - 1)));
+        users.push(u);
+      }
+    }
+    const interactions = new Interactions({ userIds: users, itemIds: items, numUsers: 51, numItems });
+    for (const spec of [undefined, { strategy: 'bloom', options: { compressionRatio: 0.1, numHashes: 3 } }]) {
+      const model = ImplicitFactorizationModel.create(
+        { numUsers: 51, numItems, dim: 24, loss: 'bpr', seed: 2, ...(spec ? { items: spec } : {}) },
+        adapter,
+      );
+      await model.fit(interactions, { epochs: 2, batchSize: 64 });
+      const catalog = Int32Array.from({ length: numItems - 1 }, (_, i) => i + 1);
+      const index = buildServingIndex(interactions, {}, { catalog });
+      const exact = new Recommender(model, index, { quantizeFrom: Number.POSITIVE_INFINITY });
+      const quantized = new Recommender(model, index, { quantizeFrom: 1000 });
+      for (let u = 1; u <= 50; u++) {
+        for (const options of [{ k: 10 }, { k: 3, excludeSeen: true }, { k: 200 }]) {
+          const a = exact.recommend(u, options);
+          const b = quantized.recommend(u, options);
+          expect(b.items.map((r) => r.item)).toEqual(a.items.map((r) => r.item));
+          b.items.forEach((r, i) => {
+            expect(r.score).toBeCloseTo(a.items[i]!.score, 5);
+          });
+        }
+      }
+      model.dispose();
+    }
+  });
 });

@@ -1,6 +1,7 @@
 import { ConfigError, type EmbeddingStrategy, type Model, models } from '@bloom/core';
 import type { ServedUser } from '../factorization/catalog-scorer.js';
 import { registerBuiltinModels } from '../registry.js';
+import { MAX_SELECTION, QuantizedCatalog } from './quantized-catalog.js';
 import type { ServingIndex } from './serving-index.js';
 import { topK } from './top-k.js';
 
@@ -28,7 +29,23 @@ export interface RecommendOptions {
 interface UserScorer {
   predict(userId: number, itemIds?: Int32Array): Float32Array;
   catalogScorer?(itemIds: Int32Array, itemRows?: Int32Array): (user: ServedUser) => Float32Array;
+  catalogVectors?(
+    itemIds: Int32Array,
+    itemRows?: Int32Array,
+  ): { vectors: Float32Array; biases: Float32Array };
+  userVector?(user: ServedUser): Float32Array;
 }
+
+/** Options of the {@link Recommender}. */
+export interface RecommenderOptions {
+  /**
+   * Catalogues of at least this many items are ranked through an int8 copy that picks the candidates, then the
+   * candidates' exact scores (the same top k as scoring every item; see QuantizedCatalog). Default 32768.
+   */
+  readonly quantizeFrom?: number;
+}
+
+const QUANTIZE_FROM = 32_768;
 interface PairScorer {
   predict(userIds: Int32Array, itemIds: Int32Array): Float32Array;
 }
@@ -50,10 +67,13 @@ export class Recommender {
   // Vocabulary-free (keyed) tables: the rows of any raw key, trained or not.
   readonly #userKeyRows: ((keys: readonly string[]) => Int32Array) | undefined;
   readonly #itemKeyRows: ((keys: readonly string[]) => Int32Array) | undefined;
+  // Large catalogues of implicit models: an int8 copy that picks candidates, and every catalogue item's rows.
+  readonly #quantized: { catalog: QuantizedCatalog; rows: Int32Array; k: number } | undefined;
 
   constructor(
     readonly model: Model,
     readonly index: ServingIndex,
+    options: RecommenderOptions = {},
   ) {
     registerBuiltinModels();
     this.task = models.get(model.kind).task;
@@ -75,9 +95,24 @@ export class Recommender {
         index.newItems[0],
       );
     }
-    if (this.task === 'implicit') {
+    const scorer = model as unknown as UserScorer;
+    if (this.task === 'implicit' && scorer.catalogScorer !== undefined) {
       const itemRows = this.#itemKeyRows === undefined ? undefined : this.#catalogRows(items!.strategy);
-      this.#catalogScores = (model as unknown as UserScorer).catalogScorer?.(index.catalog, itemRows);
+      this.#catalogScores = scorer.catalogScorer(index.catalog, itemRows);
+      if (
+        index.catalog.length >= (options.quantizeFrom ?? QUANTIZE_FROM) &&
+        scorer.catalogVectors !== undefined &&
+        scorer.userVector !== undefined
+      ) {
+        const rows = itemRows ?? items!.strategy.rowsFor(index.catalog);
+        const { vectors, biases } = scorer.catalogVectors(index.catalog, rows);
+        const dim = vectors.length / Math.max(1, biases.length);
+        this.#quantized = {
+          catalog: new QuantizedCatalog(vectors, biases, dim),
+          rows,
+          k: items!.strategy.rowsPerId,
+        };
+      }
     }
   }
 
@@ -103,16 +138,14 @@ export class Recommender {
           user,
         );
       }
-      return this.#answer(user, true, this.#catalogScores!({ rows: unseen }), k, undefined, true);
+      return this.#ranked(user, true, { rows: unseen }, k, undefined);
     }
     const id = this.userId(user);
     const seen = this.#seen(id);
     const cold = seen.length === 0;
     if (cold) this.#refuseCold(user);
     const excluded = options.excludeSeen ? new Set(seen) : undefined;
-    if (this.#catalogScores !== undefined) {
-      return this.#answer(user, cold, this.#catalogScores(id), k, excluded, true);
-    }
+    if (this.#catalogScores !== undefined) return this.#ranked(user, cold, id, k, excluded);
     const scores = this.task === 'sequence' ? this.#afterHistory(seen) : this.#forUser(id);
     return this.#answer(user, cold, scores, k, excluded);
   }
@@ -171,6 +204,41 @@ export class Recommender {
     const numItems = (this.model.config as { numItems: number }).numItems;
     if (id >= numItems) return this.index.newItems![id - numItems]!;
     return this.index.items === undefined ? id : this.index.items[id - 1]!;
+  }
+
+  // The top k of the catalogue for a user of an implicit model: from the candidates the int8 copy picks, by their
+  // exact scores, where there is one; else every item's exact score.
+  #ranked(
+    user: RawId,
+    cold: boolean,
+    served: ServedUser,
+    k: number,
+    excluded: ReadonlySet<number> | undefined,
+  ): Recommendation {
+    const quantized = this.#quantized;
+    const count = k + (excluded?.size ?? 0);
+    if (quantized === undefined || count > MAX_SELECTION) {
+      return this.#answer(user, cold, this.#catalogScores!(served), k, excluded, true);
+    }
+    const model = this.model as unknown as Required<UserScorer>;
+    const positions = quantized.catalog.candidates(
+      model.userVector(served),
+      Math.min(count, quantized.catalog.size),
+    );
+    const ids = new Int32Array(positions.length);
+    const rows = new Int32Array(positions.length * quantized.k);
+    for (let j = 0; j < positions.length; j++) {
+      const at = positions[j]!;
+      ids[j] = this.index.catalog[at]!;
+      rows.set(quantized.rows.subarray(at * quantized.k, (at + 1) * quantized.k), j * quantized.k);
+    }
+    const scores = model.catalogScorer(ids, rows)(served);
+    const best = topK(scores, ids, k, excluded, true);
+    return {
+      user,
+      cold,
+      items: Array.from(best.items, (item, i) => ({ item: this.rawItem(item), score: best.scores[i]! })),
+    };
   }
 
   // The hashed rows of a raw id the model never saw, where its table is keyed; undefined for a known id (or an
