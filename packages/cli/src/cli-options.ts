@@ -82,6 +82,15 @@ export function nonNegativeNumber(option: string): (value: string) => number {
   };
 }
 
+/** Parses a number in [0, 1]. */
+export function fractionIn(option: string): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (!(n >= 0 && n <= 1)) throw new ConfigError(option, 'a number in [0, 1]', value);
+    return n;
+  };
+}
+
 /** A field separator: one character, or `tab` / `\t` for a tab (a shell passes `\t` as two characters). */
 export function parseSeparator(value: string): string {
   if (value === 'tab' || value === '\\t') return '\t';

@@ -10,6 +10,7 @@ import { ConfigError, IdRangeError, Rng } from '@bloom/core';
 import {
   createBloomStrategy,
   createDenseStrategy,
+  createHybridStrategy,
   createQuotientRemainderStrategy,
   hostTable,
   isTensorTable,
@@ -64,6 +65,22 @@ function strategies(): Record<string, EmbeddingStrategy> {
       dim: D,
       compressionRatio: 0.2,
       combine: 'mean',
+    }),
+    // Head ids 3 and 7 (the duplicates of the batch below) with rows of their own, the rest sharing 2 hashed rows;
+    // row 0 is the frozen zero row each head id's second row points at.
+    'hybrid k=2': createHybridStrategy({
+      numEmbeddings: N,
+      dim: D,
+      compressionRatio: 0.3,
+      head: [7, 3, 12],
+      numHashes: 2,
+    }),
+    'bloom sum k=2 keyed': createBloomStrategy({
+      numEmbeddings: N,
+      dim: D,
+      compressionRatio: 0.3,
+      numHashes: 2,
+      keys: Array.from({ length: N - 1 }, (_, i) => `key-${i + 1}`),
     }),
     'binary k=4': createBloomStrategy(
       { numEmbeddings: N, dim: D, compressionRatio: 0.25, numHashes: 4 },

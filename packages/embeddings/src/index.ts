@@ -20,6 +20,13 @@ export { BINARY, binary } from './strategies/binary.js';
 export { BLOOM, type BloomOptions, bloom, createBloomStrategy } from './strategies/bloom.js';
 export { createDenseStrategy, DENSE, type DenseOptions, dense } from './strategies/dense.js';
 export {
+  createHybridStrategy,
+  fitHybridHead,
+  HYBRID,
+  type HybridOptions,
+  hybrid,
+} from './strategies/hybrid.js';
+export {
   createQuotientRemainderStrategy,
   QUOTIENT_REMAINDER,
   type QuotientRemainderOptions,

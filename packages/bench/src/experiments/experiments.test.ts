@@ -100,13 +100,19 @@ describe('accuracy experiment', () => {
       .reduce((a, b) => (b.lr > a.lr ? b : a));
     expect(best.get('lstm')).toEqual(lstmBest);
     const reruns = rerunCells(best, options);
-    // lstm: 2 ratios x 2 hashers, a softmax baseline, 2 bloom outputs; factorization: 2 x 2.
-    expect(reruns).toHaveLength(4 + 1 + 2 + 4);
+    // lstm: 2 ratios x 2 hashers, 2 hybrid, a softmax baseline, 2 bloom outputs; factorization: 2 x 2 + 2 hybrid.
+    expect(reruns).toHaveLength(4 + 2 + 1 + 2 + 4 + 2);
+    expect(reruns.filter((c) => c.strategy === 'hybrid').map((c) => [c.compression, c.hashes])).toEqual([
+      [0.2, 2],
+      [0.5, 2],
+      [0.2, 2],
+      [0.5, 2],
+    ]);
     const rerunRecords = reruns.map((c) =>
       record(c, { mrr: (c.output === 'softmax' ? 2 : (c.compression ?? 1)) * c.lr, seconds_per_epoch: 0.5 }),
     );
     const points = accuracyPoints(best, records, rerunRecords);
-    expect(points).toHaveLength(4 + 2 + 4);
+    expect(points).toHaveLength(4 + 2 + 2 + 4 + 2);
     const bloomOutput = points.filter((p) => p.variant.startsWith('bloom output'));
     // Against the softmax baseline (2 x lr): ratio r gives r / 2.
     expect(bloomOutput.map((p) => p.relativeMrr)).toEqual([0.1, 0.25]);

@@ -44,26 +44,35 @@ describe('bloom experiment', () => {
     const before = calls().length;
     const { code, json } = await bloom('experiment', 'accuracy', '--quick', '--out', out, '--json');
     expect(code).toBe(0);
-    // Quick: factorization, 4 search runs, then 2 ratios x 3 hashers.
-    expect(calls().length - before).toBe(4 + 6);
+    // Quick: factorization, 4 search runs, then 2 ratios x (3 hashers + hybrid).
+    expect(calls().length - before).toBe(4 + 8);
     const points = (json as { points: { ratio: number; relativeMrr: number; variant: string }[] }).points;
-    expect(points).toHaveLength(6);
+    expect(points).toHaveLength(8);
     // The stand-in's MRR is 0.05 * ratio + lr for bloom and 0.05 + lr for dense: the best lr is the largest
     // drawn, and each rerun's relative MRR follows from it.
     const search = calls()
       .slice(before, before + 4)
       .map((c) => Number(c.split('--lr ')[1]!.split(' ')[0]));
     const lr = Math.max(...search);
-    for (const p of points) expect(p.relativeMrr).toBeCloseTo((0.05 * p.ratio + lr) / (0.05 + lr), 9);
+    // (The stand-in gives hybrid the dense MRR.)
+    for (const p of points) {
+      const ratio = p.variant.startsWith('hybrid') ? 1 : p.ratio;
+      expect(p.relativeMrr).toBeCloseTo((0.05 * ratio + lr) / (0.05 + lr), 9);
+    }
     expect(new Set(points.map((p) => p.variant))).toEqual(
-      new Set(['bloom items, multiplicative', 'bloom items, murmur3', 'bloom items, xxhash32']),
+      new Set([
+        'bloom items, multiplicative',
+        'bloom items, murmur3',
+        'bloom items, xxhash32',
+        'hybrid items (head + k 2)',
+      ]),
     );
     const md = readFileSync(join(out, 'accuracy.md'), 'utf8');
     expect(md).toMatch(/Best factorization: d \d+, lr [\d.e-]+, l2 [\d.e-]+, batch \d+, 5 epochs\./);
     expect(readFileSync(join(out, 'accuracy-mrr.svg'), 'utf8')).toContain('published: LSTM on ML-1M');
     // Resumed: nothing runs twice.
     await bloom('experiment', 'accuracy', '--quick', '--out', out, '--json');
-    expect(calls().length - before).toBe(10);
+    expect(calls().length - before).toBe(12);
   });
 
   it('names bad lists and their allowed values', async () => {

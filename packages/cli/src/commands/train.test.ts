@@ -14,6 +14,37 @@ describe('bloom train', () => {
     if (dataDir === undefined) delete process.env.BLOOM_DATA_DIR;
     else process.env.BLOOM_DATA_DIR = dataDir;
   });
+  it('trains a hybrid item table fitted on the training split, within the parameter budget', async () => {
+    process.env.BLOOM_DATA_DIR = SHARED_DATA;
+    const run = (...extra: string[]) =>
+      bloom(
+        'train',
+        '--dataset',
+        'ml-100k',
+        '--compression',
+        '0.2',
+        '--epochs',
+        '2',
+        '--batch-size',
+        '1024',
+        '--backend',
+        'wasm',
+        '--no-progress',
+        '--json',
+        ...extra,
+      );
+    const hybrid = await run('--embedding', 'hybrid');
+    expect(hybrid.code, hybrid.err).toBe(0);
+    const result = hybrid.json as { table_rows: number; parameters: number; mrr: number };
+    // ML-100K has 1683 item ids: floor(0.2 x 1683) rows, and parameters = users' and items' tables and biases.
+    expect(result.table_rows).toBe(336);
+    expect(result.parameters).toBe(944 * 32 + 336 * 32 + 944 + 1683);
+    expect(result.mrr).toBeGreaterThan(0.03);
+    const bad = await run('--embedding', 'hybrid', '--head-share', '1.5');
+    expect(bad.code).toBe(EXIT_USAGE);
+    expect(bad.err).toMatch(/--head-share: expected a number in \[0, 1\]/);
+  });
+
   it('trains BPR factorization with bloom items and ends with the contract JSON line', async () => {
     process.env.BLOOM_DATA_DIR = SHARED_DATA;
     const { code, json, err } = await bloom(

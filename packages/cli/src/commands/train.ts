@@ -8,6 +8,7 @@ import {
   type SequenceInteractions,
   userBasedTrainTestSplit,
 } from '@bloom/data';
+import { fitHybridHead } from '@bloom/embeddings';
 import {
   buildServingIndex,
   explicitLosses,
@@ -23,7 +24,7 @@ import {
 } from '@bloom/models';
 import cliProgress from 'cli-progress';
 import { type Command, Option } from 'commander';
-import { integerIn, nonNegativeNumber, parseSeparator, positiveNumber } from '../cli-options.js';
+import { fractionIn, integerIn, nonNegativeNumber, parseSeparator, positiveNumber } from '../cli-options.js';
 import type { CliIo } from '../io.js';
 import { loadBackend } from '../load-backend.js';
 import { loadData } from '../load-data.js';
@@ -38,8 +39,9 @@ interface TrainOptions {
   outputHashes: number;
   embedding: string;
   userEmbedding: string;
+  headShare: number;
   compression: number;
-  hashes: number;
+  hashes?: number;
   hasher: string;
   dim: number;
   loss: string;
@@ -114,7 +116,7 @@ export function registerTrainCommand(program: Command, io: CliIo): void {
     .option('--output-hashes <k>', 'hash functions per item of the bloom output', integerIn(1, 24), 4)
     .option(
       '--embedding <strategy>',
-      'item embedding strategy: dense, bloom, binary, quotient-remainder or a plugin',
+      'item embedding strategy: dense, bloom, binary, quotient-remainder, hybrid (fitted on the training data) or a plugin',
       'dense',
     )
     .option(
@@ -128,7 +130,17 @@ export function registerTrainCommand(program: Command, io: CliIo): void {
       positiveNumber('--compression'),
       0.2,
     )
-    .option('--hashes <k>', 'hash functions per id (bloom, binary)', integerIn(1, 24), 4)
+    .option(
+      '--hashes <k>',
+      'hash functions per id: bloom and binary (default 4, Spotlight), the tail of hybrid (default 2)',
+      integerIn(1, 24),
+    )
+    .option(
+      '--head-share <fraction>',
+      "hybrid: the share of the table's rows given to the most frequent ids as rows of their own (the rest are shared by hashing)",
+      fractionIn('--head-share'),
+      0.25,
+    )
     .option('--hasher <name>', 'registered hasher (bloom, binary)', 'murmur3')
     .option('--dim <d>', 'embedding width', integerIn(1, 65536), 32)
     .addOption(
@@ -234,7 +246,10 @@ async function train(options: TrainOptions, io: CliIo): Promise<void> {
       options.numEmbeddings,
     );
   }
-  const model = definition.create(modelConfig(definition, interactions, options, keys), adapter);
+  const model = definition.create(
+    modelConfig(definition, interactions, options, keys, prepared.fit),
+    adapter,
+  );
   io.err(
     `bloom train: ${definition.name} (${definition.task}), ${options.embedding} items, ${prepared.train.length} training ${definition.task === 'sequence' ? 'sequences' : 'interactions'} on ${adapter.deviceInfo().device}\n`,
   );
@@ -337,11 +352,12 @@ function modelConfig(
   data: Interactions,
   options: TrainOptions,
   keys: { users?: readonly string[]; items?: readonly string[] },
+  fit: { users: Int32Array; items: Int32Array },
 ): Record<string, unknown> {
   const common: Record<string, unknown> = {
     numItems: data.numItems,
     dim: options.dim,
-    items: embeddingSpec(options.embedding, options, keys.items),
+    items: embeddingSpec(options.embedding, options, keys.items, { ids: fit.items, size: data.numItems }),
     optimizer: { kind: 'adam', lr: options.lr, weightDecay: options.l2 },
     updateMode: options.updateMode,
     seed: options.seed,
@@ -354,7 +370,10 @@ function modelConfig(
   }
   if (definition.task !== 'sequence') {
     common.numUsers = data.numUsers;
-    common.users = embeddingSpec(options.userEmbedding, options, keys.users);
+    common.users = embeddingSpec(options.userEmbedding, options, keys.users, {
+      ids: fit.users,
+      size: data.numUsers,
+    });
   } else if (options.userEmbedding !== 'dense') {
     throw new ConfigError(
       '--user-embedding',
@@ -404,6 +423,8 @@ function prepareData(
   test: Interactions | SequenceInteractions;
   /** The interactions a saved model keeps per user: the training rows, or every row for a sequence model (the histories it continues). */
   seen: Interactions;
+  /** The training interactions' ids, which a table fitted on data (hybrid) is fitted on. */
+  fit: { users: Int32Array; items: Int32Array };
   baseline: () => Record<string, number>;
 } {
   if (task === 'sequence') {
@@ -414,6 +435,7 @@ function prepareData(
       train,
       test,
       seen: interactions,
+      fit: { users: split.train.userIds, items: split.train.itemIds },
       baseline: () => ({ baseline_mrr: sequenceMrrScore(sequencePopularityModel(train), test).mrr }),
     };
   }
@@ -422,6 +444,7 @@ function prepareData(
     train,
     test,
     seen: train,
+    fit: { users: train.userIds, items: train.itemIds },
     baseline: (): Record<string, number> => {
       if (task === 'implicit') return { baseline_mrr: mrrScore(popularityScorer(train), test, train).mrr };
       const mean = meanRating(train);
@@ -471,22 +494,42 @@ function printResult(result: Record<string, unknown>, options: TrainOptions, io:
 }
 
 // The hashed strategies that take each id's key: on the user's own ids they hash the raw ids, vocabulary-free.
-const KEYED = ['bloom', 'binary'];
+const KEYED = ['bloom', 'binary', 'hybrid'];
 
-/** The spec of a side's table; `keys` (the data's own ids, from id 1) make a hashed table hash them. */
+/**
+ * The spec of a side's table; `keys` (the data's own ids, from id 1) make a hashed table hash them, and a table
+ * fitted on data (hybrid) is fitted on `fit`, the training interactions' ids of that side.
+ */
 function embeddingSpec(
   strategy: string,
   options: TrainOptions,
   keys: readonly string[] | undefined,
+  fit: { ids: Int32Array; size: number },
 ): { strategy: string; options?: Record<string, unknown> } {
   if (strategy === 'dense') return { strategy: 'dense' };
   if (strategy === 'quotient-remainder')
     return { strategy, options: { compressionRatio: options.compression } };
+  if (strategy === 'hybrid') {
+    const head = fitHybridHead(fit.ids, fit.size, {
+      compressionRatio: options.compression,
+      headShare: options.headShare,
+    });
+    return {
+      strategy,
+      options: {
+        compressionRatio: options.compression,
+        numHashes: options.hashes ?? 2,
+        hasher: options.hasher,
+        head,
+        ...(keys === undefined ? {} : { keys }),
+      },
+    };
+  }
   return {
     strategy,
     options: {
       compressionRatio: options.compression,
-      numHashes: options.hashes,
+      numHashes: options.hashes ?? 4,
       hasher: options.hasher,
       ...(keys !== undefined && KEYED.includes(strategy) ? { keys } : {}),
     },

@@ -5,6 +5,7 @@ import { cpuBackend } from '@bloom/backend-cpu';
 import { wasmBackend } from '@bloom/backend-wasm';
 import { DataError } from '@bloom/core';
 import { generateSequential, Interactions } from '@bloom/data';
+import { fitHybridHead } from '@bloom/embeddings';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ExplicitFactorizationModel } from '../factorization/explicit-factorization.js';
@@ -53,6 +54,34 @@ describe('checkpoints', () => {
         Array.from(await (loaded as ImplicitFactorizationModel).net.items.table.read()),
       );
     });
+
+  it("keeps a hybrid table's head (the id-to-row map fitted on data) and keyed tables' keys", async () => {
+    const adapter = await wasmBackend.create();
+    const data = generateSequential({ numUsers: 30, numItems: 200, numInteractions: 3000, seed: 4 });
+    const head = fitHybridHead(data.itemIds, 200, { compressionRatio: 0.3 });
+    expect(head.length).toBe(15); // a quarter of the 60 rows
+    const keys = Array.from({ length: 29 }, (_, i) => `user ${i + 1}`);
+    const model = ImplicitFactorizationModel.create(
+      {
+        numUsers: 30,
+        numItems: 200,
+        dim: 8,
+        loss: 'bpr',
+        items: { strategy: 'hybrid', options: { compressionRatio: 0.3, head, numHashes: 2 } },
+        users: { strategy: 'bloom', options: { compressionRatio: 0.5, numHashes: 2, keys } },
+      },
+      adapter,
+    );
+    await model.fit(data, { epochs: 2, batchSize: 128 });
+    const path = join(mkdtempSync(join(tmpdir(), 'bloom-ckpt-')), 'hybrid.bloom');
+    await saveCheckpoint(model, path);
+    const loaded = (await loadCheckpoint(path, adapter)) as ImplicitFactorizationModel;
+    expect(loaded.config).toEqual(model.config);
+    const ids = Int32Array.from({ length: 200 }, (_, i) => i);
+    expect(Array.from(loaded.net.items.rowsFor(ids))).toEqual(Array.from(model.net.items.rowsFor(ids)));
+    for (const user of [1, 7, 29])
+      expect(Array.from(loaded.predict(user))).toEqual(Array.from(model.predict(user)));
+  });
 
   for (const [backend, definition] of Object.entries(BACKENDS))
     it(`an explicit model reloads to identical predictions (${backend})`, async () => {
