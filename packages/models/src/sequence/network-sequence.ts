@@ -233,8 +233,8 @@ export class NetworkSequenceModel implements Model<NetworkSequenceModel['config'
   }
 
   /** Scores of every item as the next one after `sequence` (item ids, 0 for padding). Synchronous: cpu and wasm. */
-  predict(sequence: Int32Array): Float32Array {
-    const user = this.#lastState(sequence);
+  predict(sequence: Int32Array, rows?: Int32Array): Float32Array {
+    const user = this.#lastState(sequence, rows);
     try {
       if (this.#output !== null) return this.#output.scoreAll(user);
       const scores = this.#tiedScores(user);
@@ -247,8 +247,8 @@ export class NetworkSequenceModel implements Model<NetworkSequenceModel['config'
   }
 
   /** {@link predict}, reading back asynchronously: what WebGPU needs (synchronous reads fail there). */
-  async predictAsync(sequence: Int32Array): Promise<Float32Array> {
-    const user = this.#lastState(sequence);
+  async predictAsync(sequence: Int32Array, rows?: Int32Array): Promise<Float32Array> {
+    const user = this.#lastState(sequence, rows);
     try {
       if (this.#output !== null) return await this.#output.scoreAllAsync(user);
       const scores = this.#tiedScores(user);
@@ -261,13 +261,14 @@ export class NetworkSequenceModel implements Model<NetworkSequenceModel['config'
   }
 
   // The representation once every item of the sequence has been read: its last output, [1, width].
-  #lastState(sequence: Int32Array): tf.Tensor2D {
+  #lastState(sequence: Int32Array, rows?: Int32Array): tf.Tensor2D {
     const d = this.config.dim;
     const L = sequence.length;
     const w = this.#representation.width;
+    const inputs = () => (rows === undefined ? lookup(this.items, sequence) : this.items.lookup(rows));
     return tf.tidy(() =>
       this.#representation
-        .represent(lookup(this.items, sequence).reshape([1, L, d]) as tf.Tensor3D)
+        .represent(inputs().reshape([1, L, d]) as tf.Tensor3D)
         .slice([0, L, 0], [1, 1, w])
         .reshape([1, w]),
     ) as tf.Tensor2D;

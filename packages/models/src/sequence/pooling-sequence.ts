@@ -220,14 +220,13 @@ export class PoolingSequenceModel implements Model<PoolingSequenceModel['config'
     return trainer;
   }
 
-  /** Scores of every item as the next one after `sequence` (item ids, 0 for padding). */
-  predict(sequence: Int32Array): Float32Array {
+  /**
+   * Scores of every item as the next one after `sequence` (item ids, 0 for padding). `rows` ([L x k]) gives the
+   * sequence's table rows instead of its ids' (a keyed table's rows of raw item ids never trained).
+   */
+  predict(sequence: Int32Array, rows: Int32Array = this.items.rowsFor(sequence)): Float32Array {
     const d = this.config.dim;
-    const vectors = this.items.table.lookup(
-      this.items.rowsFor(sequence),
-      this.items.strategy.rowsPerId,
-      this.items.strategy.combine,
-    );
+    const vectors = this.items.table.lookup(rows, this.items.strategy.rowsPerId, this.items.strategy.combine);
     const user = new Float64Array(d);
     for (let c = 0; c < d; c++) {
       let sum = 0;

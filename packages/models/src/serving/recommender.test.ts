@@ -245,4 +245,46 @@ describe('Recommender', () => {
       model.dispose();
     }
   });
+
+  it("continues a history with items never trained on a keyed sequence model's table, flagged cold", async () => {
+    const adapter = await wasmBackend.create();
+    const data = generateSequential({ numUsers: 30, numItems: 40, numInteractions: 900, seed: 2 });
+    const keys = Array.from({ length: 40 }, (_, i) => `track ${i + 1}`);
+    const model = PoolingSequenceModel.create(
+      {
+        numItems: 41,
+        dim: 8,
+        loss: 'bpr',
+        seed: 1,
+        items: { strategy: 'bloom', options: { compressionRatio: 0.5, numHashes: 2, keys } },
+      },
+      adapter,
+    );
+    await model.fit(data.toSequence({ maxLength: 5 }), { epochs: 1, batchSize: 32 });
+    const index = buildServingIndex(data, { items: keys }, { sequenceLength: 5 });
+    const recommender = new Recommender(model, index);
+    const answer = recommender.recommendAfter(['track 3', 'a track from tomorrow', 'track 9'], { k: 40 });
+    expect(answer.cold).toBe(true);
+    // Independently: pooling is the mean of the history's vectors (each from its key's rows) over count + 1.
+    const { items, itemBias } = model.embeddings();
+    const vector = (key: string) => items!.table.lookup(items!.strategy.rowsForKeys!([key]), 2, 'sum');
+    const history = ['track 3', 'a track from tomorrow', 'track 9'].map(vector);
+    const user = Array.from({ length: 8 }, (_, c) => history.reduce((s, v) => s + v[c]!, 0) / 4);
+    for (const { item, score } of answer.items) {
+      const id = keys.indexOf(item as string) + 1;
+      const v = vector(item as string);
+      const bias = itemBias!.table.lookup(Int32Array.of(id), 1, 'sum')[0]!;
+      expect(score).toBeCloseTo(
+        user.reduce((s, u, c) => s + u * v[c]!, bias),
+        5,
+      );
+    }
+    // All trained: not cold, and the same as the model's own prediction.
+    expect(recommender.recommendAfter(['track 3', 'track 9'], { k: 3 }).cold).toBe(false);
+    // A dense table has no rows for an item it never trained.
+    const dense = PoolingSequenceModel.create({ numItems: 41, dim: 8, loss: 'bpr', seed: 1 }, adapter);
+    expect(() => new Recommender(dense, index).recommendAfter(['a track from tomorrow'])).toThrow(
+      /Invalid item: expected an item id the model was trained with/,
+    );
+  });
 });

@@ -50,7 +50,7 @@ interface PairScorer {
   predict(userIds: Int32Array, itemIds: Int32Array): Float32Array;
 }
 interface SequenceScorer {
-  predict(sequence: Int32Array): Float32Array;
+  predict(sequence: Int32Array, rows?: Int32Array): Float32Array;
 }
 
 /**
@@ -88,10 +88,10 @@ export class Recommender {
         : (keys: readonly string[]) => strategy.rowsForKeys!(keys);
     this.#userKeyRows = keyRows(users?.strategy);
     this.#itemKeyRows = keyRows(items?.strategy);
-    if (index.newItems !== undefined && this.#itemKeyRows === undefined) {
+    if (index.newItems !== undefined && (this.#itemKeyRows === undefined || this.task !== 'implicit')) {
       throw new ConfigError(
         'catalog',
-        'items the model was trained with (only a vocabulary-free item table scores new items)',
+        'items the model was trained with (only an implicit factorization model on a vocabulary-free item table ranks new items)',
         index.newItems[0],
       );
     }
@@ -150,7 +150,10 @@ export class Recommender {
     return this.#answer(user, cold, scores, k, excluded);
   }
 
-  /** The k best catalog items to follow `history` (item ids, oldest first); sequence models only. */
+  /**
+   * The k best catalog items to follow `history` (item ids, oldest first); sequence models only. On a keyed
+   * (vocabulary-free) item table, items never trained are read from their hashed rows, and the answer is `cold`.
+   */
   recommendAfter(history: readonly RawId[], options: RecommendOptions = {}): Recommendation {
     if (this.task !== 'sequence') {
       throw new ConfigError(
@@ -160,9 +163,13 @@ export class Recommender {
       );
     }
     const k = checkK(options.k);
-    const items = Int32Array.from(history, (raw) => this.itemId(raw));
-    const scores = this.#afterHistory(items);
-    return this.#answer(null, false, scores, k, options.excludeSeen ? new Set(items) : undefined);
+    const unseen = history.map((raw) => this.#unseenKeyRows(raw, 'items'));
+    // Items never trained have no id: 0 stands in, and their rows come from their keys.
+    const items = Int32Array.from(history, (raw, t) => (unseen[t] === undefined ? this.itemId(raw) : 0));
+    const cold = unseen.some((rows) => rows !== undefined);
+    const rows = cold ? this.#historyRows(items, unseen) : undefined;
+    const scores = this.#afterHistory(items, rows);
+    return this.#answer(null, cold, scores, k, options.excludeSeen ? new Set(items) : undefined);
   }
 
   /** The model's scores of aligned (user, item) pairs, in the data's ids. */
@@ -335,14 +342,32 @@ export class Recommender {
     return (this.model as unknown as PairScorer).predict(new Int32Array(items.length).fill(user), items);
   }
 
-  #afterHistory(history: Int32Array): Float32Array {
+  // `rows`, where given, are the history's rows ([n x k]) in place of its ids'.
+  #afterHistory(history: Int32Array, rows?: Int32Array): Float32Array {
     const model = this.model as unknown as SequenceScorer;
     const length = this.index.sequenceLength ?? 10;
     // The last `length` items, left-padded with 0 as training sequences are.
     const sequence = new Int32Array(length);
-    const tail = history.subarray(Math.max(0, history.length - length));
+    const from = Math.max(0, history.length - length);
+    const tail = history.subarray(from);
     sequence.set(tail, length - tail.length);
-    return model.predict(sequence);
+    if (rows === undefined) return model.predict(sequence);
+    const strategy = this.model.embeddings().items!.strategy;
+    const k = strategy.rowsPerId;
+    const padded = strategy.rowsFor(new Int32Array(length));
+    padded.set(rows.subarray(from * k), (length - tail.length) * k);
+    return model.predict(sequence, padded);
+  }
+
+  // A history's rows: trained items by their ids, the others (`unseen[t]` set) from their keys.
+  #historyRows(items: Int32Array, unseen: readonly (Int32Array | undefined)[]): Int32Array {
+    const strategy = this.model.embeddings().items!.strategy;
+    const k = strategy.rowsPerId;
+    const rows = strategy.rowsFor(items);
+    unseen.forEach((keyRows, t) => {
+      if (keyRows !== undefined) rows.set(keyRows, t * k);
+    });
+    return rows;
   }
 
   #answer(
