@@ -26,7 +26,9 @@ describe('hybrid strategy', () => {
       0,
     ]);
     const rows = strategy.rowsFor(all);
-    head.forEach((id, h) => expect(Array.from(rows.subarray(id * 3, id * 3 + 3))).toEqual([1 + h, 0, 0]));
+    head.forEach((id, h) => {
+      expect(Array.from(rows.subarray(id * 3, id * 3 + 3))).toEqual([1 + h, 0, 0]);
+    });
     expect(Array.from(rows.subarray(0, 3))).toEqual([0, 0, 0]); // the padding id
     // Tail ids: exactly the hash family's rows in the 95 shared rows, shifted past the zero row and the head.
     const family = createHashFamily({ hasher: 'murmur3', numHashes: 3, buckets: 95 });
