@@ -370,10 +370,13 @@ function modelConfig(
   }
   if (definition.task !== 'sequence') {
     common.numUsers = data.numUsers;
-    common.users = embeddingSpec(options.userEmbedding, options, keys.users, {
-      ids: fit.users,
-      size: data.numUsers,
-    });
+    // Dense is every model's default: a plugin's model need not take a `users` option to train.
+    if (options.userEmbedding !== 'dense') {
+      common.users = embeddingSpec(options.userEmbedding, options, keys.users, {
+        ids: fit.users,
+        size: data.numUsers,
+      });
+    }
   } else if (options.userEmbedding !== 'dense') {
     throw new ConfigError(
       '--user-embedding',
