@@ -1,8 +1,8 @@
 // Relative MRR and training speed of compressed item tables against the dense table, with the same
 // hyperparameters and split (issue 18's setting): implicit BPR factorization, d 32, Adam lr 1e-2, l2 1e-6, batch 1024,
 // 10 epochs, random 80/20 split, on ML-100K and ml-latest-small; and the LSTM sequence model on ML-100K (Spotlight's
-// user-based split, sequences of 10, tied output). Strategies: dense, bloom (k 2), hybrid (head share 0.25, k 2),
-// all at ratio 0.2. Every (dataset, model, seed) runs its strategies back to back, in rotating order, as fresh
+// user-based split, sequences of 10, tied output). Strategies: dense, bloom (k 2), hybrid (head share 0.25, tail k 2
+// and k 1), all at ratio 0.2. Every (dataset, model, seed) runs its strategies back to back, in rotating order, as fresh
 // `bloom train` processes on the wasm backend with one thread. Writes benchmarks/results/compression-accuracy.{json,md}.
 // Run after `npm run build`: BLOOM_DATA_DIR=../shared/data node benchmarks/compression-accuracy.mjs  (SEEDS=3)
 import { execFileSync } from 'node:child_process';
@@ -17,6 +17,7 @@ const strategies = {
   dense: ['--embedding', 'dense'],
   'bloom k 2': ['--embedding', 'bloom', '--hashes', '2', '--compression', RATIO],
   'hybrid k 2': ['--embedding', 'hybrid', '--hashes', '2', '--compression', RATIO, '--head-share', '0.25'],
+  'hybrid k 1': ['--embedding', 'hybrid', '--hashes', '1', '--compression', RATIO, '--head-share', '0.25'],
 };
 const settings = [
   { dataset: 'ml-100k', model: 'factorization', args: ['--batch-size', '1024', '--l2', '1e-6'] },

@@ -94,7 +94,7 @@ export function bestConfigurations(search: readonly CellRecord[]): Map<Model, Ce
 
 /**
  * The reruns of each model's best configuration: bloom items at every ratio with every hasher (k 4), hybrid items
- * at every ratio (a head of the most frequent items with rows of their own, the tail on k 2 murmur3 rows); and for
+ * at every ratio (a head of the most frequent items with rows of their own, the tail on 1 murmur3 row each); and for
  * lstm/cnn with `outputLayer`, a full-softmax baseline and the Bloom output layer at every ratio (murmur3).
  */
 export function rerunCells(best: ReadonlyMap<Model, Cell>, options: AccuracyExperimentOptions): Cell[] {
@@ -104,7 +104,7 @@ export function rerunCells(best: ReadonlyMap<Model, Cell>, options: AccuracyExpe
       for (const hasher of options.hashers)
         cells.push({ ...config, strategy: 'bloom', compression: ratio, hashes: 4, hasher });
     for (const ratio of options.ratios)
-      cells.push({ ...config, strategy: 'hybrid', compression: ratio, hashes: 2, hasher: 'murmur3' });
+      cells.push({ ...config, strategy: 'hybrid', compression: ratio, hashes: 1, hasher: 'murmur3' });
     if (options.outputLayer && (model === 'lstm' || model === 'cnn')) {
       cells.push({ ...config, output: 'softmax' });
       for (const ratio of options.ratios)
@@ -156,7 +156,7 @@ export function accuracyPoints(
           r.cell.output === 'bloom'
             ? 'bloom output layer (murmur3)'
             : r.cell.strategy === 'hybrid'
-              ? 'hybrid items (head + k 2)'
+              ? 'hybrid items (head + k 1)'
               : `bloom items, ${r.cell.hasher}`,
         ratio: r.cell.compression!,
         mrr,
@@ -204,8 +204,8 @@ export async function writeAccuracyReport(
     ...reportHeader(context),
     "A random search at ratio 1.0 (dense tables) picks each model's configuration by held-out MRR (the split the",
     "reruns are scored on, like the write-up's validation MRR); that configuration is rerun with bloom items (k 4)",
-    'at each ratio and hasher, with hybrid items (the most frequent items with rows of their own, the rest on k 2',
-    'shared rows, in the same row budget) at each ratio, and for lstm/cnn with the Bloom output layer against a',
+    'at each ratio and hasher, with hybrid items (the most frequent items with rows of their own, the rest on one',
+    'hashed row each, in the same row budget) at each ratio, and for lstm/cnn with the Bloom output layer against a',
     'full-softmax baseline.',
     '',
     '## Search at ratio 1.0',

@@ -103,10 +103,10 @@ describe('accuracy experiment', () => {
     // lstm: 2 ratios x 2 hashers, 2 hybrid, a softmax baseline, 2 bloom outputs; factorization: 2 x 2 + 2 hybrid.
     expect(reruns).toHaveLength(4 + 2 + 1 + 2 + 4 + 2);
     expect(reruns.filter((c) => c.strategy === 'hybrid').map((c) => [c.compression, c.hashes])).toEqual([
-      [0.2, 2],
-      [0.5, 2],
-      [0.2, 2],
-      [0.5, 2],
+      [0.2, 1],
+      [0.5, 1],
+      [0.2, 1],
+      [0.5, 1],
     ]);
     const rerunRecords = reruns.map((c) =>
       record(c, { mrr: (c.output === 'softmax' ? 2 : (c.compression ?? 1)) * c.lr, seconds_per_epoch: 0.5 }),

@@ -64,7 +64,7 @@ describe('bloom experiment', () => {
         'bloom items, multiplicative',
         'bloom items, murmur3',
         'bloom items, xxhash32',
-        'hybrid items (head + k 2)',
+        'hybrid items (head + k 1)',
       ]),
     );
     const md = readFileSync(join(out, 'accuracy.md'), 'utf8');

@@ -132,7 +132,7 @@ export function registerTrainCommand(program: Command, io: CliIo): void {
     )
     .option(
       '--hashes <k>',
-      'hash functions per id: bloom and binary (default 4, Spotlight), the tail of hybrid (default 2)',
+      'hash functions per id: bloom and binary (default 4, Spotlight), the tail of hybrid (default 1)',
       integerIn(1, 24),
     )
     .option(
@@ -521,7 +521,7 @@ function embeddingSpec(
       strategy,
       options: {
         compressionRatio: options.compression,
-        numHashes: options.hashes ?? 2,
+        numHashes: options.hashes ?? 1,
         hasher: options.hasher,
         head,
         ...(keys === undefined ? {} : { keys }),

@@ -25,7 +25,7 @@ export interface HybridOptions extends EmbeddingStrategyOptions {
    * is why the strategy is fitted on it. Every other id shares Bloom rows. At most floor(ratio * N) - 2.
    */
   readonly head: readonly number[];
-  /** k, hash functions of a shared (tail) id. Default 2. */
+  /** k, hash functions of a shared (tail) id. Default 1 (benchmarks/results/compression-accuracy.md). */
   readonly numHashes?: number;
   /** A registered hasher for the tail. Default `murmur3`. */
   readonly hasher?: string;
@@ -77,7 +77,7 @@ export function createHybridStrategy(options: HybridOptions): EmbeddingStrategy 
   const firstShared = 1 + head.length;
   const family = createHashFamily({
     hasher: options.hasher ?? 'murmur3',
-    numHashes: options.numHashes ?? 2,
+    numHashes: options.numHashes ?? 1,
     buckets: budget - firstShared,
     seeds: options.seeds,
   });
