@@ -40,6 +40,14 @@ describe('bloom train', () => {
     expect(result.table_rows).toBe(336);
     expect(result.parameters).toBe(944 * 32 + 336 * 32 + 944 + 1683);
     expect(result.mrr).toBeGreaterThan(0.03);
+    // A validation split carved from the training split: its MRR beside the test MRR.
+    const validated = await run('--embedding', 'hybrid', '--validation', '0.1');
+    const v = validated.json as { validation_mrr: number; validation_rmse: number | null; mrr: number };
+    expect(v.validation_mrr).toBeGreaterThan(0.01);
+    expect(v.validation_mrr).toBeLessThan(1);
+    expect(v.validation_rmse).toBeNull();
+    expect((result as unknown as { validation_mrr: number | null }).validation_mrr).toBeNull();
+    expect((await run('--validation', '0.95')).err).toMatch(/--validation: expected a fraction in \(0, 0.9\)/);
     const bad = await run('--embedding', 'hybrid', '--head-share', '1.5');
     expect(bad.code).toBe(EXIT_USAGE);
     expect(bad.err).toMatch(/--head-share: expected a number in \[0, 1\]/);
@@ -80,6 +88,8 @@ describe('bloom train', () => {
       'rmse',
       'baseline_mrr',
       'baseline_rmse',
+      'validation_mrr',
+      'validation_rmse',
       'table_rows',
       'parameters',
       'peak_rss_bytes',

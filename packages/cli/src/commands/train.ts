@@ -69,6 +69,7 @@ interface TrainOptions {
   threads: number;
   json?: boolean;
   progress: boolean;
+  validation?: number;
 }
 
 // Spotlight's sequence protocol: sequences of at most 10 items.
@@ -225,6 +226,11 @@ export function registerTrainCommand(program: Command, io: CliIo): void {
       '--catalog <file>',
       'with --save: the items recommendations rank, one id per line (default: every item seen in training)',
     )
+    .option(
+      '--validation <fraction>',
+      'carve this fraction of the training split out as a validation split (interactions, or users for sequence models): train on the rest and report validation_mrr (validation_rmse) beside the test metrics, for choosing hyperparameters without looking at the test split',
+      validationFraction,
+    )
     .option('--no-eval', 'skip evaluation (metrics become null)')
     .option('--no-progress', 'no progress bar')
     .option('--json', 'print the result as one JSON object on the last line of stdout')
@@ -279,9 +285,16 @@ async function train(options: TrainOptions, io: CliIo): Promise<void> {
     // popularity (implicit and sequence tasks), or predicting the mean training rating (explicit).
     baseline_mrr: null,
     baseline_rmse: null,
+    validation_mrr: null,
+    validation_rmse: null,
   };
   if (options.eval) {
     Object.assign(metrics, await model.evaluate(prepared.test, prepared.train), prepared.baseline());
+    if (prepared.validation !== undefined) {
+      const scored = await model.evaluate(prepared.validation, prepared.train);
+      metrics.validation_mrr = scored.mrr ?? null;
+      metrics.validation_rmse = scored.rmse ?? null;
+    }
   }
   if (options.save !== undefined) {
     const keyedItems = model.embeddings().items?.strategy.rowsForKeys !== undefined;
@@ -426,26 +439,44 @@ function prepareData(
   test: Interactions | SequenceInteractions;
   /** The interactions a saved model keeps per user: the training rows, or every row for a sequence model (the histories it continues). */
   seen: Interactions;
+  /** With `--validation`: the split carved out of the training data (not trained on). */
+  validation?: Interactions | SequenceInteractions;
   /** The training interactions' ids, which a table fitted on data (hybrid) is fitted on. */
   fit: { users: Int32Array; items: Int32Array };
   baseline: () => Record<string, number>;
 } {
+  // A validation split comes out of the training split only, with its own seed: the test split is the same with or
+  // without one.
+  const carve = options.validation;
   if (task === 'sequence') {
     const split = userBasedTrainTestSplit(interactions, { seed: options.seed });
-    const train = split.train.toSequence({ maxLength: SEQUENCE_LENGTH });
+    const inner =
+      carve === undefined
+        ? undefined
+        : userBasedTrainTestSplit(split.train, { testFraction: carve, seed: options.seed + 1 });
+    const fitted = inner?.train ?? split.train;
+    const train = fitted.toSequence({ maxLength: SEQUENCE_LENGTH });
     const test = split.test.toSequence({ maxLength: SEQUENCE_LENGTH });
     return {
       train,
       test,
+      validation: inner?.test.toSequence({ maxLength: SEQUENCE_LENGTH }),
       seen: interactions,
-      fit: { users: split.train.userIds, items: split.train.itemIds },
+      fit: { users: fitted.userIds, items: fitted.itemIds },
       baseline: () => ({ baseline_mrr: sequenceMrrScore(sequencePopularityModel(train), test).mrr }),
     };
   }
-  const { train, test } = randomTrainTestSplit(interactions, { testFraction: 0.2, seed: options.seed });
+  const split = randomTrainTestSplit(interactions, { testFraction: 0.2, seed: options.seed });
+  const inner =
+    carve === undefined
+      ? undefined
+      : randomTrainTestSplit(split.train, { testFraction: carve, seed: options.seed + 1 });
+  const train = inner?.train ?? split.train;
+  const test = split.test;
   return {
     train,
     test,
+    validation: inner?.test,
     seen: train,
     fit: { users: train.userIds, items: train.itemIds },
     baseline: (): Record<string, number> => {
@@ -494,6 +525,12 @@ function printResult(result: Record<string, unknown>, options: TrainOptions, io:
         .map(([k, v]) => `${k}: ${v}`)
         .join('\n');
   io.out(`${text}\n`);
+}
+
+function validationFraction(value: string): number {
+  const n = Number(value);
+  if (!(n > 0 && n < 0.9)) throw new ConfigError('--validation', 'a fraction in (0, 0.9)', value);
+  return n;
 }
 
 // The hashed strategies that take each id's key: on the user's own ids they hash the raw ids, vocabulary-free.
