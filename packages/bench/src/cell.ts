@@ -24,6 +24,8 @@ export interface Cell {
   readonly evaluate: boolean;
   /** Which of the matrix's `repeats` runs of these settings this is, from 0. */
   readonly repeat: number;
+  /** A share of the training split carved out for validation (`bloom train --validation`); absent for none. */
+  readonly validation?: number;
 }
 
 // Which strategies read which options (anything else, e.g. a plugin's, gets all of them).
@@ -124,6 +126,7 @@ export function trainArguments(cell: Cell): string[] {
     cell.updateMode,
   );
   if (!cell.evaluate) args.push('--no-eval');
+  if (cell.validation !== undefined) args.push('--validation', String(cell.validation));
   if (cell.output !== null && cell.output !== 'tied') {
     args.push('--output', cell.output);
     if (cell.output === 'bloom')

@@ -1,11 +1,14 @@
 export { type Cell, cellKey, expandMatrix, seriesLabel, trainArguments } from './cell.js';
 export {
+  ACCURACY_STRATEGIES,
   type AccuracyExperimentOptions,
+  type AccuracyLevel,
   type AccuracyPoint,
+  type AccuracyStrategy,
+  accuracyLevels,
   accuracyPoints,
-  bestConfigurations,
+  drawConfigurations,
   PUBLISHED_RELATIVE_MRR,
-  rerunCells,
   searchCells,
   writeAccuracyReport,
 } from './experiments/accuracy.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type Cell, cellKey } from '../cell.js';
 import type { CellRecord } from '../runner.js';
-import { accuracyPoints, bestConfigurations, rerunCells, searchCells } from './accuracy.js';
+import { type AccuracyExperimentOptions, accuracyLevels, accuracyPoints, searchCells } from './accuracy.js';
 import { speedCells, speedPoints } from './speed.js';
 
 const record = (cell: Cell, result?: Record<string, unknown>): CellRecord => ({
@@ -63,63 +63,89 @@ describe('speed experiment', () => {
 });
 
 describe('accuracy experiment', () => {
-  const options = {
-    models: ['lstm', 'factorization'] as const,
+  const options: AccuracyExperimentOptions = {
+    models: ['lstm', 'factorization'],
     dataset: 'ml-100k',
     backend: 'wasm',
     ratios: [0.2, 0.5],
-    hashers: ['murmur3', 'xxhash32'],
+    strategies: ['bloom k4', 'hybrid'],
+    hasher: 'murmur3',
     searchSamples: 5,
+    space: 'write-up',
     epochs: 4,
-    outputLayer: true,
+    validation: 0.1,
     seed: 7,
   };
 
-  it('draws a seeded search in the documented ranges, dense tables at ratio 1.0', () => {
+  it("searches every level (dense, each table at each ratio) with the same seeded draws in the write-up's space", () => {
+    expect(accuracyLevels(options).map((l) => [l.label, l.ratio, l.hashes])).toEqual([
+      ['dense', 1, null],
+      ['bloom k4', 0.2, 4],
+      ['bloom k4', 0.5, 4],
+      ['hybrid', 0.2, 1],
+      ['hybrid', 0.5, 1],
+    ]);
     const cells = searchCells(options);
-    expect(cells).toHaveLength(10);
+    // 2 models x 5 levels x 5 samples.
+    expect(cells).toHaveLength(50);
     expect(searchCells(options)).toEqual(cells); // same seed, same cells: a resumed run finds them finished
     for (const c of cells) {
-      expect(c.strategy).toBe('dense');
-      expect(c.lr).toBeGreaterThanOrEqual(1e-3);
-      expect(c.lr).toBeLessThanOrEqual(5e-2);
-      expect([0, 1e-7, 1e-6, 1e-5]).toContain(c.l2);
-      expect([16, 32, 64]).toContain(c.dim);
-      expect(c.model === 'factorization' ? [256, 1024, 2048] : [64, 128, 256]).toContain(c.batchSize);
+      expect(c.validation).toBe(0.1);
+      expect(c.lr).toBeGreaterThanOrEqual(1e-4);
+      expect(c.lr).toBeLessThanOrEqual(1e-1);
+      expect(c.l2 === 0 || (c.l2 >= 1e-6 && c.l2 <= 1e-2)).toBe(true);
+      expect([32, 64, 128, 256]).toContain(c.dim);
+      expect([16, 32, 64, 128, 256, 512]).toContain(c.batchSize);
+      expect(c.epochs).toBeGreaterThanOrEqual(1);
+      expect(c.epochs).toBeLessThanOrEqual(19);
+      expect(c.model === 'factorization' ? ['bpr', 'adaptive-hinge'] : ['bpr']).toContain(c.loss);
     }
+    // Common random numbers: every level of a model has the same samples.
+    const hyper = (c: Cell) => [c.loss, c.lr, c.dim, c.batchSize, c.epochs, c.l2].join();
+    const lstm = cells.filter((c) => c.model === 'lstm');
+    const dense = lstm.filter((c) => c.strategy === 'dense').map(hyper);
+    expect(lstm.filter((c) => c.strategy === 'hybrid' && c.compression === 0.5).map(hyper)).toEqual(dense);
+    // The quick space: fixed epochs, larger batches.
+    const quick = searchCells({ ...options, space: 'quick' });
+    for (const c of quick) expect(c.epochs).toBe(4);
   });
 
-  it('reruns the best configuration per ratio and hasher, and the Bloom output layer against a softmax baseline', () => {
-    const search = searchCells(options);
-    const records = search.map((c, i) =>
-      i === 3 ? record(c) : record(c, { mrr: c.lr, seconds_per_epoch: 1 }),
+  it('chooses each level on validation MRR, scores it on test, and also reports the choice on test', () => {
+    const cells = searchCells({ ...options, models: ['factorization'] });
+    // Validation MRR = lr, test MRR = ratio x (0.1 - lr): choosing on validation picks the largest lr, on test
+    // the smallest; one dense run timed out.
+    const records = cells.map((c, i) =>
+      i === 0
+        ? record(c)
+        : record(c, {
+            validation_mrr: c.lr,
+            mrr: (c.compression ?? 1) * (0.1 - c.lr),
+            seconds_per_epoch: c.strategy === 'dense' ? 2 : 1,
+            parameters: 1000 * (c.compression ?? 1),
+          }),
     );
-    const best = bestConfigurations(records);
-    const lstmBest = search
-      .filter((c, i) => c.model === 'lstm' && i !== 3)
-      .reduce((a, b) => (b.lr > a.lr ? b : a));
-    expect(best.get('lstm')).toEqual(lstmBest);
-    const reruns = rerunCells(best, options);
-    // lstm: 2 ratios x 2 hashers, 2 hybrid, a softmax baseline, 2 bloom outputs; factorization: 2 x 2 + 2 hybrid.
-    expect(reruns).toHaveLength(4 + 2 + 1 + 2 + 4 + 2);
-    expect(reruns.filter((c) => c.strategy === 'hybrid').map((c) => [c.compression, c.hashes])).toEqual([
-      [0.2, 1],
-      [0.5, 1],
-      [0.2, 1],
-      [0.5, 1],
+    const points = accuracyPoints(records);
+    expect(points.map((p) => [p.variant, p.ratio])).toEqual([
+      ['bloom k4', 0.2],
+      ['bloom k4', 0.5],
+      ['dense', 1],
+      ['hybrid', 0.2],
+      ['hybrid', 0.5],
     ]);
-    const rerunRecords = reruns.map((c) =>
-      record(c, { mrr: (c.output === 'softmax' ? 2 : (c.compression ?? 1)) * c.lr, seconds_per_epoch: 0.5 }),
-    );
-    const points = accuracyPoints(best, records, rerunRecords);
-    expect(points).toHaveLength(4 + 2 + 2 + 4 + 2);
-    const bloomOutput = points.filter((p) => p.variant.startsWith('bloom output'));
-    // Against the softmax baseline (2 x lr): ratio r gives r / 2.
-    expect(bloomOutput.map((p) => p.relativeMrr)).toEqual([0.1, 0.25]);
-    const tied = points.filter((p) => p.model === 'factorization');
-    for (const p of tied) {
-      expect(p.relativeMrr).toBeCloseTo(p.ratio, 12);
-      expect(p.relativeTime).toBe(0.5);
+    const lrs = cells.slice(0, 5).map((c) => c.lr);
+    const denseLrs = lrs.slice(1); // the timed-out run is not a candidate
+    const [high, low] = [Math.max(...lrs), Math.min(...lrs)];
+    const denseChosen = 0.1 - Math.max(...denseLrs);
+    const denseBestTest = 0.1 - Math.min(...denseLrs);
+    for (const p of points) {
+      const r = p.ratio;
+      expect(p.mrr).toBeCloseTo(r * (0.1 - high), 12);
+      expect(p.relativeMrr).toBeCloseTo((r * (0.1 - high)) / denseChosen, 12);
+      expect(p.relativeMrrSelectedOnTest).toBeCloseTo((r * (0.1 - low)) / denseBestTest, 12);
+      expect(p.relativeTime).toBe(p.variant === 'dense' ? 1 : 0.5);
+      expect(p.parameters).toBe(1000 * r);
+      expect(p.finished).toBe(p.variant === 'dense' ? 4 : 5);
+      expect(p.chosen?.lr).toBe(p.variant === 'dense' ? Math.max(...denseLrs) : high);
     }
   });
 });

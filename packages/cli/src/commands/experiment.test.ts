@@ -39,40 +39,38 @@ describe('bloom experiment', () => {
     expect(readFileSync(join(out, 'speed-speedup.svg'), 'utf8')).toContain('published (Spotlight, PyTorch)');
   });
 
-  it('accuracy: search at ratio 1.0, best rerun per ratio and hasher, relative to the baseline', async () => {
+  it('accuracy: a search at every level, chosen on validation, scored on test, resumable', async () => {
     const out = join(dir, 'accuracy');
     const before = calls().length;
     const { code, json } = await bloom('experiment', 'accuracy', '--quick', '--out', out, '--json');
     expect(code).toBe(0);
-    // Quick: factorization, 4 search runs, then 2 ratios x (3 hashers + hybrid).
-    expect(calls().length - before).toBe(4 + 8);
-    const points = (json as { points: { ratio: number; relativeMrr: number; variant: string }[] }).points;
-    expect(points).toHaveLength(8);
-    // The stand-in's MRR is 0.05 * ratio + lr for bloom and 0.05 + lr for dense: the best lr is the largest
-    // drawn, and each rerun's relative MRR follows from it.
-    const search = calls()
-      .slice(before, before + 4)
-      .map((c) => Number(c.split('--lr ')[1]!.split(' ')[0]));
-    const lr = Math.max(...search);
-    // (The stand-in gives hybrid the dense MRR.)
-    for (const p of points) {
-      const ratio = p.variant.startsWith('hybrid') ? 1 : p.ratio;
-      expect(p.relativeMrr).toBeCloseTo((0.05 * ratio + lr) / (0.05 + lr), 9);
-    }
-    expect(new Set(points.map((p) => p.variant))).toEqual(
-      new Set([
-        'bloom items, multiplicative',
-        'bloom items, murmur3',
-        'bloom items, xxhash32',
-        'hybrid items (head + k 1)',
-      ]),
-    );
+    // Quick: factorization, levels dense, bloom k4 @ 0.2 and hybrid @ 0.2, 3 samples each, each with --validation.
+    const runs = calls().slice(before);
+    expect(runs).toHaveLength(9);
+    for (const run of runs) expect(run).toContain('--validation 0.1');
+    const points = (
+      json as {
+        points: { variant: string; ratio: number; relativeMrr: number; relativeMrrSelectedOnTest: number }[];
+      }
+    ).points;
+    expect(points.map((p) => [p.variant, p.ratio])).toEqual([
+      ['bloom k4', 0.2],
+      ['dense', 1],
+      ['hybrid', 0.2],
+    ]);
+    // The stand-in: validation MRR 0.1 - lr (chooses the smallest lr), test MRR 0.05 x ratio (bloom) + lr.
+    const lrs = runs.slice(0, 3).map((c) => Number(c.split('--lr ')[1]!.split(' ')[0]));
+    const [low, high] = [Math.min(...lrs), Math.max(...lrs)];
+    const bloomPoint = points[0]!;
+    expect(bloomPoint.relativeMrr).toBeCloseTo((0.01 + low) / (0.05 + low), 9);
+    expect(bloomPoint.relativeMrrSelectedOnTest).toBeCloseTo((0.01 + high) / (0.05 + high), 9);
     const md = readFileSync(join(out, 'accuracy.md'), 'utf8');
-    expect(md).toMatch(/Best factorization: d \d+, lr [\d.e-]+, l2 [\d.e-]+, batch \d+, 5 epochs\./);
+    expect(md).toContain('chosen on test');
     expect(readFileSync(join(out, 'accuracy-mrr.svg'), 'utf8')).toContain('published: LSTM on ML-1M');
+    expect(readFileSync(join(out, 'accuracy-parameters.svg'), 'utf8')).toContain('<svg');
     // Resumed: nothing runs twice.
     await bloom('experiment', 'accuracy', '--quick', '--out', out, '--json');
-    expect(calls().length - before).toBe(12);
+    expect(calls().length - before).toBe(9);
   });
 
   it('names bad lists and their allowed values', async () => {
@@ -80,6 +78,10 @@ describe('bloom experiment', () => {
     expect(ratios.code).toBe(EXIT_USAGE);
     expect(ratios.err).toMatch(
       /Invalid --ratios: expected comma-separated compression ratios in \(0, 1\), got "1\.5"/,
+    );
+    const strategies = await bloom('experiment', 'accuracy', '--strategies', 'bloom k4,bloom k9');
+    expect(strategies.err).toMatch(
+      /Invalid --strategies: expected a comma-separated list of bloom k2, bloom k4/,
     );
     const models = await bloom('experiment', 'speed', '--models', 'gru');
     expect(models.err).toMatch(/Invalid --models: expected a comma-separated list of factorization, pooling/);

@@ -47,7 +47,9 @@ describe('bloom train', () => {
     expect(v.validation_mrr).toBeLessThan(1);
     expect(v.validation_rmse).toBeNull();
     expect((result as unknown as { validation_mrr: number | null }).validation_mrr).toBeNull();
-    expect((await run('--validation', '0.95')).err).toMatch(/--validation: expected a fraction in \(0, 0.9\)/);
+    expect((await run('--validation', '0.95')).err).toMatch(
+      /--validation: expected a fraction in \(0, 0.9\)/,
+    );
     const bad = await run('--embedding', 'hybrid', '--head-share', '1.5');
     expect(bad.code).toBe(EXIT_USAGE);
     expect(bad.err).toMatch(/--head-share: expected a number in \[0, 1\]/);
