@@ -101,6 +101,34 @@ describe('bloom train --save, bloom recommend', () => {
     const regular = (await bloom('recommend', '--model', model, '--user', 'v-3', '--json')).json as Answer;
     expect(regular.cold).toBe(false);
     expect(regular.items).toHaveLength(3);
+    // Hybrid tables on raw ids: the head keeps its own rows, anything else (a stranger too) hashes into the tail.
+    const hybrid = join(dir, 'hybrid.bloom');
+    const hybridFlags = ['--embedding', 'hybrid', '--user-embedding', 'hybrid', '--compression', '0.5'];
+    const hybridTrained = await bloom(
+      'train',
+      '--dataset',
+      csv,
+      ...columns,
+      ...hybridFlags,
+      '--epochs',
+      '1',
+      '--no-eval',
+      '--save',
+      hybrid,
+      '--catalog',
+      catalog,
+      ...quiet,
+    );
+    expect(hybridTrained.code, hybridTrained.err).toBe(0);
+    const hybridStranger = (
+      await bloom('recommend', '--model', hybrid, '--user', 'visitor from tomorrow', '--json')
+    ).json as Answer;
+    expect(hybridStranger.cold).toBe(true);
+    expect(hybridStranger.items.map((r) => r.item).sort()).toEqual([
+      'brand new product',
+      'p 3, red',
+      'p 4, red',
+    ]);
     // A dense item table cannot take a product it never trained into its catalog: the file and line are named.
     const dense = await bloom(
       'train',
