@@ -34,7 +34,7 @@ export async function saveCheckpoint(
     { kind: model.kind, config: model.config },
     arrays,
     shapes,
-    servingExtras(options.serving),
+    servingExtras(options.serving, model.config),
   );
   const temporary = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   try {
@@ -93,16 +93,36 @@ export async function loadServable(
     }
     await model.loadState(state as ModelState);
   }
-  return { model, serving: servingFrom(header.metadata, ints, path) };
+  return { model, serving: servingFrom(header.metadata, ints, path, header.model.config) };
 }
 
-// The serving index as checkpoint extras: its id arrays as int32 arrays, the rest as JSON metadata.
-function servingExtras(serving: ServingIndex | undefined) {
+// The raw ids a keyed (vocabulary-free) table of the config holds, by side.
+function configKeys(config: unknown, side: 'users' | 'items'): readonly string[] | undefined {
+  const keys = (config as Record<string, { options?: { keys?: unknown } } | undefined>)[side]?.options?.keys;
+  return Array.isArray(keys) ? (keys as string[]) : undefined;
+}
+
+const sameIds = (a: readonly string[], b: readonly string[] | undefined) =>
+  b !== undefined && a.length === b.length && a.every((id, i) => id === b[i]);
+
+// The serving index as checkpoint extras: its id arrays as int32 arrays, the rest as JSON metadata. Raw ids that a
+// keyed table of the config already holds are not written twice: the metadata names the side to take them from.
+function servingExtras(serving: ServingIndex | undefined, config: unknown) {
   if (serving === undefined) return {};
   const { seenOffsets, seenItems, catalog, ...rest } = serving;
+  const metadata: Record<string, unknown> = { ...rest };
+  const fromConfig: string[] = [];
+  for (const side of ['users', 'items'] as const) {
+    const ids = rest[side];
+    if (ids !== undefined && sameIds(ids, configKeys(config, side))) {
+      delete metadata[side];
+      fromConfig.push(side);
+    }
+  }
+  if (fromConfig.length > 0) metadata.idsFromConfigKeys = fromConfig;
   return {
     ints: { 'serving.seenOffsets': seenOffsets, 'serving.seenItems': seenItems, 'serving.catalog': catalog },
-    metadata: { serving: rest },
+    metadata: { serving: metadata },
   };
 }
 
@@ -110,16 +130,35 @@ function servingFrom(
   metadata: unknown,
   ints: Record<string, Int32Array>,
   path: string,
+  config: unknown,
 ): ServingIndex | undefined {
-  const rest = (
-    metadata as { serving?: Omit<ServingIndex, 'seenOffsets' | 'seenItems' | 'catalog'> } | undefined
+  const stored = (
+    metadata as
+      | {
+          serving?: Omit<ServingIndex, 'seenOffsets' | 'seenItems' | 'catalog'> & {
+            idsFromConfigKeys?: ('users' | 'items')[];
+          };
+        }
+      | undefined
   )?.serving;
-  if (rest === undefined) return undefined;
+  if (stored === undefined) return undefined;
+  const { idsFromConfigKeys, ...rest } = stored;
+  const restored: Record<string, unknown> = { ...rest };
+  for (const side of idsFromConfigKeys ?? []) {
+    const keys = configKeys(config, side);
+    if (keys === undefined) {
+      throw new DataError(
+        `corrupted checkpoint: its serving index takes the ${side} from keys the config lacks`,
+        path,
+      );
+    }
+    restored[side] = keys;
+  }
   const seenOffsets = ints['serving.seenOffsets'];
   const seenItems = ints['serving.seenItems'];
   const catalog = ints['serving.catalog'];
   if (seenOffsets === undefined || seenItems === undefined || catalog === undefined) {
     throw new DataError('corrupted checkpoint: its serving index lacks the seen items or the catalog', path);
   }
-  return { ...rest, seenOffsets, seenItems, catalog };
+  return { ...(restored as typeof rest), seenOffsets, seenItems, catalog };
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { wasmBackend } from '@bloom/backend-wasm';
@@ -202,6 +202,10 @@ describe('Recommender', () => {
     await saveCheckpoint(model, path, { serving: index });
     const loaded = await loadServable(path, adapter);
     expect(loaded.serving!.newItems).toEqual(['sku new']);
+    // The raw ids are written once (in the keyed tables' config) and restored into the serving index.
+    expect(loaded.serving!.users).toEqual(vocabularies.users);
+    expect(loaded.serving!.items).toEqual(vocabularies.items);
+    expect(readFileSync(path, 'latin1').split('user-13').length - 1).toBe(1);
     expect(new Recommender(loaded.model, loaded.serving!).recommend('someone new', { k: 3 })).toEqual(cold);
     // A dense item table cannot rank items it never trained.
     const dense = (await trained()).model;
