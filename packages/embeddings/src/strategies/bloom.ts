@@ -11,6 +11,7 @@ import {
   type TableFormulation,
 } from '@bloom/core';
 import { createHashFamily } from '@bloom/hashers';
+import { rowsOfRatio } from './ratio-rows.js';
 import { validateIds } from './validate-ids.js';
 
 // Id spaces this small get every id's rows computed once, on first use, as Spotlight precomputes its hashes:
@@ -68,18 +69,7 @@ export function createBloomStrategy(
   requireKnownOptions(formulation === 'gather' ? BLOOM : 'binary', options, BLOOM_OPTIONS);
   const numEmbeddings = requireInteger('numEmbeddings', options.numEmbeddings, 1, INT32_MAX);
   const dim = requireInteger('dim', options.dim, 1, 1 << 16);
-  const ratio = options.compressionRatio ?? 0.2;
-  if (typeof ratio !== 'number' || !(ratio > 0) || !Number.isFinite(ratio)) {
-    throw new ConfigError('compressionRatio', 'a finite number > 0', ratio);
-  }
-  const buckets = Math.floor(ratio * numEmbeddings);
-  if (buckets < 1 || buckets > INT32_MAX) {
-    throw new ConfigError(
-      'compressionRatio',
-      `a ratio giving between 1 and ${INT32_MAX} rows for ${numEmbeddings} ids (floor(ratio * N))`,
-      ratio,
-    );
-  }
+  const buckets = rowsOfRatio(options.compressionRatio ?? 0.2, numEmbeddings, 1, 'floor(ratio * N)');
   const paddingIdx = options.paddingIdx === undefined ? 0 : options.paddingIdx;
   if (paddingIdx !== null) requireInteger('paddingIdx', paddingIdx, 0, numEmbeddings - 1);
   const combine = requireOneOf('combine', options.combine ?? 'sum', ['sum', 'mean'] as const);

@@ -8,6 +8,7 @@ import {
   requireKnownOptions,
 } from '@bloom/core';
 import { createHashFamily } from '@bloom/hashers';
+import { rowsOfRatio } from './ratio-rows.js';
 import { validateIds } from './validate-ids.js';
 
 /** Registered name of the hybrid strategy. */
@@ -59,18 +60,12 @@ export function createHybridStrategy(options: HybridOptions): EmbeddingStrategy 
   requireKnownOptions(HYBRID, options, HYBRID_OPTIONS);
   const numEmbeddings = requireInteger('numEmbeddings', options.numEmbeddings, 1, INT32_MAX);
   const dim = requireInteger('dim', options.dim, 1, 1 << 16);
-  const ratio = options.compressionRatio ?? 0.2;
-  if (typeof ratio !== 'number' || !(ratio > 0) || !Number.isFinite(ratio)) {
-    throw new ConfigError('compressionRatio', 'a finite number > 0', ratio);
-  }
-  const budget = Math.floor(ratio * numEmbeddings);
-  if (budget < 3 || budget > INT32_MAX) {
-    throw new ConfigError(
-      'compressionRatio',
-      `a ratio giving between 3 and ${INT32_MAX} rows for ${numEmbeddings} ids (the zero row, one head row, one shared row at least)`,
-      ratio,
-    );
-  }
+  const budget = rowsOfRatio(
+    options.compressionRatio ?? 0.2,
+    numEmbeddings,
+    3,
+    'the zero row, one head row, one shared row at least',
+  );
   const paddingIdx = options.paddingIdx === undefined ? 0 : options.paddingIdx;
   if (paddingIdx !== null) requireInteger('paddingIdx', paddingIdx, 0, numEmbeddings - 1);
   const head = checkHead(options.head, numEmbeddings, budget, paddingIdx);

@@ -240,12 +240,7 @@ export class Recommender {
       rows.set(quantized.rows.subarray(at * quantized.k, (at + 1) * quantized.k), j * quantized.k);
     }
     const scores = model.catalogScorer(ids, rows)(served);
-    const best = topK(scores, ids, k, excluded, true);
-    return {
-      user,
-      cold,
-      items: Array.from(best.items, (item, i) => ({ item: this.rawItem(item), score: best.scores[i]! })),
-    };
+    return this.#answer(user, cold, scores, k, excluded, true, ids);
   }
 
   // The hashed rows of a raw id the model never saw, where its table is keyed; undefined for a known id (or an
@@ -377,8 +372,9 @@ export class Recommender {
     k: number,
     excluded: ReadonlySet<number> | undefined,
     aligned = false,
+    catalog = this.index.catalog,
   ): Recommendation {
-    const best = topK(scores, this.index.catalog, k, excluded, aligned);
+    const best = topK(scores, catalog, k, excluded, aligned);
     return {
       user,
       cold,
