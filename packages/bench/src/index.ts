@@ -1,4 +1,5 @@
 export { type Cell, cellKey, expandMatrix, seriesLabel, trainArguments } from './cell.js';
+export { cellSchema, parseCell } from './cell-schema.js';
 export {
   ACCURACY_STRATEGIES,
   type AccuracyExperimentOptions,

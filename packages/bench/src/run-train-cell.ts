@@ -8,6 +8,7 @@ import type { CellOutcome } from './runner.js';
  * @param bin - The `bloom` command's script (the CLI passes its own).
  * @param plugins - Modules each cell's process imports first (`--plugin`), so that a plugin's models, strategies
  *   and backends are there in every cell.
+ * @param signal - Stops the cell's process when it aborts (a worker shutting down); the outcome is then `failed`.
  */
 export function runTrainCell(
   bin: string,
@@ -15,6 +16,7 @@ export function runTrainCell(
   budgetSeconds: number,
   env: NodeJS.ProcessEnv = process.env,
   plugins: readonly string[] = [],
+  signal?: AbortSignal,
 ): Promise<CellOutcome> {
   const args = [
     bin,
@@ -39,9 +41,17 @@ export function runTrainCell(
       timedOut = true;
       child.kill('SIGKILL');
     }, budgetSeconds * 1000);
+    const stop = () => child.kill('SIGKILL');
+    signal?.addEventListener('abort', stop, { once: true });
+    if (signal?.aborted) stop();
     child.on('close', (code) => {
       clearTimeout(timer);
+      signal?.removeEventListener('abort', stop);
       const wallSeconds = (performance.now() - start) / 1000;
+      if (signal?.aborted) {
+        resolve({ status: 'failed', reason: 'stopped: the worker is shutting down', wallSeconds });
+        return;
+      }
       if (timedOut) {
         resolve({ status: 'timeout', reason: `stopped after the ${budgetSeconds} s budget`, wallSeconds });
         return;

@@ -17,6 +17,8 @@ export interface CellRecord {
   readonly reason?: string;
   readonly wallSeconds: number;
   readonly finishedAt: string;
+  /** The machine that ran it, in a distributed run (`bloom worker`). */
+  readonly host?: string;
 }
 
 /** What running one cell produced. */

@@ -1,0 +1,70 @@
+import { ConfigError } from '@bloom/core';
+import { z } from 'zod';
+import type { Cell } from './cell.js';
+
+// A name as registries spell them: it can never start with '-' (so it is never read as an option) and holds no
+// path separators, spaces or shell characters.
+const name = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'a name of letters, digits, ".", "_" and "-"');
+
+/**
+ * One cell as data, checked field by field. Cells that cross a process or machine boundary (jobs on a queue) are
+ * parsed with it before anything runs: unknown fields are refused, strings are names, numbers are in range.
+ * The dataset must be a name (each machine resolves it in its own data folder), not a path.
+ */
+export const cellSchema = z
+  .object({
+    model: name,
+    strategy: name,
+    hasher: name.nullable(),
+    backend: name,
+    dim: z.number().int().min(1).max(65536),
+    numEmbeddings: z
+      .number()
+      .int()
+      .min(1)
+      .max(2 ** 31 - 1)
+      .nullable(),
+    compression: z.number().positive().max(1e6).nullable(),
+    hashes: z.number().int().min(1).max(24).nullable(),
+    dataset: name,
+    epochs: z.number().int().min(1).max(1000),
+    batchSize: z
+      .number()
+      .int()
+      .min(1)
+      .max(1 << 24),
+    loss: name,
+    lr: z.number().positive().max(1e6),
+    l2: z.number().min(0).max(1e6),
+    seed: z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 32 - 1),
+    updateMode: z.enum(['sparse', 'dense']),
+    output: z.enum(['tied', 'bloom', 'softmax']).nullable(),
+    evaluate: z.boolean(),
+    repeat: z.number().int().min(0).max(1000),
+    validation: z.number().gt(0).lt(1).optional(),
+  })
+  .strict();
+
+/**
+ * Validates a cell that came from outside this process.
+ * @param source - Where it came from, for messages (a job id).
+ * @throws ConfigError naming the first bad field and what it allows.
+ */
+export function parseCell(value: unknown, source = 'cell'): Cell {
+  const parsed = cellSchema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0]!;
+  const path = issue.path.length === 0 ? '(top level)' : issue.path.join('.');
+  const received = issue.path.reduce<unknown>(
+    (v, key) => (v !== null && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[key] : undefined),
+    value,
+  );
+  const extra = issue.code === 'unrecognized_keys' ? ` (${issue.keys.join(', ')})` : '';
+  throw new ConfigError(`${source}: ${path}`, `${issue.message}${extra}`, received);
+}
