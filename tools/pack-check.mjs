@@ -167,6 +167,16 @@ const matrix: Matrix = parseMatrix({ name: 'm', axes: { strategy: ['dense'] } })
 const cells: Cell[] = [];
 export { matrix, cells, runMatrix };`,
   },
+  '@bloom/matrix-queue': {
+    js: `import { cellJobId, parseQueueUrl, redactQueueUrl } from '@bloom/matrix-queue';
+import { expandMatrix, parseMatrix } from '@bloom/bench';
+const [cell] = expandMatrix(parseMatrix({ name: 'm', axes: { strategy: ['dense'] } }));
+if (!/^m-[0-9a-f]{32}$/.test(cellJobId('m', cell))) throw new Error('job ids misbehave');
+if (redactQueueUrl(parseQueueUrl('redis://u:secret@host:6379')) !== 'redis://***@host:6379') throw new Error('redaction misbehaves');`,
+    ts: `import { MatrixWorker, type MatrixWorkerOptions, collectCells, enqueueCells } from '@bloom/matrix-queue';
+const options: Partial<MatrixWorkerOptions> = { backends: ['wasm'], concurrency: 1 };
+export { MatrixWorker, options, collectCells, enqueueCells };`,
+  },
   '@bloom/cli': {
     js: `import { run } from '@bloom/cli';
 let out = '';

@@ -15,6 +15,11 @@ const packages: Record<string, string> = {
   tensorflow: '@bloom/backend-tensorflow',
 };
 
+/** Every backend this CLI knows of: those shipped as Bloom packages and any a plugin registered. */
+export function knownBackends(): string[] {
+  return [...new Set([...Object.keys(packages), ...backends.list()])].sort();
+}
+
 /** Imports the package of a known backend not yet registered; false when that package is not installed. */
 async function ensureRegistered(name: string): Promise<boolean> {
   if (backends.has(name)) return true;
@@ -30,8 +35,11 @@ async function ensureRegistered(name: string): Promise<boolean> {
 }
 
 function unknownBackend(name: string): ConfigError {
-  const known = [...new Set([...backends.list(), ...Object.keys(packages)])].sort();
-  return new ConfigError('--backend', `one of ${known.join(', ')} (or a backend a --plugin registers)`, name);
+  return new ConfigError(
+    '--backend',
+    `one of ${knownBackends().join(', ')} (or a backend a --plugin registers)`,
+    name,
+  );
 }
 
 /**

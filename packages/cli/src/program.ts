@@ -11,6 +11,7 @@ import { registerQualityCommand } from './commands/quality.js';
 import { registerRecommendCommand } from './commands/recommend.js';
 import { registerServeCommand } from './commands/serve.js';
 import { registerTrainCommand } from './commands/train.js';
+import { registerWorkerCommand } from './commands/worker.js';
 import { type CliIo, processIo } from './io.js';
 
 /** Exit code for bad arguments or configuration (as commander and most Unix tools use for usage errors). */
@@ -42,6 +43,7 @@ export function createProgram(io: CliIo = processIo): Command {
   registerRecommendCommand(program, io);
   registerServeCommand(program, io);
   registerBenchCommand(program, io);
+  registerWorkerCommand(program, io);
   registerExperimentCommand(program, io);
   // Every command, subcommands too (experiment speed|accuracy), writes through io and never exits the process.
   const configure = (command: Command): void => {

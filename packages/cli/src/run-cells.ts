@@ -29,9 +29,8 @@ export async function runCells(
   io: CliIo,
 ): Promise<CellRecord[]> {
   const { resultsFile, budgetSeconds, fresh = false } = options;
-  const bin = process.env.BLOOM_BENCH_BIN ?? fileURLToPath(new URL('./bin.js', import.meta.url));
-  // Paths as the user typed them are relative to this directory; the cells' processes get them absolute.
-  const plugins = (options.plugins ?? []).map((p) => (p.startsWith('.') ? resolve(p) : p));
+  const bin = trainBin();
+  const plugins = absolutePlugins(options.plugins);
   const bar =
     options.progress && !options.json && process.stderr.isTTY
       ? new cliProgress.SingleBar(
@@ -49,21 +48,40 @@ export async function runCells(
       availability: backendAvailability,
       execute: (cell, budget) => runTrainCell(bin, cell, budget, process.env, plugins),
       onCell: (record, index, total, reused) => {
-        const label = `${seriesLabel(record.cell)} N ${record.cell.numEmbeddings ?? 'data'}`;
         if (bar) {
-          bar.update(index + 1, { cell: label });
+          bar.update(index + 1, { cell: cellLabel(record.cell) });
           return;
         }
-        const what =
-          record.status === 'ok'
-            ? `${Number(record.result?.seconds_per_epoch).toFixed(4)} s/epoch, MRR ${record.result?.mrr ?? '-'}`
-            : `${record.status}: ${record.reason}`;
-        io.err(`[${index + 1}/${total}] ${label}: ${what}${reused ? ' (earlier run)' : ''}\n`);
+        io.err(
+          `[${index + 1}/${total}] ${cellLabel(record.cell)}: ${outcomeLine(record)}${reused ? ' (earlier run)' : ''}\n`,
+        );
       },
     });
   } finally {
     bar?.stop();
   }
+}
+
+/** The `bloom train` script cells run: this CLI's own, or BLOOM_BENCH_BIN (another build, or a test's stand-in). */
+export function trainBin(): string {
+  return process.env.BLOOM_BENCH_BIN ?? fileURLToPath(new URL('./bin.js', import.meta.url));
+}
+
+/** `--plugin` modules for the cells' processes: paths as the user typed them are made absolute. */
+export function absolutePlugins(plugins: readonly string[] = []): string[] {
+  return plugins.map((p) => (p.startsWith('.') ? resolve(p) : p));
+}
+
+/** A cell as progress lines name it. */
+export function cellLabel(cell: Cell): string {
+  return `${seriesLabel(cell)} N ${cell.numEmbeddings ?? 'data'}`;
+}
+
+/** How a cell ended, in a few words: its speed and MRR, or why it did not finish. */
+export function outcomeLine(record: Pick<CellRecord, 'status' | 'result' | 'reason'>): string {
+  return record.status === 'ok'
+    ? `${Number(record.result?.seconds_per_epoch).toFixed(4)} s/epoch, MRR ${record.result?.mrr ?? '-'}`
+    : `${record.status}: ${record.reason}`;
 }
 
 /** The machine line of reports. */

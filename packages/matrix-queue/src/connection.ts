@@ -1,4 +1,4 @@
-import { ConfigError } from '@bloom/core';
+import { ConfigError, DataError } from '@bloom/core';
 import { Redis } from 'ioredis';
 
 /**
@@ -28,6 +28,33 @@ export function redactQueueUrl(text: string | URL): string {
   const s = String(text);
   // Works on strings that do not parse as URLs too: everything between the scheme and the last '@' goes.
   return s.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/]*@/i, '$1***@');
+}
+
+/**
+ * Connects once, without retrying, and pings: so that a wrong address or password is one clear error at start
+ * rather than endless reconnection attempts.
+ * @throws DataError naming the address (without its password) and what Redis or the network said.
+ */
+export async function checkQueue(url: URL, timeoutMs = 5000): Promise<void> {
+  const redis = new Redis(url.toString(), {
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+    connectTimeout: timeoutMs,
+  });
+  // ioredis rejects with "Connection is closed"; the error event says why (ECONNREFUSED, WRONGPASS, ...).
+  let why: string | undefined;
+  redis.on('error', (error: Error) => {
+    why ??= error.message;
+  });
+  try {
+    await redis.connect();
+    await redis.ping();
+  } catch (error) {
+    throw new DataError(`cannot use the queue: ${why ?? (error as Error).message}`, redactQueueUrl(url));
+  } finally {
+    redis.disconnect();
+  }
 }
 
 /**

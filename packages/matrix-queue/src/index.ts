@@ -5,7 +5,7 @@ export {
   collectCells,
   type WaitingBackend,
 } from './collect.js';
-export { connectQueue, parseQueueUrl, redactQueueUrl } from './connection.js';
+export { checkQueue, connectQueue, parseQueueUrl, redactQueueUrl } from './connection.js';
 export { type EnqueueOptions, type EnqueueSummary, enqueueCells } from './enqueue.js';
 export { cellJobId, QUEUE_PREFIX, queueName } from './names.js';
 export { dropTornLine } from './results-file.js';

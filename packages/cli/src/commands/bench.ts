@@ -7,13 +7,21 @@ import {
   runMicroBenchmarks,
   writeMatrixReport,
 } from '@bloom/bench';
+import { ConfigError } from '@bloom/core';
+import { redactQueueUrl } from '@bloom/matrix-queue';
 import type { Command } from 'commander';
-import { positiveNumber } from '../cli-options.js';
+import { integerIn, positiveNumber } from '../cli-options.js';
 import type { CliIo } from '../io.js';
 import { machineDescription, runCells } from '../run-cells.js';
+import { runCellsOnQueue } from '../run-cells-on-queue.js';
 
 interface BenchOptions {
   matrix?: string;
+  queue?: string;
+  wait: boolean;
+  collect?: boolean;
+  attempts: number;
+  skipUnservedAfter?: number;
   out: string;
   budget?: number;
   fresh?: boolean;
@@ -42,6 +50,24 @@ export function registerBenchCommand(program: Command, io: CliIo): void {
       positiveNumber('--budget', 'seconds > 0'),
     )
     .option('--fresh', 'ignore earlier results and run every cell again')
+    .option(
+      '--queue <url>',
+      'run the cells on `bloom worker`s through this Redis (redis://[user:password@]host[:port][/db], rediss:// for TLS)',
+    )
+    .option('--no-wait', 'with --queue: only enqueue the cells (collect later with --collect)')
+    .option('--collect', 'with --queue: only gather the results of cells enqueued earlier')
+    .option(
+      '--attempts <n>',
+      'with --queue: runs of a failing cell before it is recorded failed',
+      integerIn(1, 100),
+      3,
+    )
+    .option(
+      '--skip-unserved-after <seconds>',
+      'with --queue: record cells as skipped once only cells of backends no worker offers are left for this long ' +
+        '(default: wait for a worker)',
+      positiveNumber('--skip-unserved-after', 'seconds > 0'),
+    )
     .option('--no-micro', 'skip the mitata micro-benchmarks of hashers and table kernels')
     .option('--no-progress', 'no progress bar')
     .option('--json', 'print a summary as one JSON object on the last line of stdout')
@@ -64,7 +90,35 @@ async function bench(options: BenchOptions, io: CliIo): Promise<void> {
   io.err(
     `bloom bench: ${matrix.name}, ${cells.length} cells, ${budgetSeconds} s budget each; results in ${resultsFile}\n`,
   );
-  const records = await runCells(cells, { ...options, resultsFile, budgetSeconds }, io);
+  if (options.queue === undefined) {
+    const queueOnly = options.collect
+      ? '--collect'
+      : !options.wait
+        ? '--no-wait'
+        : options.skipUnservedAfter !== undefined
+          ? '--skip-unserved-after'
+          : undefined;
+    if (queueOnly !== undefined) throw new ConfigError(queueOnly, 'only with --queue URL', true);
+  }
+  const run =
+    options.queue === undefined
+      ? {
+          records: await runCells(cells, { ...options, resultsFile, budgetSeconds }, io),
+          machine: machineDescription(),
+        }
+      : await runCellsOnQueue(
+          cells,
+          {
+            ...options,
+            queue: options.queue,
+            matrix: matrix.name,
+            resultsFile,
+            budgetSeconds,
+          },
+          io,
+        );
+  if (run === undefined) return; // --no-wait: enqueued, nothing to report yet
+  const { records } = run;
   let micro: MicroResult[] = [];
   if (options.micro) {
     io.err('bloom bench: micro-benchmarks (mitata)\n');
@@ -72,8 +126,8 @@ async function bench(options: BenchOptions, io: CliIo): Promise<void> {
   }
   const context = {
     title: `Benchmark matrix: ${matrix.name}`,
-    command: `bloom bench${options.matrix ? ` --matrix ${options.matrix}` : ''}${options.micro ? '' : ' --no-micro'}`,
-    machine: machineDescription(),
+    command: `bloom bench${options.matrix ? ` --matrix ${options.matrix}` : ''}${options.queue ? ` --queue ${redactQueueUrl(options.queue)}` : ''}${options.micro ? '' : ' --no-micro'}`,
+    machine: run.machine,
     date: new Date().toISOString(),
   };
   const files = await writeMatrixReport(out, matrix.name, context, records, micro);
