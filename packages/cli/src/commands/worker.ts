@@ -111,7 +111,10 @@ export async function worker(
       else if (event.kind === 'release') io.err(`bloom worker: put job ${event.jobId} back on the queue\n`);
       else if (event.kind === 'reject') io.err(`bloom worker: job ${event.jobId} ${event.reason}\n`);
       // The same error again and again (Redis down: every reconnection attempt fails) is told once.
-      else if (event.message !== lastError) io.err(`bloom worker: ${(lastError = event.message)}\n`);
+      else if (event.message !== lastError) {
+        lastError = event.message;
+        io.err(`bloom worker: ${event.message}\n`);
+      }
     },
   });
   let stop: (how: 'finish' | 'release') => void = () => {};
