@@ -76,6 +76,11 @@ export class MatrixWorker {
     });
   }
 
+  /** Cells running now. */
+  get running(): number {
+    return this.#running;
+  }
+
   /** Starts taking cells; resolves once every queue's worker is connected. */
   async start(): Promise<void> {
     for (const worker of this.#workers) void worker.run();

@@ -9,7 +9,7 @@ import {
 } from '@bloom/bench';
 import { ConfigError } from '@bloom/core';
 import { redactQueueUrl } from '@bloom/matrix-queue';
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
 import { integerIn, positiveNumber } from '../cli-options.js';
 import type { CliIo } from '../io.js';
 import { machineDescription, runCells } from '../run-cells.js';
@@ -50,9 +50,12 @@ export function registerBenchCommand(program: Command, io: CliIo): void {
       positiveNumber('--budget', 'seconds > 0'),
     )
     .option('--fresh', 'ignore earlier results and run every cell again')
-    .option(
-      '--queue <url>',
-      'run the cells on `bloom worker`s through this Redis (redis://[user:password@]host[:port][/db], rediss:// for TLS)',
+    .addOption(
+      new Option(
+        '--queue <url>',
+        'run the cells on `bloom worker`s through this Redis (redis://[user:password@]host[:port][/db], rediss:// ' +
+          'for TLS; or set BLOOM_QUEUE, which keeps a password out of the process list)',
+      ).env('BLOOM_QUEUE'),
     )
     .option('--no-wait', 'with --queue: only enqueue the cells (collect later with --collect)')
     .option('--collect', 'with --queue: only gather the results of cells enqueued earlier')

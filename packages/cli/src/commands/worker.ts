@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import { runTrainCell } from '@bloom/bench';
 import { ConfigError } from '@bloom/core';
 import { checkQueue, connectQueue, MatrixWorker, parseQueueUrl, redactQueueUrl } from '@bloom/matrix-queue';
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
 import { integerIn, positiveNumber } from '../cli-options.js';
 import type { CliIo } from '../io.js';
 import { backendAvailability, knownBackends } from '../load-backend.js';
@@ -25,7 +25,14 @@ export function registerWorkerCommand(program: Command, io: CliIo): void {
       'run benchmark-matrix cells from a queue (BullMQ on Redis) on this machine, each as a fresh `bloom train` ' +
         'within its time budget; `bloom bench --queue` enqueues and collects them',
     )
-    .requiredOption('--queue <url>', 'redis://[user:password@]host[:port][/db], or rediss:// for TLS')
+    .addOption(
+      new Option(
+        '--queue <url>',
+        'redis://[user:password@]host[:port][/db], or rediss:// for TLS (or set BLOOM_QUEUE, which keeps a password out of the process list)',
+      )
+        .env('BLOOM_QUEUE')
+        .makeOptionMandatory(),
+    )
     .option(
       '--backends <list>',
       'comma-separated backends whose cells this machine takes (default: every backend available here)',
@@ -134,7 +141,10 @@ export async function worker(
     );
     const how = await stopping;
     if (how === 'finish') {
-      io.err('bloom worker: finishing the running cell, then stopping (Ctrl-C again to hand it back now)\n');
+      if (matrixWorker.running > 0)
+        io.err(
+          'bloom worker: finishing the running cell, then stopping (Ctrl-C again to hand it back now)\n',
+        );
       // A second signal while finishing hands the cell back instead.
       let released = false;
       const release = () => {
@@ -153,7 +163,8 @@ export async function worker(
         signals.off('SIGTERM', release);
       }
     } else {
-      io.err('bloom worker: stopping the running cell and putting it back on the queue\n');
+      if (matrixWorker.running > 0)
+        io.err('bloom worker: stopping the running cell and putting it back on the queue\n');
       await matrixWorker.release();
     }
     io.err('bloom worker: stopped\n');
