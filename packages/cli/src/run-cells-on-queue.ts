@@ -93,9 +93,10 @@ export async function runCellsOnQueue(
         bar.update(p.done, { running: p.running, waiting });
         return;
       }
-      for (const record of p.recorded) {
+      for (const [i, record] of p.recorded.entries()) {
+        const n = p.done - p.recorded.length + i + 1;
         io.err(
-          `[${p.done}/${p.total}] ${cellLabel(record.cell)}: ${outcomeLine(record)} (${record.host ?? '?'})\n`,
+          `[${n}/${p.total}] ${cellLabel(record.cell)}: ${outcomeLine(record)} (${record.host ?? '?'})\n`,
         );
       }
       if (waiting !== told && waiting !== '') io.err(`bloom bench: ${waiting}\n`);
