@@ -131,7 +131,7 @@ function describeWaiting(progress: CollectProgress): string {
   if (progress.waiting.length === 0) return '';
   const parts = progress.waiting.map(
     (w) =>
-      `${w.cells} ${w.backend} cell${w.cells === 1 ? '' : 's'} (${w.workers === 0 ? 'no worker offers it' : `${w.workers} worker${w.workers === 1 ? '' : 's'}`})`,
+      `${w.cells} ${w.backend} cell${w.cells === 1 ? '' : 's'} (${w.workers === undefined ? 'workers unknown' : w.workers === 0 ? 'no worker offers it' : `${w.workers} worker${w.workers === 1 ? '' : 's'}`})`,
   );
   return `waiting: ${parts.join(', ')}`;
 }

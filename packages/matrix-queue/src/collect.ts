@@ -9,11 +9,14 @@ import { cellJobId, QUEUE_PREFIX, queueName } from './names.js';
 import { dropTornLine } from './results-file.js';
 import type { CellJobResult } from './worker.js';
 
-/** Cells of one backend that wait for a worker. `workers` 0: no worker offers that backend now. */
+/**
+ * Cells of one backend that wait for a worker. `workers` 0: no worker offers that backend now; undefined: the
+ * server does not say (some managed Redis services disable CLIENT LIST, which counting workers needs).
+ */
 export interface WaitingBackend {
   readonly backend: string;
   readonly cells: number;
-  readonly workers: number;
+  readonly workers: number | undefined;
 }
 
 /** Where a collection stands, after each pass over the queue. */
@@ -67,6 +70,8 @@ export async function collectCells(
     let queue = queues.get(backend);
     if (queue === undefined) {
       queue = new Queue(queueName(backend), { connection: options.connection, prefix: QUEUE_PREFIX });
+      // Connection errors are the shared connection's to report (once per outage); BullMQ would print each.
+      queue.on('error', () => {});
       queues.set(backend, queue);
     }
     return queue;
@@ -107,7 +112,7 @@ export async function collectCells(
         [...waitingCells].map(async ([backend, n]) => ({
           backend,
           cells: n,
-          workers: await queueOf(backend).getWorkersCount(),
+          workers: await workersOf(queueOf(backend)),
         })),
       );
       options.onProgress?.({ done: records.size, total: cells.length, running, waiting, recorded });
@@ -138,6 +143,14 @@ export async function collectCells(
     }
   } finally {
     await Promise.all([...queues.values()].map((q) => q.close()));
+  }
+}
+
+async function workersOf(queue: Queue): Promise<number | undefined> {
+  try {
+    return await queue.getWorkersCount();
+  } catch {
+    return undefined;
   }
 }
 

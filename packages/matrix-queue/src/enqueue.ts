@@ -1,4 +1,5 @@
 import { type Cell, parseCell } from '@bloom/bench';
+import { DataError } from '@bloom/core';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { CellJob } from './cell-job.js';
@@ -39,7 +40,17 @@ export async function enqueueCells(connection: Redis, options: EnqueueOptions): 
     const queue = new Queue<CellJob>(queueName(backend), { connection, prefix: QUEUE_PREFIX });
     try {
       const ids = cells.map((cell) => cellJobId(options.matrix, cell));
-      if (options.fresh) await Promise.all(ids.map((id) => queue.remove(id)));
+      if (options.fresh) {
+        const removed = await Promise.all(ids.map((id) => queue.remove(id).then(Boolean, () => false)));
+        const states = await Promise.all(ids.map((id) => queue.getJobState(id)));
+        const running = states.filter((state, i) => !removed[i] && state === 'active').length;
+        if (running > 0) {
+          throw new DataError(
+            `${running} cell(s) of this matrix are running on a worker and cannot be removed; let them finish (or stop those workers) before --fresh`,
+            `queue ${queueName(backend)}`,
+          );
+        }
+      }
       const before = await Promise.all(ids.map((id) => queue.getJobState(id)));
       await queue.addBulk(
         cells.map((cell, i) => ({

@@ -6,7 +6,7 @@ import { describeRequiring } from '@bloom/conformance';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
-import { collectCells } from './collect.js';
+import { type CollectProgress, collectCells } from './collect.js';
 import { connectQueue, parseQueueUrl, redactQueueUrl } from './connection.js';
 import { enqueueCells } from './enqueue.js';
 import { cellJobId, QUEUE_PREFIX, queueName } from './names.js';
@@ -107,7 +107,7 @@ describeRequiring('the matrix on a BullMQ queue (real Redis)', redisMissing, 'BL
       ran.push(cell.backend);
       return outcomeOf(cell);
     });
-    const progress: { waiting: readonly { backend: string; cells: number; workers: number }[] }[] = [];
+    const progress: CollectProgress[] = [];
     const { records } = await collectCells({
       connection,
       matrix: matrix.name,
@@ -296,6 +296,34 @@ describeRequiring('the matrix on a BullMQ queue (real Redis)', redisMissing, 'BL
     await collectCells({ connection, matrix: matrix.name, cells, resultsFile, pollMs: 50 });
     const again = readFileSync(resultsFile, 'utf8').trim().split('\n');
     expect(again.map((l) => JSON.parse(l).key).sort()).toEqual(cells.map(cellKey).sort());
+  });
+
+  it('runs every cell again with fresh, but never removes a cell a worker is running', async () => {
+    const matrix = matrixOf('fresh', ['cpu'], { axes: { strategy: ['dense'], backend: ['cpu'] } });
+    const cells = expandMatrix(matrix);
+    const resultsFile = join(dir, 'fresh.jsonl');
+    let runs = 0;
+    let release = () => {};
+    await startWorker(['cpu'], async (cell) => {
+      runs++;
+      if (runs === 2) await new Promise<void>((r) => (release = r));
+      return outcomeOf(cell);
+    });
+    await enqueueCells(connection, { matrix: matrix.name, cells, budgetSeconds: 60 });
+    await collectCells({ connection, matrix: matrix.name, cells, resultsFile, pollMs: 50 });
+    expect(
+      await enqueueCells(connection, { matrix: matrix.name, cells, budgetSeconds: 60, fresh: true }),
+    ).toEqual({
+      added: 1,
+      existing: 0,
+    });
+    await expect.poll(() => runs, { timeout: 10_000 }).toBe(2);
+    await expect(
+      enqueueCells(connection, { matrix: matrix.name, cells, budgetSeconds: 60, fresh: true }),
+    ).rejects.toThrow(/1 cell\(s\) of this matrix are running on a worker/);
+    release();
+    await collectCells({ connection, matrix: matrix.name, cells, resultsFile, pollMs: 50 });
+    expect(runs).toBe(2);
   });
 
   it('refuses to collect a matrix that was never enqueued', async () => {
