@@ -96,7 +96,8 @@ export async function worker(
   const backends = await chooseBackends(options.backends, io);
   const host = options.host ?? hostname();
   // The name goes into Redis's client name, which refuses spaces and the like.
-  if (!/^[A-Za-z0-9._-]{1,64}$/.test(host)) throw new ConfigError('--host', 'a name of letters, digits, ".", "_" and "-"', host);
+  if (!/^[A-Za-z0-9._-]{1,64}$/.test(host))
+    throw new ConfigError('--host', 'a name of letters, digits, ".", "_" and "-"', host);
   const bin = trainBin();
   const plugins = absolutePlugins(options.plugins);
   const connection = connectQueue(url, (message) =>
