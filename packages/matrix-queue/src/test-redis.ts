@@ -36,14 +36,26 @@ function freePort(): Promise<number> {
   });
 }
 
+/** How to start it: plain (default), or TLS only with these files, and with a password. */
+export interface TestRedisOptions {
+  readonly tls?: { readonly cert: string; readonly key: string; readonly ca: string };
+  readonly password?: string;
+}
+
 /** Starts redis-server on a free loopback port in a temporary folder. */
-export async function startTestRedis(): Promise<TestRedis> {
+export async function startTestRedis(options: TestRedisOptions = {}): Promise<TestRedis> {
   const dir = mkdtempSync(join(tmpdir(), 'bloom-redis-'));
   const port = await freePort();
   let child: ChildProcess | undefined;
   const start = () =>
     new Promise<void>((resolve, reject) => {
-      const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', ''];
+      const args = options.tls
+        ? ['--port', '0', '--tls-port', String(port), '--tls-cert-file', options.tls.cert]
+        : ['--port', String(port)];
+      if (options.tls) args.push('--tls-key-file', options.tls.key, '--tls-ca-cert-file', options.tls.ca);
+      if (options.tls) args.push('--tls-auth-clients', 'no');
+      if (options.password) args.push('--requirepass', options.password);
+      args.push('--bind', '127.0.0.1', '--dir', dir, '--save', '');
       args.push('--appendonly', 'yes', '--appendfsync', 'always', '--daemonize', 'no');
       const proc = spawn(SERVER, args, { stdio: ['ignore', 'pipe', 'pipe'] });
       child = proc;
@@ -64,7 +76,7 @@ export async function startTestRedis(): Promise<TestRedis> {
     });
   await start();
   return {
-    url: `redis://127.0.0.1:${port}`,
+    url: `${options.tls ? 'rediss' : 'redis'}://${options.password ? `:${options.password}@` : ''}127.0.0.1:${port}`,
     port,
     start,
     stop,

@@ -1,5 +1,5 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -266,6 +266,90 @@ describeRequiring(
         ['wasm', 'wasm-fused'],
       ]);
       expect(records[1].result.table_rows).toBeLessThan(records[0].result.table_rows);
+    });
+
+    it('talks TLS to a rediss:// queue whose certificate authority Node is given, and names the refusal otherwise', async (context) => {
+      if (spawnSync('openssl', ['version']).status !== 0) {
+        const why = 'no openssl on PATH to make a test certificate: apt-get install openssl';
+        if (process.env.BLOOM_REQUIRE_REDIS === '1')
+          throw new Error(`${why} (BLOOM_REQUIRE_REDIS=1 requires it)`);
+        return context.skip(why);
+      }
+      const tls = join(dir, 'tls');
+      mkdirSync(tls);
+      const openssl = (...args: string[]) => {
+        const r = spawnSync('openssl', args, { cwd: tls, encoding: 'utf8' });
+        if (r.status !== 0) throw new Error(r.stderr);
+      };
+      openssl(
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-keyout',
+        'ca.key',
+        '-out',
+        'ca.crt',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=bloom-test-ca',
+      );
+      openssl(
+        'req',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-keyout',
+        'server.key',
+        '-out',
+        'server.csr',
+        '-subj',
+        '/CN=127.0.0.1',
+      );
+      writeFileSync(join(tls, 'ext.cnf'), 'subjectAltName=IP:127.0.0.1\n');
+      openssl(
+        'x509',
+        '-req',
+        '-in',
+        'server.csr',
+        '-CA',
+        'ca.crt',
+        '-CAkey',
+        'ca.key',
+        '-CAcreateserial',
+        '-out',
+        'server.crt',
+        '-days',
+        '1',
+        '-extfile',
+        'ext.cnf',
+      );
+      const secure = await startTestRedis({
+        tls: { cert: join(tls, 'server.crt'), key: join(tls, 'server.key'), ca: join(tls, 'ca.crt') },
+        password: 'tls-secret',
+      });
+      try {
+        const matrix = writeMatrix('tls', { strategy: ['dense'], backend: ['cpu'] });
+        const trusted = start(['bench', '--matrix', matrix, '--no-wait', '--json'], {
+          BLOOM_QUEUE: secure.url,
+          NODE_EXTRA_CA_CERTS: join(tls, 'ca.crt'),
+        });
+        expect(await trusted.exited).toBe(0);
+        expect(trusted.output()).toContain('"enqueued":1');
+        expect(trusted.output()).toContain(`"queue":"rediss://***@127.0.0.1:${secure.port}"`);
+        const untrusted = start(['bench', '--matrix', matrix, '--no-wait', '--json'], {
+          BLOOM_QUEUE: secure.url,
+        });
+        expect(await untrusted.exited).toBe(1);
+        expect(untrusted.output()).toMatch(
+          /rediss:\/\/\*\*\*@127\.0\.0\.1:\d+: cannot use the queue: self-signed certificate/,
+        );
+        expect(trusted.output() + untrusted.output()).not.toContain('tls-secret');
+      } finally {
+        await secure.close();
+      }
     });
 
     it('refuses a backend that cannot run here, and an unreachable queue, by name', async () => {
