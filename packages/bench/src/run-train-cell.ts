@@ -27,7 +27,11 @@ export function runTrainCell(
   ];
   const start = performance.now();
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    // BLOOM_PARENT_PID: the cell ends itself if this process is killed outright (see the CLI's exit-with-parent).
+    const child = spawn(process.execPath, args, {
+      env: { ...env, BLOOM_PARENT_PID: String(process.pid) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (s: string) => {
