@@ -4,6 +4,8 @@ import {
   type AccuracyExperimentOptions,
   type AccuracyStrategy,
   accuracyPoints,
+  type Cell,
+  type CellRecord,
   MATRIX_MODELS,
   searchCells,
   speedCells,
@@ -15,7 +17,8 @@ import { ConfigError } from '@bloom/core';
 import { type Command, Option } from 'commander';
 import { integerIn, positiveNumber } from '../cli-options.js';
 import type { CliIo } from '../io.js';
-import { machineDescription, runCells } from '../run-cells.js';
+import { machineDescription, type RunCellsOptions, runCells } from '../run-cells.js';
+import { runCellsOnQueue } from '../run-cells-on-queue.js';
 import { registerFlatnessExperiment } from './experiment-flatness.js';
 import { registerSequenceFloorsExperiment } from './experiment-sequence-floors.js';
 import { registerSequenceOutputExperiment } from './experiment-sequence-output.js';
@@ -33,6 +36,7 @@ interface CommonOptions {
   json?: boolean;
   progress: boolean;
   plugins?: readonly string[];
+  queue?: string;
 }
 
 interface SpeedOptions extends CommonOptions {
@@ -94,6 +98,10 @@ function common(command: Command, budget: number): Command {
     .option('--out <dir>', 'results folder', 'benchmarks/results/experiments')
     .option('--quick', 'a short version (a few minutes on two cores): fewer sizes, models and runs')
     .option('--fresh', 'ignore earlier results and run everything again')
+    .option(
+      '--queue <url>',
+      'run the runs on `bloom worker`s through this Redis, as `bloom bench --queue` does (docs/distributed.md)',
+    )
     .option('--no-progress', 'no progress bar')
     .option('--json', 'print a summary as one JSON object on the last line of stdout');
 }
@@ -185,7 +193,8 @@ async function speed(options: SpeedOptions, io: CliIo): Promise<void> {
     budgetSeconds: options.budget,
   });
   io.err(`bloom experiment speed: ${cells.length} runs on ${options.dataset}; results in ${out}\n`);
-  const records = await runCells(
+  const { records, machine } = await runExperimentCells(
+    'speed',
     cells,
     { ...options, resultsFile: join(out, 'speed.jsonl'), budgetSeconds: options.budget },
     io,
@@ -196,7 +205,7 @@ async function speed(options: SpeedOptions, io: CliIo): Promise<void> {
     {
       title: 'Speed experiment: bloom vs dense tables',
       command: `bloom experiment speed${options.quick ? ' --quick' : ''} --dataset ${options.dataset} --backend ${options.backend}`,
-      machine: machineDescription(),
+      machine,
       date: new Date().toISOString(),
     },
     points,
@@ -212,6 +221,23 @@ async function speed(options: SpeedOptions, io: CliIo): Promise<void> {
     'lookups and updates instead of one, and dense tables are faster.',
   ];
   finish(io, options, { experiment: 'speed', points }, [...table, '', ...meaning], out, files);
+}
+
+/** Runs an experiment's cells here, or with `--queue` on `bloom worker`s (the queue's matrix is the experiment). */
+async function runExperimentCells(
+  experiment: string,
+  cells: readonly Cell[],
+  options: RunCellsOptions & { readonly queue?: string },
+  io: CliIo,
+): Promise<{ records: CellRecord[]; machine: string }> {
+  if (options.queue === undefined)
+    return { records: await runCells(cells, options, io), machine: machineDescription() };
+  const run = await runCellsOnQueue(
+    cells,
+    { ...options, queue: options.queue, matrix: `experiment-${experiment}`, wait: true, attempts: 3 },
+    io,
+  );
+  return run!;
 }
 
 async function accuracy(options: AccuracyOptions, io: CliIo): Promise<void> {
@@ -236,7 +262,8 @@ async function accuracy(options: AccuracyOptions, io: CliIo): Promise<void> {
   io.err(
     `bloom experiment accuracy: ${cells.length} runs (${settings.searchSamples} per level) on ${options.dataset}\n`,
   );
-  const records = await runCells(
+  const { records, machine } = await runExperimentCells(
+    'accuracy',
     cells,
     {
       ...options,
@@ -254,7 +281,7 @@ async function accuracy(options: AccuracyOptions, io: CliIo): Promise<void> {
     {
       title: 'Accuracy experiment: MRR against compression, searched at every level',
       command: `bloom experiment accuracy${options.quick ? ' --quick' : ''} --dataset ${options.dataset} --backend ${options.backend}`,
-      machine: machineDescription(),
+      machine,
       date: new Date().toISOString(),
     },
     settings,

@@ -234,6 +234,31 @@ describeRequiring(
       expect(readFileSync(join(out, 'restart.md'), 'utf8')).toContain('| ok |');
     });
 
+    it("runs an experiment's runs on workers too, with the same result as running them here", async () => {
+      log = join(dir, 'experiment.log');
+      worker('experimenter', 0, '--backends', 'wasm');
+      process.env.BLOOM_BENCH_BIN = FAKE_TRAIN;
+      process.env.FAKE_TRAIN_LOG = join(dir, 'experiment-local.log');
+      const queued = join(dir, 'experiment-queue');
+      const local = join(dir, 'experiment-local');
+      const viaQueue = await bloom(
+        'experiment',
+        'accuracy',
+        '--quick',
+        '--queue',
+        redis.url,
+        '--out',
+        queued,
+        '--json',
+      );
+      expect(viaQueue.code, viaQueue.err).toBe(0);
+      expect((await bloom('experiment', 'accuracy', '--quick', '--out', local, '--json')).code).toBe(0);
+      expect((viaQueue.json as { points: unknown }).points).toEqual(
+        (JSON.parse(readFileSync(join(local, 'accuracy.json'), 'utf8')) as { points: unknown }).points,
+      );
+      expect(lines(log)).toHaveLength(lines(join(dir, 'experiment-local.log')).length);
+    });
+
     it('runs the real bloom train on a worker', async () => {
       const matrix = writeMatrix('real', { strategy: ['dense', 'bloom'], backend: ['wasm'], dim: [8] });
       const m = JSON.parse(readFileSync(matrix, 'utf8'));
