@@ -9,6 +9,36 @@ const name = z
   .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'a name of letters, digits, ".", "_" and "-"');
 
 /**
+ * The numeric fields of a cell with their ranges. The matrix schema builds its axes and run settings from the
+ * same definitions, so the two never disagree on a number. The cell schema is stricter only on strings: names,
+ * and a dataset by name rather than by path.
+ */
+export const cellNumbers = {
+  dim: z.number().int().min(1).max(65536),
+  numEmbeddings: z
+    .number()
+    .int()
+    .min(1)
+    .max(2 ** 31 - 1),
+  compression: z.number().positive().max(1e6),
+  hashes: z.number().int().min(1).max(24),
+  epochs: z.number().int().min(1).max(1000),
+  batchSize: z
+    .number()
+    .int()
+    .min(1)
+    .max(1 << 24),
+  lr: z.number().positive().max(1e6),
+  l2: z.number().min(0).max(1e6),
+  seed: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 32 - 1),
+  repeat: z.number().int().min(0).max(1000),
+} as const;
+
+/**
  * One cell as data, checked field by field. Cells that cross a process or machine boundary (jobs on a queue) are
  * parsed with it before anything runs: unknown fields are refused, strings are names, numbers are in range.
  * The dataset must be a name (each machine resolves it in its own data folder), not a path.
@@ -19,34 +49,21 @@ export const cellSchema = z
     strategy: name,
     hasher: name.nullable(),
     backend: name,
-    dim: z.number().int().min(1).max(65536),
-    numEmbeddings: z
-      .number()
-      .int()
-      .min(1)
-      .max(2 ** 31 - 1)
-      .nullable(),
-    compression: z.number().positive().max(1e6).nullable(),
-    hashes: z.number().int().min(1).max(24).nullable(),
+    dim: cellNumbers.dim,
+    numEmbeddings: cellNumbers.numEmbeddings.nullable(),
+    compression: cellNumbers.compression.nullable(),
+    hashes: cellNumbers.hashes.nullable(),
     dataset: name,
-    epochs: z.number().int().min(1).max(1000),
-    batchSize: z
-      .number()
-      .int()
-      .min(1)
-      .max(1 << 24),
+    epochs: cellNumbers.epochs,
+    batchSize: cellNumbers.batchSize,
     loss: name,
-    lr: z.number().positive().max(1e6),
-    l2: z.number().min(0).max(1e6),
-    seed: z
-      .number()
-      .int()
-      .min(0)
-      .max(2 ** 32 - 1),
+    lr: cellNumbers.lr,
+    l2: cellNumbers.l2,
+    seed: cellNumbers.seed,
     updateMode: z.enum(['sparse', 'dense']),
     output: z.enum(['tied', 'bloom', 'softmax']).nullable(),
     evaluate: z.boolean(),
-    repeat: z.number().int().min(0).max(1000),
+    repeat: cellNumbers.repeat,
     validation: z.number().gt(0).lt(1).optional(),
   })
   .strict();

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { ConfigError, DataError } from '@bloom/core';
 import { z } from 'zod';
+import { cellNumbers } from './cell-schema.js';
 
 /**
  * Shorthands for the built-in families a cell can train: factorization, or a sequence model by its
@@ -20,18 +21,13 @@ export const matrixSchema = z
     name: z.string().min(1),
     description: z.string().optional(),
     dataset: z.string().min(1).default('ml-100k'),
-    epochs: z.number().int().min(1).max(1000).default(3),
-    batchSize: z
-      .number()
-      .int()
-      .min(1)
-      .max(1 << 24)
-      .default(2048),
+    epochs: cellNumbers.epochs.default(3),
+    batchSize: cellNumbers.batchSize.default(2048),
     loss: z.string().min(1).default('bpr'),
-    lr: z.number().positive().default(1e-2),
-    l2: z.number().min(0).default(0),
+    lr: cellNumbers.lr.default(1e-2),
+    l2: cellNumbers.l2.default(0),
     /** The seed of every cell, unless the `seed` axis lists several. */
-    seed: z.number().int().min(0).default(42),
+    seed: cellNumbers.seed.default(42),
     /**
      * Runs of each cell, each a fresh process with the same settings: the report gives their median, so a noisy
      * machine's swings do not decide a figure.
@@ -47,24 +43,17 @@ export const matrixSchema = z
         strategy: axis(z.string().min(1)),
         hasher: axis(z.string().min(1)).default(['murmur3']),
         backend: axis(z.string().min(1)).default(['wasm']),
-        dim: axis(z.number().int().min(1).max(65536)).default([32]),
+        dim: axis(cellNumbers.dim).default([32]),
         /** Item table size N (ids inflated to N rows); null for the dataset's own count. */
-        numEmbeddings: axis(
-          z
-            .number()
-            .int()
-            .min(1)
-            .max(2 ** 31 - 1)
-            .nullable(),
-        ).default([null]),
-        compression: axis(z.number().positive()).default([0.2]),
-        hashes: axis(z.number().int().min(1).max(24)).default([4]),
+        numEmbeddings: axis(cellNumbers.numEmbeddings.nullable()).default([null]),
+        compression: axis(cellNumbers.compression).default([0.2]),
+        hashes: axis(cellNumbers.hashes).default([4]),
         /** `sparse` (the engine) or `dense` (every row each step: stock tfjs's and Spotlight's cost). */
         updateMode: axis(z.enum(['sparse', 'dense'])).default(['sparse']),
         /** Sequence models' output layer (factorization ignores it). */
         output: axis(z.enum(['tied', 'bloom', 'softmax'])).default(['tied']),
         /** Seeds of the split, weights and sampling; default the matrix's `seed`. The report averages over them. */
-        seed: axis(z.number().int().min(0)).optional(),
+        seed: axis(cellNumbers.seed).optional(),
       })
       .strict(),
   })
