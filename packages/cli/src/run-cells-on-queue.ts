@@ -6,6 +6,7 @@ import {
   collectCells,
   connectQueue,
   enqueueCells,
+  forgetCells,
   parseQueueUrl,
   redactQueueUrl,
 } from '@bloom/matrix-queue';
@@ -121,6 +122,16 @@ export async function runCellsOnQueue(
     } finally {
       bar?.stop();
     }
+  } finally {
+    connection.disconnect();
+  }
+}
+
+/** `--forget`: removes the matrix's finished jobs from Redis, once the report holds their results. */
+export async function forgetQueued(queue: string, matrix: string, cells: readonly Cell[]): Promise<number> {
+  const connection = connectQueue(parseQueueUrl(queue));
+  try {
+    return await forgetCells(connection, matrix, cells);
   } finally {
     connection.disconnect();
   }

@@ -9,6 +9,7 @@ import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { type CollectProgress, collectCells } from './collect.js';
 import { connectQueue, parseQueueUrl, redactQueueUrl } from './connection.js';
 import { enqueueCells } from './enqueue.js';
+import { forgetCells } from './forget.js';
 import { cellJobId, QUEUE_PREFIX, queueName } from './names.js';
 import { redisMissing, startTestRedis, type TestRedis } from './test-redis.js';
 import { MatrixWorker, type MatrixWorkerEvent } from './worker.js';
@@ -324,6 +325,32 @@ describeRequiring('the matrix on a BullMQ queue (real Redis)', redisMissing, 'BL
     release();
     await collectCells({ connection, matrix: matrix.name, cells, resultsFile, pollMs: 50 });
     expect(runs).toBe(2);
+  });
+
+  it('forgets the finished jobs of a matrix once collected, and leaves the others', async () => {
+    const matrix = matrixOf('forget', ['cpu', 'tpu']);
+    const cells = expandMatrix(matrix);
+    await enqueueCells(connection, { matrix: matrix.name, cells, budgetSeconds: 60 });
+    await startWorker(['cpu'], async (cell) => outcomeOf(cell));
+    await collectCells({
+      connection,
+      matrix: matrix.name,
+      cells,
+      resultsFile: join(dir, 'forget.jsonl'),
+      pollMs: 50,
+      skipUnservedAfterSeconds: 0.2,
+    });
+    expect(await forgetCells(connection, matrix.name, cells)).toBe(4);
+    const queue = new Queue(queueName('cpu'), { connection, prefix: QUEUE_PREFIX });
+    expect(await queue.getJobState(cellJobId(matrix.name, cells.find((c) => c.backend === 'cpu')!))).toBe(
+      'unknown',
+    );
+    await queue.close();
+    // The tpu cells still wait for a worker; enqueuing again puts back only the forgotten ones.
+    expect(await enqueueCells(connection, { matrix: matrix.name, cells, budgetSeconds: 60 })).toEqual({
+      added: 4,
+      existing: 4,
+    });
   });
 
   it('refuses to collect a matrix that was never enqueued', async () => {

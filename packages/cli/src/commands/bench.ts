@@ -13,7 +13,7 @@ import { type Command, Option } from 'commander';
 import { integerIn, positiveNumber } from '../cli-options.js';
 import type { CliIo } from '../io.js';
 import { machineDescription, runCells } from '../run-cells.js';
-import { runCellsOnQueue } from '../run-cells-on-queue.js';
+import { forgetQueued, runCellsOnQueue } from '../run-cells-on-queue.js';
 
 interface BenchOptions {
   matrix?: string;
@@ -22,6 +22,7 @@ interface BenchOptions {
   collect?: boolean;
   attempts: number;
   skipUnservedAfter?: number;
+  forget?: boolean;
   out: string;
   budget?: number;
   fresh?: boolean;
@@ -71,6 +72,10 @@ export function registerBenchCommand(program: Command, io: CliIo): void {
         '(default: wait for a worker)',
       positiveNumber('--skip-unserved-after', 'seconds > 0'),
     )
+    .option(
+      '--forget',
+      "with --queue: once the report is written, remove the matrix's finished jobs from Redis (their results are in the files)",
+    )
     .option('--no-micro', 'skip the mitata micro-benchmarks of hashers and table kernels')
     .option('--no-progress', 'no progress bar')
     .option('--json', 'print a summary as one JSON object on the last line of stdout')
@@ -100,7 +105,9 @@ async function bench(options: BenchOptions, io: CliIo): Promise<void> {
         ? '--no-wait'
         : options.skipUnservedAfter !== undefined
           ? '--skip-unserved-after'
-          : undefined;
+          : options.forget
+            ? '--forget'
+            : undefined;
     if (queueOnly !== undefined) throw new ConfigError(queueOnly, 'only with --queue URL', true);
   }
   const run =
@@ -138,10 +145,15 @@ async function bench(options: BenchOptions, io: CliIo): Promise<void> {
     ['ok', 'failed', 'timeout', 'skipped'].map((s) => [s, records.filter((r) => r.status === s).length]),
   );
   io.err(`bloom bench: wrote ${files.map((f) => join(out, f)).join(', ')}\n`);
+  const forgotten =
+    options.queue !== undefined && options.forget
+      ? await forgetQueued(options.queue, matrix.name, cells)
+      : undefined;
   const summary = {
     matrix: matrix.name,
     cells: records.length,
     ...counts,
+    ...(forgotten === undefined ? {} : { forgotten }),
     results: resultsFile,
     files: files.map((f) => join(out, f)),
   };

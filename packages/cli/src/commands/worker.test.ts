@@ -176,10 +176,11 @@ describeRequiring(
         '--out',
         out,
         '--collect',
+        '--forget',
         '--no-micro',
         '--json',
       );
-      expect(collected.json).toMatchObject({ ok: 1 });
+      expect(collected.json).toMatchObject({ ok: 1, forgotten: 1 });
       expect(lines(join(out, 'released.jsonl')).map((l) => JSON.parse(l).host)).toEqual(['second']);
     });
 
