@@ -1,6 +1,6 @@
-import { ConfigError } from '@bloom/core';
 import { z } from 'zod';
 import type { Cell } from './cell.js';
+import { schemaError } from './schema-error.js';
 
 // A name as registries spell them: it can never start with '-' (so it is never read as an option) and holds no
 // path separators, spaces or shell characters.
@@ -76,12 +76,5 @@ export const cellSchema = z
 export function parseCell(value: unknown, source = 'cell'): Cell {
   const parsed = cellSchema.safeParse(value);
   if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0]!;
-  const path = issue.path.length === 0 ? '(top level)' : issue.path.join('.');
-  const received = issue.path.reduce<unknown>(
-    (v, key) => (v !== null && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[key] : undefined),
-    value,
-  );
-  const extra = issue.code === 'unrecognized_keys' ? ` (${issue.keys.join(', ')})` : '';
-  throw new ConfigError(`${source}: ${path}`, `${issue.message}${extra}`, received);
+  throw schemaError(parsed.error, source, value);
 }

@@ -60,3 +60,4 @@ export {
   readRecords,
   runMatrix,
 } from './runner.js';
+export { schemaError } from './schema-error.js';

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { ConfigError, DataError } from '@bloom/core';
+import { DataError } from '@bloom/core';
 import { z } from 'zod';
 import { cellNumbers } from './cell-schema.js';
+import { schemaError } from './schema-error.js';
 
 /**
  * Shorthands for the built-in families a cell can train: factorization, or a sequence model by its
@@ -70,9 +71,7 @@ export type Matrix = z.infer<typeof matrixSchema>;
 export function parseMatrix(value: unknown, source = 'matrix'): Matrix {
   const parsed = matrixSchema.safeParse(value);
   if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0]!;
-  const path = issue.path.length === 0 ? '(top level)' : issue.path.join('.');
-  throw new ConfigError(`${source}: ${path}`, issue.message, pick(value, issue.path));
+  throw schemaError(parsed.error, source, value);
 }
 
 /** Reads and validates a matrix file. @throws DataError for unreadable or non-JSON files, ConfigError for bad fields. */
@@ -90,13 +89,4 @@ export function loadMatrix(path: string): Matrix {
     throw new DataError(`not valid JSON: ${(error as Error).message}`, path);
   }
   return parseMatrix(value, path);
-}
-
-function pick(value: unknown, path: readonly PropertyKey[]): unknown {
-  let v = value;
-  for (const key of path) {
-    if (v === null || typeof v !== 'object') return undefined;
-    v = (v as Record<PropertyKey, unknown>)[key];
-  }
-  return v;
 }

@@ -1,4 +1,4 @@
-import { type Cell, parseCell } from '@bloom/bench';
+import { type Cell, parseCell, schemaError } from '@bloom/bench';
 import { ConfigError } from '@bloom/core';
 import { z } from 'zod';
 
@@ -28,16 +28,7 @@ const jobSchema = z
  */
 export function parseCellJob(data: unknown, backend: string, source: string): CellJob {
   const envelope = jobSchema.safeParse(data);
-  if (!envelope.success) {
-    const issue = envelope.error.issues[0]!;
-    const path = issue.path.length === 0 ? '(top level)' : issue.path.join('.');
-    const received = issue.path.reduce<unknown>(
-      (v, key) =>
-        v !== null && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[key] : undefined,
-      data,
-    );
-    throw new ConfigError(`${source}: ${path}`, issue.message, received);
-  }
+  if (!envelope.success) throw schemaError(envelope.error, source, data);
   const cell = parseCell(envelope.data.cell, `${source}: cell`);
   if (cell.backend !== backend) {
     throw new ConfigError(
