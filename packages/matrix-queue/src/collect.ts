@@ -2,10 +2,10 @@ import { appendFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { type Cell, type CellRecord, cellKey, readRecords } from '@bloom/bench';
 import { ConfigError } from '@bloom/core';
-import { Job, Queue } from 'bullmq';
+import { Job, type Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { CellJob } from './cell-job.js';
-import { cellJobId, QUEUE_PREFIX, queueName } from './names.js';
+import { cellJobId, openCellQueue } from './names.js';
 import { dropTornLine } from './results-file.js';
 import type { CellJobResult } from './worker.js';
 
@@ -69,9 +69,7 @@ export async function collectCells(
   const queueOf = (backend: string) => {
     let queue = queues.get(backend);
     if (queue === undefined) {
-      queue = new Queue(queueName(backend), { connection: options.connection, prefix: QUEUE_PREFIX });
-      // Connection errors are the shared connection's to report (once per outage); BullMQ would print each.
-      queue.on('error', () => {});
+      queue = openCellQueue<CellJob, CellJobResult>(options.connection, backend);
       queues.set(backend, queue);
     }
     return queue;

@@ -1,9 +1,8 @@
 import { type Cell, parseCell } from '@bloom/bench';
 import { DataError } from '@bloom/core';
-import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { CellJob } from './cell-job.js';
-import { cellJobId, QUEUE_PREFIX, queueName } from './names.js';
+import { cellJobId, openCellQueue, queueName } from './names.js';
 
 /** What to put on the queue. */
 export interface EnqueueOptions {
@@ -37,7 +36,7 @@ export async function enqueueCells(connection: Redis, options: EnqueueOptions): 
   let added = 0;
   let existing = 0;
   for (const [backend, cells] of byBackend) {
-    const queue = new Queue<CellJob>(queueName(backend), { connection, prefix: QUEUE_PREFIX });
+    const queue = openCellQueue<CellJob>(connection, backend);
     try {
       const ids = cells.map((cell) => cellJobId(options.matrix, cell));
       if (options.fresh) {

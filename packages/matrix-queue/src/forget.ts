@@ -1,7 +1,6 @@
 import type { Cell } from '@bloom/bench';
-import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { cellJobId, QUEUE_PREFIX, queueName } from './names.js';
+import { cellJobId, openCellQueue } from './names.js';
 
 /**
  * Removes the finished jobs (completed or failed) of a matrix's cells from Redis, once their results are in the
@@ -16,8 +15,7 @@ export async function forgetCells(
   const backends = [...new Set(cells.map((cell) => cell.backend))];
   let removed = 0;
   for (const backend of backends) {
-    const queue = new Queue(queueName(backend), { connection, prefix: QUEUE_PREFIX });
-    queue.on('error', () => {});
+    const queue = openCellQueue(connection, backend);
     try {
       const ids = cells.filter((cell) => cell.backend === backend).map((cell) => cellJobId(matrix, cell));
       const states = await Promise.all(ids.map((id) => queue.getJobState(id)));
