@@ -11,7 +11,7 @@ import {
   redactQueueUrl,
 } from '@bloom/matrix-queue';
 import cliProgress from 'cli-progress';
-import type { CliIo } from './io.js';
+import { type CliIo, printResult } from './io.js';
 import { cellLabel, outcomeLine } from './run-cells.js';
 
 /** How `bloom bench --queue` enqueues and collects. */
@@ -66,13 +66,7 @@ export async function runCellsOnQueue(
           existing,
           queue: where,
         };
-        io.out(
-          options.json
-            ? `${JSON.stringify(summary)}\n`
-            : `${Object.entries(summary)
-                .map(([k, v]) => `${k}: ${v}`)
-                .join('\n')}\n`,
-        );
+        printResult(io, summary, options.json);
         return undefined;
       }
     }

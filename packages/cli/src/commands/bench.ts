@@ -11,7 +11,7 @@ import { ConfigError } from '@bloom/core';
 import { redactQueueUrl } from '@bloom/matrix-queue';
 import { type Command, Option } from 'commander';
 import { integerIn, positiveNumber } from '../cli-options.js';
-import type { CliIo } from '../io.js';
+import { type CliIo, printResult } from '../io.js';
 import { machineDescription, runCells } from '../run-cells.js';
 import { forgetQueued, runCellsOnQueue } from '../run-cells-on-queue.js';
 
@@ -157,11 +157,5 @@ async function bench(options: BenchOptions, io: CliIo): Promise<void> {
     results: resultsFile,
     files: files.map((f) => join(out, f)),
   };
-  io.out(
-    options.json
-      ? `${JSON.stringify(summary)}\n`
-      : `${Object.entries(summary)
-          .map(([k, v]) => `${k}: ${v}`)
-          .join('\n')}\n`,
-  );
+  printResult(io, summary, options.json);
 }

@@ -25,7 +25,7 @@ import {
 import cliProgress from 'cli-progress';
 import { type Command, Option } from 'commander';
 import { fractionIn, integerIn, nonNegativeNumber, parseSeparator, positiveNumber } from '../cli-options.js';
-import type { CliIo } from '../io.js';
+import { type CliIo, printResult } from '../io.js';
 import { loadBackend } from '../load-backend.js';
 import { loadData } from '../load-data.js';
 import { readCatalog } from '../read-catalog.js';
@@ -326,7 +326,7 @@ async function train(options: TrainOptions, io: CliIo): Promise<void> {
     threads: path?.threads ?? 1,
   };
   model.dispose();
-  printResult(result, options, io);
+  printResult(io, result, options.json);
 }
 
 /**
@@ -515,16 +515,6 @@ function progress(options: TrainOptions, io: CliIo): Pick<FitOptions, 'onBatch' 
  */
 function medianEpochSeconds(reports: readonly { seconds: number }[]): number {
   return median(reports.map((r) => r.seconds));
-}
-
-/** DESIGN.md's result: one JSON line with --json, else one `key: value` line per field. */
-function printResult(result: Record<string, unknown>, options: TrainOptions, io: CliIo): void {
-  const text = options.json
-    ? JSON.stringify(result)
-    : Object.entries(result)
-        .map(([k, v]) => `${k}: ${v}`)
-        .join('\n');
-  io.out(`${text}\n`);
 }
 
 function validationFraction(value: string): number {
