@@ -66,6 +66,9 @@ describeRequiring(
         ['worker', '--queue', redis.url, '--host', name, '--lock-seconds', '1', ...more],
         workerEnv(seconds),
       );
+    // `bloom bench` of a matrix through the test's Redis, in this process.
+    const queueBench = (matrix: string, out: string, ...more: string[]) =>
+      bloom('bench', '--matrix', matrix, '--queue', redis.url, '--out', out, ...more);
     const ready = (w: Running) => expect.poll(w.output, { timeout: 30_000 }).toMatch(/at a time/);
 
     beforeAll(async () => {
@@ -90,17 +93,7 @@ describeRequiring(
       const workers = ['w1', 'w2', 'w3'].map((name) => worker(name, 0.2, '--backends', 'cpu,wasm'));
       await Promise.all(workers.map(ready));
       const out = join(dir, 'three-queue');
-      const queued = await bloom(
-        'bench',
-        '--matrix',
-        matrix,
-        '--queue',
-        redis.url,
-        '--out',
-        out,
-        '--no-micro',
-        '--json',
-      );
+      const queued = await queueBench(matrix, out, '--no-micro', '--json');
       expect(queued.code).toBe(0);
       expect(queued.json).toMatchObject({ cells: 8, ok: 8, failed: 0 });
       const cells = expandMatrix(loadMatrix(matrix));
@@ -126,26 +119,15 @@ describeRequiring(
       log = join(dir, 'killed.log');
       const matrix = writeMatrix('killed', { strategy: ['dense', 'bloom'], backend: ['cpu'] });
       const out = join(dir, 'killed');
-      expect(
-        (await bloom('bench', '--matrix', matrix, '--queue', redis.url, '--out', out, '--no-wait', '--json'))
-          .json,
-      ).toMatchObject({ cells: 2, enqueued: 2 });
+      expect((await queueBench(matrix, out, '--no-wait', '--json')).json).toMatchObject({
+        cells: 2,
+        enqueued: 2,
+      });
       const doomed = worker('doomed', 3);
       await expect.poll(() => lines(log).length, { timeout: 30_000 }).toBe(1); // its first cell started
       doomed.child.kill('SIGKILL');
       const survivor = worker('survivor', 0.1);
-      const collected = await bloom(
-        'bench',
-        '--matrix',
-        matrix,
-        '--queue',
-        redis.url,
-        '--out',
-        out,
-        '--collect',
-        '--no-micro',
-        '--json',
-      );
+      const collected = await queueBench(matrix, out, '--collect', '--no-micro', '--json');
       expect(collected.json).toMatchObject({ cells: 2, ok: 2 });
       const records = lines(join(out, 'killed.jsonl')).map((l) => JSON.parse(l));
       expect(records.map((r) => r.host)).toEqual(['survivor', 'survivor']);
@@ -160,26 +142,14 @@ describeRequiring(
       log = join(dir, 'released.log');
       const matrix = writeMatrix('released', { strategy: ['dense'], backend: ['cpu'] });
       const out = join(dir, 'released');
-      await bloom('bench', '--matrix', matrix, '--queue', redis.url, '--out', out, '--no-wait');
+      await queueBench(matrix, out, '--no-wait');
       const first = worker('first', 30);
       await expect.poll(() => lines(log).length, { timeout: 30_000 }).toBe(1);
       first.child.kill('SIGTERM');
       expect(await first.exited).toBe(0);
       expect(first.output()).toMatch(/put job released-[0-9a-f]+ back on the queue/);
       worker('second', 0.1);
-      const collected = await bloom(
-        'bench',
-        '--matrix',
-        matrix,
-        '--queue',
-        redis.url,
-        '--out',
-        out,
-        '--collect',
-        '--forget',
-        '--no-micro',
-        '--json',
-      );
+      const collected = await queueBench(matrix, out, '--collect', '--forget', '--no-micro', '--json');
       expect(collected.json).toMatchObject({ ok: 1, forgotten: 1 });
       expect(lines(join(out, 'released.jsonl')).map((l) => JSON.parse(l).host)).toEqual(['second']);
     });
@@ -208,18 +178,7 @@ describeRequiring(
       collector.child.kill('SIGKILL');
       await collector.exited;
       // A new collector, and Redis stopped and started under it and the worker while cells remain.
-      const collecting = bloom(
-        'bench',
-        '--matrix',
-        matrix,
-        '--queue',
-        redis.url,
-        '--out',
-        out,
-        '--collect',
-        '--no-micro',
-        '--json',
-      );
+      const collecting = queueBench(matrix, out, '--collect', '--no-micro', '--json');
       await new Promise((r) => setTimeout(r, 300));
       expect(lines(results).length).toBeLessThan(6);
       await redis.stop();
@@ -271,17 +230,7 @@ describeRequiring(
       });
       await ready(w);
       const out = join(dir, 'real');
-      const run = await bloom(
-        'bench',
-        '--matrix',
-        matrix,
-        '--queue',
-        redis.url,
-        '--out',
-        out,
-        '--no-micro',
-        '--json',
-      );
+      const run = await queueBench(matrix, out, '--no-micro', '--json');
       expect(run.json, `${run.err}\n${readFileSync(join(out, 'real.jsonl'), 'utf8')}`).toMatchObject({
         cells: 2,
         ok: 2,
