@@ -92,12 +92,12 @@ export async function worker(
   signals: Pick<NodeJS.EventEmitter, 'on' | 'off'> = process,
 ): Promise<void> {
   const url = parseQueueUrl(options.queue);
-  await checkQueue(url);
-  const backends = await chooseBackends(options.backends, io);
   const host = options.host ?? hostname();
   // The name goes into Redis's client name, which refuses spaces and the like.
   if (!/^[A-Za-z0-9._-]{1,64}$/.test(host))
     throw new ConfigError('--host', 'a name of letters, digits, ".", "_" and "-"', host);
+  await checkQueue(url);
+  const backends = await chooseBackends(options.backends, io);
   const bin = trainBin();
   const plugins = absolutePlugins(options.plugins);
   const connection = connectQueue(url, (message) =>
