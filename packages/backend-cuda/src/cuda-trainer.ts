@@ -79,6 +79,8 @@ export class CudaFactorizationTrainer implements FactorizationTrainer {
     const tables: CudaTable[] = [];
     for (const [s, { table, strategy }] of sides.entries()) {
       const name = SIDE_NAMES[s];
+      if (strategy.combine === 'weighted')
+        return `the ${name} strategy (${strategy.name}) weights its rows by trained importance weights, which the fused kernel does not have`;
       if (!(table instanceof CudaTable)) return `the ${name} table is a host table`;
       if (strategy.formulation !== 'gather')
         return `the ${name} strategy's ${strategy.formulation} formulation has no fused kernel`;

@@ -8,6 +8,7 @@ import {
 import type { KernelArena } from './kernels/kernel-arena.js';
 import { align16, type ScatterSide } from './kernels/kernel-memory.js';
 import { slotHashBytes, WasmGatherTable } from './tables/wasm-gather-table.js';
+import { weightedReason } from './weighted-reason.js';
 
 /** The four tables of a factorization model (Spotlight's BilinearNet), as the step trains them. */
 export type BilinearTables = Pick<FactorizationTrainerSpec, 'users' | 'items' | 'userBias' | 'itemBias'>;
@@ -94,7 +95,8 @@ export class ArenaBilinearStep {
   static create(net: BilinearTables, negatives: number): ArenaBilinearStep | string {
     const sides = { users: net.users, items: net.items, userBias: net.userBias, itemBias: net.itemBias };
     const tables: WasmGatherTable[] = [];
-    for (const [name, { table }] of Object.entries(sides)) {
+    for (const [name, { table, strategy }] of Object.entries(sides)) {
+      if (strategy.combine === 'weighted') return weightedReason(name, strategy.name);
       if (!(table instanceof WasmGatherTable)) {
         return `the ${name} table is not a WebAssembly table (${table.options.formulation ?? 'gather'} formulation, or the runtime lacks WebAssembly SIMD)`;
       }

@@ -2,6 +2,7 @@ import type {
   BackendAdapter,
   CombineMode,
   EmbeddingStrategy,
+  EmbeddingTable,
   OptimizerConfig,
   TableAccess,
   UpdateMode,
@@ -10,6 +11,7 @@ import { ConfigError, IdRangeError, Rng } from '@bloom/core';
 import {
   createBloomStrategy,
   createDenseStrategy,
+  createHashStrategy,
   createHybridStrategy,
   createQuotientRemainderStrategy,
   hostTable,
@@ -432,5 +434,108 @@ export function describeBackendConformance(options: ConformanceOptions): void {
       users.dispose();
       items.dispose();
     });
+
+    describeHashEmbeddings(make, tolerance, () => adapter);
   });
+}
+
+/**
+ * Hash embeddings (combine `weighted`) on the backend's own tables: the lookup and one SGD step against stock
+ * TensorFlow.js autograd over the pool and the importance weights as two variables, with duplicates, the padding
+ * id and hashed weight rows shared by ids.
+ */
+function describeHashEmbeddings(
+  make: (strategy: EmbeddingStrategy, optimizer: OptimizerConfig) => SparseEmbedding<EmbeddingTable>,
+  tolerance: number,
+  adapter: () => BackendAdapter,
+): void {
+  const hashStrategies = {
+    'hash k=2, a weight per id': createHashStrategy({
+      numEmbeddings: N,
+      dim: D,
+      compressionRatio: 0.8,
+      numHashes: 2,
+    }),
+    'hash k=3, weights hashed into 5 rows': createHashStrategy({
+      numEmbeddings: N,
+      dim: D,
+      compressionRatio: 0.4,
+      numHashes: 3,
+      importanceRows: 5,
+      hasher: 'xxhash32',
+    }),
+  };
+  for (const [label, strategy] of Object.entries(hashStrategies)) {
+    describe(label, () => {
+      const k = strategy.rowsPerId - 1;
+      const P = strategy.tableRows;
+      const Q = strategy.importanceRows!;
+      // The embedding as stock TensorFlow.js computes it from the two parts: sum_j w[id, j] * pool[row_j].
+      const viaTf = (pool: tf.Tensor, weights: tf.Tensor, rows: Int32Array) => {
+        const b = rows.length / (k + 1);
+        const components = Int32Array.from(
+          { length: b * k },
+          (_, i) => rows[Math.floor(i / k) * (k + 1) + (i % k)]!,
+        );
+        const weightRows = Int32Array.from({ length: b }, (_, i) => rows[i * (k + 1) + k]! - P);
+        const vectors = tf.gather(pool, tf.tensor1d(components, 'int32')).reshape([b, k, D]);
+        const w = tf.gather(weights, tf.tensor1d(weightRows, 'int32')).reshape([b, k, 1]);
+        return tf.sum(tf.mul(vectors, w), 1);
+      };
+      // Trained weights, so that no weight is 1 (the initial value, under which the components' sum would pass).
+      const start = (seed: number) => {
+        const values = randomArray(P * D + Q * k, seed);
+        values.fill(0, 0, D); // the padding row
+        return values;
+      };
+
+      it('lookup equals the weighted sum stock TensorFlow.js computes', async () => {
+        const embedding = make(strategy, { kind: 'sgd', lr: 0.1 });
+        const initial = start(3);
+        await embedding.table.write(initial);
+        const rows = embedding.rowsFor(IDS);
+        const looked = embedding.lookup(rows);
+        const expected = tf.tidy(() =>
+          viaTf(
+            tf.tensor2d(initial.subarray(0, P * D), [P, D]),
+            tf.tensor2d(initial.subarray(P * D), [Q, k]),
+            rows,
+          ),
+        );
+        expect(maxError(await looked.data(), await expected.data())).toBeLessThan(tolerance);
+        tf.dispose([looked, expected]);
+        embedding.dispose();
+      });
+
+      it("one SGD step applies autograd's gradients to the pool and the importance weights", async () => {
+        const embedding = make(strategy, { kind: 'sgd', lr: 1 });
+        const before = start(4);
+        await embedding.table.write(before);
+        const rows = embedding.rowsFor(IDS);
+        const upstream = randomArray(IDS.length * D, 8);
+        await embedding.applyGradients(rows, tf.tensor2d(upstream, [IDS.length, D]));
+        const after = await embedding.table.read();
+        const gradient = await stockTf(adapter(), async () => {
+          const grads = tf.tidy(() =>
+            tf.grads((pool: tf.Tensor, weights: tf.Tensor) =>
+              tf.sum(tf.mul(viaTf(pool, weights, rows), tf.tensor2d(upstream, [IDS.length, D]))),
+            )([tf.tensor2d(before.subarray(0, P * D), [P, D]), tf.tensor2d(before.subarray(P * D), [Q, k])]),
+          );
+          const values = [...(await grads[0]!.data()), ...(await grads[1]!.data())];
+          tf.dispose(grads);
+          return values;
+        });
+        gradient.fill(0, 0, D); // the padding row is frozen
+        // The weights' gradient is not trivially zero or the components' (a test that could not fail otherwise).
+        expect(gradient.slice(P * D).some((g) => Math.abs(g) > 1e-3)).toBe(true);
+        expect(
+          maxError(
+            after,
+            Array.from(before, (w, i) => w - gradient[i]!),
+          ),
+        ).toBeLessThan(tolerance);
+        embedding.dispose();
+      });
+    });
+  }
 }

@@ -1,8 +1,13 @@
 import type { TableFormulation } from './embedding-table.js';
 import type { RegistryEntry } from './registry.js';
 
-/** How the rows an id maps to are combined into its embedding. */
-export type CombineMode = 'sum' | 'mean';
+/**
+ * How the rows an id maps to are combined into its embedding. `weighted` is hash embeddings' rule (see
+ * {@link EmbeddingStrategy.importanceRows}): of an id's k + 1 entries, the first k are component rows and the last is
+ * its row of trainable importance weights, so only a table built for it (@bloom/embeddings' weighted tables) reads
+ * them; the last entry lies past the component rows, so a plain table refuses it as out of range.
+ */
+export type CombineMode = 'sum' | 'mean' | 'weighted';
 
 /** Options every embedding strategy accepts; strategies extend it with their own. */
 export interface EmbeddingStrategyOptions {
@@ -32,6 +37,12 @@ export interface EmbeddingStrategy {
   readonly combine: CombineMode;
   /** A row that is always zero and never updated (the padding row), or null. */
   readonly paddingRow: number | null;
+  /**
+   * With combine `weighted` only: the rows of the importance-weight table, each of width k = rowsPerId - 1 (one
+   * weight per component row). An id's last entry from `rowsFor` is `tableRows + r`, its weight row r; its
+   * embedding is the sum over j of weight j times component row j.
+   */
+  readonly importanceRows?: number;
   /** How the table computes lookups for this strategy (`multi-hot-matmul` for the paper's binary vectors). */
   readonly formulation: TableFormulation;
   /**
@@ -74,6 +85,15 @@ export type RowMap =
       readonly paddingIdx: number | null;
     }
   | { readonly kind: 'quotient-remainder'; readonly m: number };
+
+/**
+ * The trainable parameters of a strategy's table: rows x d, plus the importance weights of a weighted strategy
+ * (what a `compressionRatio` budgets).
+ */
+export function strategyParameters(strategy: EmbeddingStrategy): number {
+  const importance = (strategy.importanceRows ?? 0) * (strategy.rowsPerId - 1);
+  return strategy.tableRows * strategy.dim + importance;
+}
 
 /** A registered embedding strategy: a name and a factory. */
 export interface EmbeddingStrategyDefinition<O extends EmbeddingStrategyOptions = EmbeddingStrategyOptions>

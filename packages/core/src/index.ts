@@ -6,6 +6,7 @@ export type {
   EmbeddingStrategyOptions,
   RowMap,
 } from './embedding-strategy.js';
+export { strategyParameters } from './embedding-strategy.js';
 export {
   type AdagradConfig,
   type AdamConfig,

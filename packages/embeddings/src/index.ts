@@ -19,6 +19,7 @@ export { type DenseParameters, type StepLookup, sparseStep } from './sparse-step
 export { BINARY, binary } from './strategies/binary.js';
 export { BLOOM, type BloomOptions, bloom, createBloomStrategy } from './strategies/bloom.js';
 export { createDenseStrategy, DENSE, type DenseOptions, dense } from './strategies/dense.js';
+export { createHashStrategy, HASH, type HashOptions, hash } from './strategies/hash.js';
 export {
   createHybridStrategy,
   fitHybridHead,
@@ -41,7 +42,9 @@ export { type Segments, segmentRows } from './tables/segments.js';
 export { TypedArrayAdapter } from './tables/typed-array-adapter.js';
 export { plainStorage, type RowStorage, TypedArrayTable } from './tables/typed-array-table.js';
 export { checkBatch, checkK, checkLength, checkRows } from './tables/validate-rows.js';
+export { createWeightedTable, WeightedHostTable, WeightedTensorTable } from './tables/weighted-table.js';
 export { isTensorTable, type TensorTable } from './tensor-table.js';
 
-// Importing the package makes dense, bloom, binary and quotient-remainder available by name.
+// Importing the package makes the built-in strategies (dense, bloom, binary, quotient-remainder, hybrid, hash)
+// available by name.
 registerBuiltinStrategies();

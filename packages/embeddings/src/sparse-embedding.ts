@@ -12,6 +12,7 @@ import {
 } from '@bloom/core';
 import * as tf from '@tensorflow/tfjs';
 import { initialWeights } from './initial-weights.js';
+import { createWeightedTable } from './tables/weighted-table.js';
 import { isTensorTable } from './tensor-table.js';
 
 /** Options of {@link SparseEmbedding.create}. */
@@ -60,19 +61,22 @@ export class SparseEmbedding<Table extends EmbeddingTable = HostTable> {
   static create(options: SparseEmbeddingOptions): SparseEmbedding<EmbeddingTable>;
   static create(options: SparseEmbeddingOptions): SparseEmbedding<EmbeddingTable> {
     const { strategy } = options;
-    const table = options.adapter.createTable(
-      {
-        rows: strategy.tableRows,
-        dim: strategy.dim,
-        optimizer: options.optimizer,
-        updateMode: options.updateMode ?? 'sparse',
-        frozenRow: strategy.paddingRow,
-        formulation: strategy.formulation,
-        access: options.access ?? 'host',
-        group: options.group,
-      },
-      options.init ?? initialWeights(strategy, options.seed ?? 0),
-    );
+    const tableOptions = {
+      rows: strategy.tableRows,
+      dim: strategy.dim,
+      optimizer: options.optimizer,
+      updateMode: options.updateMode ?? 'sparse',
+      frozenRow: strategy.paddingRow,
+      formulation: strategy.formulation,
+      access: options.access ?? 'host',
+      group: options.group,
+    };
+    const init = options.init ?? initialWeights(strategy, options.seed ?? 0);
+    // A weighted strategy (hash embeddings) trains a pool and importance weights: two tables behind one.
+    const table =
+      strategy.combine === 'weighted'
+        ? createWeightedTable(options.adapter, strategy, tableOptions, init)
+        : options.adapter.createTable(tableOptions, init);
     return new SparseEmbedding(strategy, table);
   }
 

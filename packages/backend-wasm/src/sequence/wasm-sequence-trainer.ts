@@ -9,6 +9,7 @@ import type { KernelArena } from '../kernels/kernel-arena.js';
 import { sequenceKernelsModule } from '../kernels/kernel-memory.js';
 import type { SequenceKernels } from '../kernels/sequence-kernels.js';
 import { WasmGatherTable } from '../tables/wasm-gather-table.js';
+import { weightedReason } from '../weighted-reason.js';
 import { ArenaLookup, type Take } from './arena-lookup.js';
 import { KernelRecorder, KernelWorkers } from './kernel-workers.js';
 import {
@@ -121,6 +122,7 @@ export class WasmSequenceTrainer implements SequenceTrainer {
   /** The trainer, or why the spec cannot train in place: its tables must be wasm tables of one arena. */
   static create(spec: SequenceTrainerSpec): WasmSequenceTrainer | string {
     const items = spec.items.table;
+    if (spec.items.strategy.combine === 'weighted') return weightedReason('items', spec.items.strategy.name);
     if (!(items instanceof WasmGatherTable)) {
       return `the items table is not a WebAssembly table (${items.options.formulation ?? 'gather'} formulation, or the runtime lacks WebAssembly SIMD)`;
     }

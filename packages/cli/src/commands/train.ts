@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { median } from '@bloom/bench';
-import { ConfigError, type ModelDefinition, type ModelTask, models } from '@bloom/core';
+import { ConfigError, type ModelDefinition, type ModelTask, models, strategyParameters } from '@bloom/core';
 import {
   type Interactions,
   RATINGS_FORMATS,
@@ -40,6 +40,7 @@ interface TrainOptions {
   embedding: string;
   userEmbedding: string;
   headShare: number;
+  importanceRows: 'per-id' | number;
   compression: number;
   hashes?: number;
   hasher: string;
@@ -117,7 +118,7 @@ export function registerTrainCommand(program: Command, io: CliIo): void {
     .option('--output-hashes <k>', 'hash functions per item of the bloom output', integerIn(1, 24), 4)
     .option(
       '--embedding <strategy>',
-      'item embedding strategy: dense, bloom, binary, quotient-remainder, hybrid (fitted on the training data) or a plugin',
+      'item embedding strategy: dense, bloom, binary, quotient-remainder, hybrid (fitted on the training data), hash (hash embeddings: hashed rows with trained importance weights) or a plugin',
       'dense',
     )
     .option(
@@ -127,13 +128,13 @@ export function registerTrainCommand(program: Command, io: CliIo): void {
     )
     .option(
       '--compression <ratio>',
-      'table rows = floor(ratio * N) for bloom, binary and quotient-remainder',
+      'the table budget: rows = floor(ratio * N) for bloom, binary, quotient-remainder and hybrid; parameters (rows x d plus importance weights) <= ratio * N * d for hash',
       positiveNumber('--compression'),
       0.2,
     )
     .option(
       '--hashes <k>',
-      'hash functions per id: bloom and binary (default 4, Spotlight), the tail of hybrid (default 1)',
+      'hash functions per id: bloom and binary (default 4, Spotlight), the tail of hybrid (default 1), hash (default 2, the paper)',
       integerIn(1, 24),
     )
     .option(
@@ -142,7 +143,13 @@ export function registerTrainCommand(program: Command, io: CliIo): void {
       fractionIn('--head-share'),
       0.25,
     )
-    .option('--hasher <name>', 'registered hasher (bloom, binary)', 'murmur3')
+    .option(
+      '--importance-rows <n>',
+      "hash: 'per-id' (each id its own k importance weights, the default) or a number of rows the weights are hashed into (fewer parameters for huge id spaces)",
+      importanceRows,
+      'per-id',
+    )
+    .option('--hasher <name>', 'registered hasher (bloom, binary, hybrid, hash)', 'murmur3')
     .option('--dim <d>', 'embedding width', integerIn(1, 65536), 32)
     .addOption(
       new Option(
@@ -316,7 +323,7 @@ async function train(options: TrainOptions, io: CliIo): Promise<void> {
     epochs: reports.length,
     ...metrics,
     table_rows: model.embeddings().items?.strategy.tableRows ?? null,
-    parameters: tables.reduce((s, e) => s + e.strategy.tableRows * e.strategy.dim, 0) + model.denseParameters,
+    parameters: tables.reduce((s, e) => s + strategyParameters(e.strategy), 0) + model.denseParameters,
     peak_rss_bytes: process.resourceUsage().maxRSS * 1024,
     backend: adapter.name,
     device: adapter.deviceInfo().device,
@@ -517,6 +524,15 @@ function medianEpochSeconds(reports: readonly { seconds: number }[]): number {
   return median(reports.map((r) => r.seconds));
 }
 
+function importanceRows(value: string): 'per-id' | number {
+  if (value === 'per-id') return value;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 2 ** 31 - 1) {
+    throw new ConfigError('--importance-rows', "'per-id' or an integer in [1, 2147483647]", value);
+  }
+  return n;
+}
+
 function validationFraction(value: string): number {
   const n = Number(value);
   if (!(n > 0 && n < 0.9)) throw new ConfigError('--validation', 'a fraction in (0, 0.9)', value);
@@ -552,6 +568,17 @@ function embeddingSpec(
         hasher: options.hasher,
         head,
         ...(keys === undefined ? {} : { keys }),
+      },
+    };
+  }
+  if (strategy === 'hash') {
+    return {
+      strategy,
+      options: {
+        compressionRatio: options.compression,
+        numHashes: options.hashes ?? 2,
+        hasher: options.hasher,
+        importanceRows: options.importanceRows,
       },
     };
   }

@@ -84,6 +84,43 @@ describe('checkpoints', () => {
   });
 
   for (const [backend, definition] of Object.entries(BACKENDS))
+    it(`keeps hash embeddings' importance weights and their optimizer state (${backend})`, async () => {
+      const adapter = await definition.create();
+      const data = generateSequential({ numUsers: 30, numItems: 200, numInteractions: 3000, seed: 5 });
+      const model = ImplicitFactorizationModel.create(
+        {
+          numUsers: 30,
+          numItems: 200,
+          dim: 8,
+          loss: 'bpr',
+          items: { strategy: 'hash', options: { compressionRatio: 0.3, numHashes: 2 } },
+          optimizer: { kind: 'adam', lr: 0.05 },
+        },
+        adapter,
+      );
+      await model.fit(data, { epochs: 2, batchSize: 128 });
+      const trained = await model.net.items.table.read();
+      // Pool [P, d] then weights [N, k]: training moved the weights off their initial 1.
+      const weights = trained.subarray(model.net.items.strategy.tableRows * 8);
+      expect(weights.length).toBe(200 * 2);
+      expect(weights.some((w) => Math.abs(w - 1) > 1e-3)).toBe(true);
+      const path = join(mkdtempSync(join(tmpdir(), 'bloom-ckpt-')), 'hash.bloom');
+      await saveCheckpoint(model, path);
+      const loaded = (await loadCheckpoint(path, adapter)) as ImplicitFactorizationModel;
+      const again = (await loadCheckpoint(path, adapter)) as ImplicitFactorizationModel;
+      expect(Array.from(await loaded.net.items.table.read())).toEqual(Array.from(trained));
+      expect(Object.keys(await loaded.net.items.table.readState()).sort()).toEqual(
+        Object.keys(await model.net.items.table.readState()).sort(),
+      );
+      expect(Array.from(loaded.predict(7))).toEqual(Array.from(model.predict(7)));
+      // The Adam moments of both parts came back: one more step on each copy gives the same weights.
+      for (const m of [loaded, again]) await m.fit(data.slice(0, 100), { epochs: 1, batchSize: 100 });
+      expect(Array.from(await again.net.items.table.read())).toEqual(
+        Array.from(await loaded.net.items.table.read()),
+      );
+    });
+
+  for (const [backend, definition] of Object.entries(BACKENDS))
     it(`an explicit model reloads to identical predictions (${backend})`, async () => {
       const adapter = await definition.create();
       const data = new Interactions({

@@ -29,8 +29,11 @@ export function createCatalogScorer(
   const rows = itemRows ?? items.rowsFor(itemIds);
   const trained = itemIds.filter((id) => id < net.numItems);
   const biasRows = itemBias.rowsFor(trained);
+  // Scoring rows once needs the plain sum (or mean) of rows; a weighted strategy's weights differ per id.
   const everyRow =
-    tableRows < itemIds.length * k ? Int32Array.from({ length: tableRows }, (_, r) => r) : null;
+    combine !== 'weighted' && tableRows < itemIds.length * k
+      ? Int32Array.from({ length: tableRows }, (_, r) => r)
+      : null;
   const share = combine === 'mean' ? 1 / k : 1;
   return (user) => {
     const { u, bu } = userVector(net, user);
