@@ -5,10 +5,11 @@ import {
   type FactorizationTrainerSpec,
   type FusedEmbedding,
 } from '@bloom/core';
+import { WeightedHostTable } from '@bloom/embeddings';
+import { ArenaWeightedLookup } from './arena-weighted-lookup.js';
 import type { KernelArena } from './kernels/kernel-arena.js';
 import { align16, type ScatterSide } from './kernels/kernel-memory.js';
 import { slotHashBytes, WasmGatherTable } from './tables/wasm-gather-table.js';
-import { weightedReason } from './weighted-reason.js';
 
 /** The four tables of a factorization model (Spotlight's BilinearNet), as the step trains them. */
 export type BilinearTables = Pick<FactorizationTrainerSpec, 'users' | 'items' | 'userBias' | 'itemBias'>;
@@ -16,7 +17,13 @@ export type BilinearTables = Pick<FactorizationTrainerSpec, 'users' | 'items' | 
 /** One table's part of the step: its ids' rows, looked-up vectors, slots, distinct rows and gradient sums. */
 interface Side {
   readonly embedding: FusedEmbedding;
+  /** The side's table (a hash-embeddings side's pool). */
   readonly table: WasmGatherTable;
+  /**
+   * A hash-embeddings side's lookup and update (a `weighted` strategy), or undefined. Its gradients reach it through
+   * the scatter kernels with one slot per id (`slots` the identity), which leaves the vectors' gradients in `summed`.
+   */
+  readonly weighted: ArenaWeightedLookup | undefined;
   /** Whether the side looks up the batch's items (b (1 + n) ids) rather than its users (b ids). */
   readonly onItems: boolean;
   /**
@@ -69,12 +76,14 @@ export class ArenaBilinearStep {
     readonly negatives: number,
     arena: KernelArena,
     tables: WasmGatherTable[],
+    weighted: (ArenaWeightedLookup | undefined)[],
   ) {
     this.#arena = arena;
     this.#dim = net.users.strategy.dim;
     const side = (embedding: FusedEmbedding, i: number, shares?: Side): Side => ({
       embedding,
       table: tables[i]!,
+      weighted: weighted[i],
       onItems: i === 1 || i === 3,
       shares:
         shares !== undefined && sameRows(shares.embedding.strategy, embedding.strategy) ? shares : undefined,
@@ -91,12 +100,16 @@ export class ArenaBilinearStep {
     this.#sides = [users, items, side(net.userBias, 2, users), side(net.itemBias, 3, items)];
   }
 
-  /** The step in place, or why there is none: the net's tables must be wasm tables of one arena. */
+  /**
+   * The step in place, or why there is none: the net's tables (a hash-embeddings table's pool and weights) must be
+   * wasm tables of one arena.
+   */
   static create(net: BilinearTables, negatives: number): ArenaBilinearStep | string {
     const sides = { users: net.users, items: net.items, userBias: net.userBias, itemBias: net.itemBias };
     const tables: WasmGatherTable[] = [];
-    for (const [name, { table, strategy }] of Object.entries(sides)) {
-      if (strategy.combine === 'weighted') return weightedReason(name, strategy.name);
+    for (const [name, embedding] of Object.entries(sides)) {
+      const table =
+        embedding.table instanceof WeightedHostTable ? embedding.table.components : embedding.table;
       if (!(table instanceof WasmGatherTable)) {
         return `the ${name} table is not a WebAssembly table (${table.options.formulation ?? 'gather'} formulation, or the runtime lacks WebAssembly SIMD)`;
       }
@@ -105,7 +118,17 @@ export class ArenaBilinearStep {
       }
       tables.push(table);
     }
-    return new ArenaBilinearStep(net, negatives, tables[0]!.arena, tables);
+    const arena = tables[0]!.arena;
+    const weighted: (ArenaWeightedLookup | undefined)[] = [];
+    for (const [name, embedding] of Object.entries(sides)) {
+      const lookup =
+        embedding.strategy.combine === 'weighted'
+          ? ArenaWeightedLookup.create(embedding, name, arena)
+          : undefined;
+      if (typeof lookup === 'string') return lookup;
+      weighted.push(lookup);
+    }
+    return new ArenaBilinearStep(net, negatives, arena, tables, weighted);
   }
 
   /** Lays out the buffers for a batch of b positives (call before filling `users` and `items`). */
@@ -122,6 +145,10 @@ export class ArenaBilinearStep {
     for (const side of this.#sides) {
       const { strategy } = side.embedding;
       const ids = side.onItems ? this.items : this.users;
+      if (side.weighted !== undefined) {
+        side.weighted.lookup(side.onItems ? this.#at.items : this.#at.users, ids.length, side.vectors);
+        continue;
+      }
       const k = strategy.rowsPerId;
       if (side.shares === undefined) {
         strategy.rowsFor(ids, memory.i32(side.rows, ids.length * k));
@@ -153,7 +180,10 @@ export class ArenaBilinearStep {
     for (const side of this.#sides) {
       const count = side.ids * side.embedding.strategy.rowsPerId;
       side.count =
-        side.shares?.count ?? side.table.assignSlotsAt(side.rows, count, side.slots, side.unique, at.hash);
+        side.weighted !== undefined
+          ? side.ids
+          : (side.shares?.count ??
+            side.table.assignSlotsAt(side.rows, count, side.slots, side.unique, at.hash));
     }
     const [u, it, bu, bi] = this.#sides;
     const { kernels } = this.#arena.memory;
@@ -170,7 +200,10 @@ export class ArenaBilinearStep {
       ...scatterArgs(it),
     );
     kernels.bias_scatter(at.dPos, at.dNeg, b, n, ...scatterArgs(bu), ...scatterArgs(bi));
-    for (const side of this.#sides) side.table.updateAt(side.unique, side.count, side.summed);
+    for (const side of this.#sides) {
+      if (side.weighted !== undefined) side.weighted.update(side.summed, side.ids);
+      else side.table.updateAt(side.unique, side.count, side.summed);
+    }
   }
 
   /**
@@ -199,12 +232,14 @@ export class ArenaBilinearStep {
     };
     const places = this.#sides.map((side) => {
       const ids = side.onItems ? m : b;
-      const rows = ids * side.embedding.strategy.rowsPerId;
+      // A hash-embeddings side numbers its ids (one slot each) here, and its own rows in its lookup's buffers.
+      const rows = side.weighted !== undefined ? ids : ids * side.embedding.strategy.rowsPerId;
       const width = side.embedding.strategy.dim;
       const own = side.shares === undefined;
       return {
         ids,
         rows,
+        weighted: side.weighted === undefined ? 0 : take(side.weighted.floats(ids)),
         vectors: take(ids * width),
         summed: take(rows * width),
         // A side sharing another's numbering uses that side's rows, slots and distinct rows.
@@ -246,6 +281,15 @@ export class ArenaBilinearStep {
       side.rows = base + numbering.rows;
       side.slots = base + numbering.slots;
       side.unique = base + numbering.unique;
+      if (side.weighted === undefined) return;
+      let next = base + place.weighted;
+      side.weighted.place((floats) => {
+        const at = next;
+        next += align16(floats * 4);
+        return at;
+      }, side.ids);
+      const identity = this.#arena.memory.i32(side.slots, side.ids);
+      for (let i = 0; i < side.ids; i++) identity[i] = i;
     });
     for (const side of this.#sides) {
       if (side.shares === undefined) continue;
@@ -289,6 +333,7 @@ function sameRows(a: EmbeddingStrategy, b: EmbeddingStrategy): boolean {
 /** A side's arguments to the scatter kernels: slots, k, summed rows, their count and the combine's share. */
 function scatterArgs(side: Side): ScatterSide {
   const { rowsPerId: k, combine } = side.embedding.strategy;
+  if (side.weighted !== undefined) return [side.slots, 1, side.summed, side.count, 1];
   return [side.slots, k, side.summed, side.count, share(combine, k)];
 }
 

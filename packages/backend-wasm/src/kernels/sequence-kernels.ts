@@ -3,6 +3,28 @@
  * trainer's kernels. Every pointer is a byte offset into the memory they are bound to; sizes are in floats.
  */
 export interface SequenceKernels {
+  /** A weighted strategy's rows [count, k + 1] split into components [count k] and weight rows (minus `first`). */
+  weighted_split(
+    entries: number,
+    k: number,
+    count: number,
+    first: number,
+    components: number,
+    weightRows: number,
+  ): void;
+  /** out[i] = sum_j w[i, j] comp[i k + j]: hash embeddings' combine (assembly/weighted.ts). */
+  weighted_combine(comp: number, w: number, k: number, count: number, d: number, out: number): void;
+  /** dComp[i k + j] = w[i, j] dOut[i], dW[i, j] = dot(dOut[i], comp[i k + j]). */
+  weighted_backward(
+    comp: number,
+    w: number,
+    dOut: number,
+    k: number,
+    count: number,
+    d: number,
+    dComp: number,
+    dW: number,
+  ): void;
   /** C[m, n] (+)= op(A) op(B); `flags`: 1 accumulate, 2 A stored [k, m], 4 B stored [n, k] (assembly/gemm.ts). */
   gemm(
     a: number,

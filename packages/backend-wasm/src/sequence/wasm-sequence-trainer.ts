@@ -5,11 +5,12 @@ import {
   type SequenceTrainer,
   type SequenceTrainerSpec,
 } from '@bloom/core';
+import { WeightedHostTable } from '@bloom/embeddings';
+import { ArenaWeightedLookup } from '../arena-weighted-lookup.js';
 import type { KernelArena } from '../kernels/kernel-arena.js';
 import { sequenceKernelsModule } from '../kernels/kernel-memory.js';
 import type { SequenceKernels } from '../kernels/sequence-kernels.js';
 import { WasmGatherTable } from '../tables/wasm-gather-table.js';
-import { weightedReason } from '../weighted-reason.js';
 import { ArenaLookup, type Take } from './arena-lookup.js';
 import { KernelRecorder, KernelWorkers } from './kernel-workers.js';
 import {
@@ -53,7 +54,8 @@ export class WasmSequenceTrainer implements SequenceTrainer {
   readonly threads: number;
   readonly #spec: SequenceTrainerSpec;
   readonly #arena: KernelArena;
-  readonly #items: ArenaLookup;
+  /** The items' lookup: a hash-embeddings table's (weighted) or a plain table's. */
+  readonly #items: ArenaLookup | ArenaWeightedLookup;
   readonly #bias: ArenaLookup | null;
   readonly #replicas: Replica[];
   readonly #recorders: (KernelRecorder | null)[];
@@ -78,13 +80,13 @@ export class WasmSequenceTrainer implements SequenceTrainer {
   private constructor(
     spec: SequenceTrainerSpec,
     arena: KernelArena,
-    items: WasmGatherTable,
+    items: WasmGatherTable | ArenaWeightedLookup,
     bias: WasmGatherTable | null,
     threads: number,
   ) {
     this.#spec = spec;
     this.#arena = arena;
-    this.#items = new ArenaLookup(spec.items, items, arena);
+    this.#items = items instanceof WasmGatherTable ? new ArenaLookup(spec.items, items, arena) : items;
     this.#bias = bias === null ? null : new ArenaLookup(spec.itemBias!, bias, arena);
     this.#workers =
       threads > 1
@@ -119,10 +121,14 @@ export class WasmSequenceTrainer implements SequenceTrainer {
     this.#accBeta2 = Math.fround(spec.adam.beta2);
   }
 
-  /** The trainer, or why the spec cannot train in place: its tables must be wasm tables of one arena. */
+  /**
+   * The trainer, or why the spec cannot train in place: its tables (a hash-embeddings table's pool and weights)
+   * must be wasm tables of one arena.
+   */
   static create(spec: SequenceTrainerSpec): WasmSequenceTrainer | string {
-    const items = spec.items.table;
-    if (spec.items.strategy.combine === 'weighted') return weightedReason('items', spec.items.strategy.name);
+    const weighted = spec.items.strategy.combine === 'weighted';
+    const items =
+      spec.items.table instanceof WeightedHostTable ? spec.items.table.components : spec.items.table;
     if (!(items instanceof WasmGatherTable)) {
       return `the items table is not a WebAssembly table (${items.options.formulation ?? 'gather'} formulation, or the runtime lacks WebAssembly SIMD)`;
     }
@@ -140,7 +146,9 @@ export class WasmSequenceTrainer implements SequenceTrainer {
     requireInteger('maxLength', spec.maxLength, 1, 1 << 16);
     const threads = spec.threads ?? 1;
     requireInteger('threads', threads, 1, 256);
-    return new WasmSequenceTrainer(spec, items.arena, items, bias, threads);
+    const lookup = weighted ? ArenaWeightedLookup.create(spec.items, 'items', items.arena) : items;
+    if (typeof lookup === 'string') return lookup;
+    return new WasmSequenceTrainer(spec, items.arena, lookup, bias, threads);
   }
 
   step(targets: Int32Array, negatives: Int32Array | null, b: number): number {

@@ -126,8 +126,10 @@ export function createHashStrategy(options: HashOptions): EmbeddingStrategy {
         Int32Array.from({ length: numEmbeddings }, (_, id) => id),
         new Int32Array(numEmbeddings * width),
       );
+      const table = rowTable;
       for (let i = 0; i < ids.length; i++) {
-        out.set(rowTable.subarray(ids[i]! * width, (ids[i]! + 1) * width), i * width);
+        const from = ids[i]! * width;
+        for (let j = 0; j < width; j++) out[i * width + j] = table[from + j]!;
       }
       return out;
     },

@@ -61,6 +61,19 @@ describe("the wasm backend's fused factorization trainer", () => {
             ImplicitFactorizationModel.create({ ...config, loss, numNegativeSamples: 3 }, a),
         ] as [string, (adapter: BackendAdapter) => Model],
     ),
+    [
+      'bpr, hash embeddings for users and items',
+      (a: BackendAdapter) =>
+        ImplicitFactorizationModel.create(
+          {
+            ...config,
+            loss: 'bpr',
+            users: { strategy: 'hash', options: { compressionRatio: 0.8, numHashes: 3, importanceRows: 7 } },
+            items: { strategy: 'hash', options: { compressionRatio: 0.5 } },
+          },
+          a,
+        ),
+    ],
     ...(['regression', 'poisson', 'logistic'] as const).map(
       (loss) =>
         [loss, (a: BackendAdapter) => ExplicitFactorizationModel.create({ ...config, loss }, a)] as [
