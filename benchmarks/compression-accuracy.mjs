@@ -2,7 +2,7 @@
 // hyperparameters and split (issue 18's setting): implicit BPR factorization, d 32, Adam lr 1e-2, l2 1e-6, batch 1024,
 // 10 epochs, random 80/20 split, on ML-100K and ml-latest-small; and the LSTM sequence model on ML-100K (Spotlight's
 // user-based split, sequences of 10, tied output). Strategies: dense, bloom (k 2), hybrid (head share 0.25, tail k 2
-// and k 1), all at ratio 0.2. Every (dataset, model, seed) runs its strategies back to back, in rotating order, as fresh
+// and k 1), hash embeddings (k 2, a weight per id), all at ratio 0.2. Every (dataset, model, seed) runs its strategies back to back, in rotating order, as fresh
 // `bloom train` processes on the wasm backend with one thread. Writes benchmarks/results/compression-accuracy.{json,md}.
 // Run after `npm run build`: BLOOM_DATA_DIR=../shared/data node benchmarks/compression-accuracy.mjs  (SEEDS=3)
 import { execFileSync } from 'node:child_process';
@@ -18,6 +18,7 @@ const strategies = {
   'bloom k 2': ['--embedding', 'bloom', '--hashes', '2', '--compression', RATIO],
   'hybrid k 2': ['--embedding', 'hybrid', '--hashes', '2', '--compression', RATIO, '--head-share', '0.25'],
   'hybrid k 1': ['--embedding', 'hybrid', '--hashes', '1', '--compression', RATIO, '--head-share', '0.25'],
+  'hash k 2': ['--embedding', 'hash', '--hashes', '2', '--compression', RATIO],
 };
 const settings = [
   { dataset: 'ml-100k', model: 'factorization', args: ['--batch-size', '1024', '--l2', '1e-6'] },

@@ -10,4 +10,4 @@ export { mixture_backward, mixture_scores } from './mixture';
 export { softmax_xent } from './output';
 export { pooling_backward, pooling_forward } from './pooling';
 export { tied_backward, tied_loss, tied_scores } from './scores';
-export { weighted_backward, weighted_combine, weighted_split } from './weighted';
+export { weighted_backward, weighted_gather, weighted_split } from './weighted';

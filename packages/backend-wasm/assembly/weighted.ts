@@ -1,39 +1,60 @@
 // Hash embeddings' weighted combine (@bloom/embeddings' `weighted` strategies) and its backward pass, for the fused
-// trainers: an id's vector is the sum over its k components of weight times component row. Components are
-// [count k, d] (gathered rows), weights [count, k]; d is streamed four floats at a time.
+// trainers: an id's vector is the sum over its k components of weight times component row. The component rows are
+// read in place from the pool table (no [count k, d] copy), the weights from a gathered [count, k]; d is streamed
+// four floats at a time.
 
-/** out[i] = sum_j w[i, j] * comp[i k + j] for the count ids: out [count, d]. */
-export function weighted_combine(comp: usize, w: usize, k: i32, count: i32, d: i32, out: usize): void {
+/**
+ * out[i] = sum_j w[i, j] * row(rows[i k + j]) for the count ids ([count, d]), reading the component rows where
+ * they are: the pool table at `data`, a row every `stride` floats.
+ */
+export function weighted_gather(
+  data: usize,
+  stride: i32,
+  rows: usize,
+  k: i32,
+  count: i32,
+  d: i32,
+  w: usize,
+  out: usize,
+): void {
   const rowBytes = (<usize>d) << 2;
+  const strideBytes = (<usize>stride) << 2;
   for (let i = 0; i < count; i++) {
     const o = out + <usize>i * rowBytes;
-    const first = comp + <usize>(i * k) * rowBytes;
+    const ids = rows + ((<usize>(i * k)) << 2);
     const weights = w + ((<usize>(i * k)) << 2);
     let c = 0;
     for (; c + 4 <= d; c += 4) {
       const at = (<usize>c) << 2;
       let sum = f32x4.splat(0);
       for (let j = 0; j < k; j++) {
+        const row = data + <usize>load<i32>(ids + ((<usize>j) << 2)) * strideBytes;
         const weight = f32x4.splat(load<f32>(weights + ((<usize>j) << 2)));
-        sum = f32x4.add(sum, f32x4.mul(weight, v128.load(first + <usize>j * rowBytes + at)));
+        sum = f32x4.add(sum, f32x4.mul(weight, v128.load(row + at)));
       }
       v128.store(o + at, sum);
     }
     for (; c < d; c++) {
       const at = (<usize>c) << 2;
       let sum: f32 = 0;
-      for (let j = 0; j < k; j++) sum += load<f32>(weights + ((<usize>j) << 2)) * load<f32>(first + <usize>j * rowBytes + at);
+      for (let j = 0; j < k; j++) {
+        const row = data + <usize>load<i32>(ids + ((<usize>j) << 2)) * strideBytes;
+        sum += load<f32>(weights + ((<usize>j) << 2)) * load<f32>(row + at);
+      }
       store<f32>(o + at, sum);
     }
   }
 }
 
 /**
- * The gradients of {@link weighted_combine} from dOut [count, d]: dComp[i k + j] = w[i, j] dOut[i] ([count k, d])
- * and dW[i, j] = dot(dOut[i], comp[i k + j]) ([count, k]).
+ * The gradients of {@link weighted_gather} from dOut [count, d], with the component rows read where they are (before
+ * their update): dComp[i k + j] = w[i, j] dOut[i] ([count k, d]) and dW[i, j] = dot(dOut[i], row(rows[i k + j]))
+ * ([count, k]).
  */
 export function weighted_backward(
-  comp: usize,
+  data: usize,
+  stride: i32,
+  rows: usize,
   w: usize,
   dOut: usize,
   k: i32,
@@ -43,14 +64,15 @@ export function weighted_backward(
   dW: usize,
 ): void {
   const rowBytes = (<usize>d) << 2;
+  const strideBytes = (<usize>stride) << 2;
   for (let i = 0; i < count; i++) {
     const g = dOut + <usize>i * rowBytes;
     for (let j = 0; j < k; j++) {
-      const row = <usize>(i * k + j);
-      const weight: f32 = load<f32>(w + (row << 2));
+      const part = <usize>(i * k + j);
+      const weight: f32 = load<f32>(w + (part << 2));
       const splat = f32x4.splat(weight);
-      const component = comp + row * rowBytes;
-      const out = dComp + row * rowBytes;
+      const component = data + <usize>load<i32>(rows + (part << 2)) * strideBytes;
+      const out = dComp + part * rowBytes;
       let dot = f32x4.splat(0);
       let c = 0;
       for (; c + 4 <= d; c += 4) {
@@ -67,7 +89,7 @@ export function weighted_backward(
         store<f32>(out + at, weight * grad);
         sum += grad * load<f32>(component + at);
       }
-      store<f32>(dW + (row << 2), sum);
+      store<f32>(dW + (part << 2), sum);
     }
   }
 }

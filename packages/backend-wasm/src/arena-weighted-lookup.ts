@@ -6,10 +6,10 @@ import { slotHashBytes, WasmGatherTable } from './tables/wasm-gather-table.js';
 
 /**
  * Hash embeddings' part of a fused step (a `weighted` strategy: k component rows and k importance weights per id),
- * where its pool and weight tables are wasm tables in the step's arena: the components and weights gathered by the
- * tables' kernels, combined by `weighted_combine`, and on the way back `weighted_backward`'s gradients summed per
- * distinct row and applied by each table's optimizer kernel, all on buffers in the arena. The same arithmetic as
- * {@link WeightedHostTable}'s methods, without copying a batch out of WebAssembly memory and back.
+ * where its pool and weight tables are wasm tables in the step's arena: the weights gathered by the table's kernel,
+ * the components read in place and combined by `weighted_gather`, and on the way back `weighted_backward`'s
+ * gradients summed per distinct row and applied by each table's optimizer kernel, all on buffers in the arena. The
+ * same arithmetic as {@link WeightedHostTable}'s methods, without copying a batch out of WebAssembly memory.
  */
 export class ArenaWeightedLookup {
   readonly #k: number;
@@ -18,7 +18,6 @@ export class ArenaWeightedLookup {
     entries: 0,
     components: 0,
     weightRows: 0,
-    vectors: 0,
     weights: 0,
     dVectors: 0,
     dWeights: 0,
@@ -75,7 +74,6 @@ export class ArenaWeightedLookup {
       entries: take(ids * (k + 1)),
       components: take(parts),
       weightRows: take(ids),
-      vectors: take(parts * d),
       weights: take(parts),
       dVectors: take(parts * d),
       dWeights: take(parts),
@@ -102,9 +100,18 @@ export class ArenaWeightedLookup {
     sequenceKernels.weighted_split(at.entries, k, count, this.pool.rows, at.components, at.weightRows);
     this.pool.checkRowsAt(at.components, count * k);
     this.importance.checkRowsAt(at.weightRows, count);
-    this.pool.gatherAt(at.components, 1, count * k, 'sum', at.vectors);
     this.importance.gatherAt(at.weightRows, 1, count, 'sum', at.weights);
-    sequenceKernels.weighted_combine(at.vectors, at.weights, k, count, this.#dim, outAt);
+    const pool = this.pool.placement;
+    sequenceKernels.weighted_gather(
+      pool.at,
+      pool.stride,
+      at.components,
+      k,
+      count,
+      this.#dim,
+      at.weights,
+      outAt,
+    );
   }
 
   /** Applies the gradients [count, d] at `gradsAt` of the vectors the last lookup of `count` ids gave. */
@@ -113,8 +120,20 @@ export class ArenaWeightedLookup {
     const d = this.#dim;
     const at = this.#at;
     const { kernels, sequenceKernels } = this.arena.memory;
-    sequenceKernels.weighted_backward(at.vectors, at.weights, gradsAt, k, count, d, at.dVectors, at.dWeights);
     // Both gradients come from the weights before this step; then each table takes its own optimizer step.
+    const pool = this.pool.placement;
+    sequenceKernels.weighted_backward(
+      pool.at,
+      pool.stride,
+      at.components,
+      at.weights,
+      gradsAt,
+      k,
+      count,
+      d,
+      at.dVectors,
+      at.dWeights,
+    );
     const rows = this.pool.assignSlotsAt(at.components, count * k, at.slots, at.unique, at.hash);
     kernels.scatter_sum(at.dVectors, at.slots, count * k, 1, d, at.summed, rows, 1);
     this.pool.updateAt(at.unique, rows, at.summed);

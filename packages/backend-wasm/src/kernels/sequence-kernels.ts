@@ -12,11 +12,22 @@ export interface SequenceKernels {
     components: number,
     weightRows: number,
   ): void;
-  /** out[i] = sum_j w[i, j] comp[i k + j]: hash embeddings' combine (assembly/weighted.ts). */
-  weighted_combine(comp: number, w: number, k: number, count: number, d: number, out: number): void;
-  /** dComp[i k + j] = w[i, j] dOut[i], dW[i, j] = dot(dOut[i], comp[i k + j]). */
+  /** out[i] = sum_j w[i, j] row(rows[i k + j]), rows read in the table at `data`: hash embeddings' combine. */
+  weighted_gather(
+    data: number,
+    stride: number,
+    rows: number,
+    k: number,
+    count: number,
+    d: number,
+    w: number,
+    out: number,
+  ): void;
+  /** dComp[i k + j] = w[i, j] dOut[i], dW[i, j] = dot(dOut[i], row(rows[i k + j])) (assembly/weighted.ts). */
   weighted_backward(
-    comp: number,
+    data: number,
+    stride: number,
+    rows: number,
     w: number,
     dOut: number,
     k: number,

@@ -168,6 +168,11 @@ export class WasmGatherTable extends TypedArrayTable {
     this.updateAt(uniqueAt, count, summedAt);
   }
 
+  /** Where the rows are, for kernels that read them in place: row 0's byte offset, and floats from row to row. */
+  get placement(): { readonly at: number; readonly stride: number } {
+    return { at: this.#base, stride: this.stride };
+  }
+
   /** Throws IdRangeError (naming the position) if any of the n rows at byte `rowsAt` is outside the table. */
   checkRowsAt(rowsAt: number, n: number): void {
     const memory = this.arena.memory;

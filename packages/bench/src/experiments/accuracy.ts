@@ -18,7 +18,7 @@ export const PUBLISHED_RELATIVE_MRR: Readonly<Record<number, number>> = {
 type Model = Matrix['axes']['model'][number];
 
 /** The item tables the experiment compares at every ratio (dense is the baseline, at ratio 1). */
-export const ACCURACY_STRATEGIES = ['bloom k2', 'bloom k4', 'quotient-remainder', 'hybrid'] as const;
+export const ACCURACY_STRATEGIES = ['bloom k2', 'bloom k4', 'quotient-remainder', 'hybrid', 'hash'] as const;
 export type AccuracyStrategy = (typeof ACCURACY_STRATEGIES)[number];
 
 /** What the accuracy experiment runs. */
@@ -50,12 +50,21 @@ export interface AccuracyLevel {
   readonly hashes: number | null;
 }
 
+// Hash functions per id of each compared table (null: none); hash embeddings take the paper's 2 components.
+const HASHES: Readonly<Record<AccuracyStrategy, number | null>> = {
+  'bloom k2': 2,
+  'bloom k4': 4,
+  'quotient-remainder': null,
+  hybrid: 1,
+  hash: 2,
+};
+
 /** Dense, then every strategy at every ratio. */
 export function accuracyLevels(options: AccuracyExperimentOptions): AccuracyLevel[] {
   const levels: AccuracyLevel[] = [{ label: 'dense', strategy: 'dense', ratio: 1, hashes: null }];
   for (const name of options.strategies)
     for (const ratio of options.ratios) {
-      const hashes = name === 'bloom k2' ? 2 : name === 'bloom k4' ? 4 : name === 'hybrid' ? 1 : null;
+      const hashes = HASHES[name];
       const strategy = name.startsWith('bloom') ? 'bloom' : name;
       levels.push({ label: name, strategy, ratio, hashes });
     }

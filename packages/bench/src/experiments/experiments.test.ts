@@ -68,7 +68,7 @@ describe('accuracy experiment', () => {
     dataset: 'ml-100k',
     backend: 'wasm',
     ratios: [0.2, 0.5],
-    strategies: ['bloom k4', 'hybrid'],
+    strategies: ['bloom k4', 'hybrid', 'hash'],
     hasher: 'murmur3',
     searchSamples: 5,
     space: 'write-up',
@@ -84,10 +84,12 @@ describe('accuracy experiment', () => {
       ['bloom k4', 0.5, 4],
       ['hybrid', 0.2, 1],
       ['hybrid', 0.5, 1],
+      ['hash', 0.2, 2],
+      ['hash', 0.5, 2],
     ]);
     const cells = searchCells(options);
-    // 2 models x 5 levels x 5 samples.
-    expect(cells).toHaveLength(50);
+    // 2 models x 7 levels x 5 samples.
+    expect(cells).toHaveLength(70);
     expect(searchCells(options)).toEqual(cells); // same seed, same cells: a resumed run finds them finished
     for (const c of cells) {
       expect(c.validation).toBe(0.1);
@@ -129,6 +131,8 @@ describe('accuracy experiment', () => {
       ['bloom k4', 0.2],
       ['bloom k4', 0.5],
       ['dense', 1],
+      ['hash', 0.2],
+      ['hash', 0.5],
       ['hybrid', 0.2],
       ['hybrid', 0.5],
     ]);

@@ -44,9 +44,9 @@ describe('bloom experiment', () => {
     const before = calls().length;
     const { code, json } = await bloom('experiment', 'accuracy', '--quick', '--out', out, '--json');
     expect(code).toBe(0);
-    // Quick: factorization, levels dense, bloom k4 @ 0.2 and hybrid @ 0.2, 3 samples each, each with --validation.
+    // Quick: factorization, levels dense, bloom k4, hybrid and hash @ 0.2, 3 samples each, each with --validation.
     const runs = calls().slice(before);
-    expect(runs).toHaveLength(9);
+    expect(runs).toHaveLength(12);
     for (const run of runs) expect(run).toContain('--validation 0.1');
     const points = (
       json as {
@@ -56,6 +56,7 @@ describe('bloom experiment', () => {
     expect(points.map((p) => [p.variant, p.ratio])).toEqual([
       ['bloom k4', 0.2],
       ['dense', 1],
+      ['hash', 0.2],
       ['hybrid', 0.2],
     ]);
     // The stand-in: validation MRR 0.1 - lr (chooses the smallest lr), test MRR 0.05 x ratio (bloom) + lr.
@@ -70,7 +71,7 @@ describe('bloom experiment', () => {
     expect(readFileSync(join(out, 'accuracy-parameters.svg'), 'utf8')).toContain('<svg');
     // Resumed: nothing runs twice.
     await bloom('experiment', 'accuracy', '--quick', '--out', out, '--json');
-    expect(calls().length - before).toBe(9);
+    expect(calls().length - before).toBe(12);
   });
 
   it('names bad lists and their allowed values', async () => {

@@ -250,7 +250,7 @@ async function accuracy(options: AccuracyOptions, io: CliIo): Promise<void> {
     dataset: options.dataset,
     backend: options.backend,
     ratios: options.ratios ?? (options.quick ? [0.2] : [0.05, 0.1, 0.2, 0.5, 0.8]),
-    strategies: options.strategies ?? (options.quick ? ['bloom k4', 'hybrid'] : ACCURACY_STRATEGIES),
+    strategies: options.strategies ?? (options.quick ? ['bloom k4', 'hybrid', 'hash'] : ACCURACY_STRATEGIES),
     hasher: options.hasher,
     searchSamples: options.search ?? (options.quick ? 3 : 10),
     space: options.space ?? (options.quick ? 'quick' : 'write-up'),

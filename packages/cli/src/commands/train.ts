@@ -40,7 +40,7 @@ interface TrainOptions {
   embedding: string;
   userEmbedding: string;
   headShare: number;
-  importanceRows: 'per-id' | number;
+  importanceRows: 'auto' | 'per-id' | number;
   compression: number;
   hashes?: number;
   hasher: string;
@@ -145,9 +145,9 @@ export function registerTrainCommand(program: Command, io: CliIo): void {
     )
     .option(
       '--importance-rows <n>',
-      "hash: 'per-id' (each id its own k importance weights, the default) or a number of rows the weights are hashed into (fewer parameters for huge id spaces)",
+      "hash: 'per-id' (each id its own k importance weights), a number of rows the weights are hashed into (fewer parameters for huge id spaces), or 'auto' (per id when that is at most half the --compression budget, else hashed into half the budget)",
       importanceRows,
-      'per-id',
+      'auto',
     )
     .option('--hasher <name>', 'registered hasher (bloom, binary, hybrid, hash)', 'murmur3')
     .option('--dim <d>', 'embedding width', integerIn(1, 65536), 32)
@@ -524,11 +524,11 @@ function medianEpochSeconds(reports: readonly { seconds: number }[]): number {
   return median(reports.map((r) => r.seconds));
 }
 
-function importanceRows(value: string): 'per-id' | number {
-  if (value === 'per-id') return value;
+function importanceRows(value: string): 'auto' | 'per-id' | number {
+  if (value === 'per-id' || value === 'auto') return value;
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1 || n > 2 ** 31 - 1) {
-    throw new ConfigError('--importance-rows', "'per-id' or an integer in [1, 2147483647]", value);
+    throw new ConfigError('--importance-rows', "'auto', 'per-id' or an integer in [1, 2147483647]", value);
   }
   return n;
 }

@@ -15,7 +15,13 @@ const adapter = new TypedArrayAdapter('cpu', 'cpu', { device: 'test', details: {
 
 describe('hash strategy', () => {
   it('spends the budget on importance weights first and on component rows with what is left', () => {
-    const strategy = createHashStrategy({ numEmbeddings: N, dim: 16, compressionRatio: 0.2, numHashes: 2 });
+    const strategy = createHashStrategy({
+      numEmbeddings: N,
+      dim: 16,
+      compressionRatio: 0.2,
+      numHashes: 2,
+      importanceRows: 'per-id',
+    });
     expect(embeddingStrategies.get('hash').name).toBe('hash');
     // 0.2 N d = 3200 parameters; N x k = 2000 weights; (3200 - 2000) / 16 = 75 rows.
     expect([strategy.tableRows, strategy.importanceRows, strategy.rowsPerId, strategy.combine]).toEqual([
@@ -35,10 +41,23 @@ describe('hash strategy', () => {
     expect([hashed.tableRows, hashed.importanceRows]).toEqual([193, 50]);
     expect(strategyParameters(hashed)).toBeLessThanOrEqual(0.2 * N * 16);
     expect(strategyParameters(hashed) + 16).toBeGreaterThan(0.2 * N * 16);
+    // The default: a weight per id where that is at most half the budget (d 32: 2000 of 6400), else half the
+    // budget's worth of hashed weight rows (d 16: 800 rows, 1600 weights, of 3200).
+    const roomy = createHashStrategy({ numEmbeddings: N, dim: 32, compressionRatio: 0.2 });
+    expect([roomy.tableRows, roomy.importanceRows]).toEqual([137, N]);
+    const tight = createHashStrategy({ numEmbeddings: N, dim: 16, compressionRatio: 0.2 });
+    expect([tight.tableRows, tight.importanceRows]).toEqual([100, 800]);
+    expect(createHashStrategy({ numEmbeddings: N, dim: 16, compressionRatio: 0.05 }).tableRows).toBe(25);
   });
 
   it('maps each id to k hashed component rows (row 0 for the padding id alone) and then its weight row', () => {
-    const strategy = createHashStrategy({ numEmbeddings: N, dim: 8, compressionRatio: 0.5, numHashes: 3 });
+    const strategy = createHashStrategy({
+      numEmbeddings: N,
+      dim: 8,
+      compressionRatio: 0.5,
+      numHashes: 3,
+      importanceRows: 'per-id',
+    });
     const P = strategy.tableRows;
     const rows = strategy.rowsFor(all);
     const family = createHashFamily({
@@ -83,6 +102,7 @@ describe('hash strategy', () => {
 
   it('starts as a Bloom table on the same hashes: the weights are 1 and the pool is drawn as Bloom draws it', async () => {
     const hash = createHashStrategy({ numEmbeddings: N, dim: 8, compressionRatio: 0.3, numHashes: 2 });
+    expect(hash.importanceRows).toBe(600); // hashed: a weight per id would be 2000 of the 2400 parameters
     const P = hash.tableRows;
     const bloom = createBloomStrategy({
       numEmbeddings: N,
@@ -99,13 +119,13 @@ describe('hash strategy', () => {
     const ids = Int32Array.of(0, 1, 17, 999, 17);
     const [x, y] = [a.lookup(a.rowsFor(ids)), b.lookup(b.rowsFor(ids))];
     expect(Array.from(await x.data())).toEqual(Array.from(await y.data()));
-    expect(Array.from((await a.table.read()).subarray(P * 8))).toEqual(new Array(N * 2).fill(1));
+    expect(Array.from((await a.table.read()).subarray(P * 8))).toEqual(new Array(600 * 2).fill(1));
     tf.dispose([x, y]);
   });
 
   it('refuses a budget the weights exhaust, bad options and out-of-range ids, naming them', () => {
     expect(() =>
-      createHashStrategy({ numEmbeddings: N, dim: 4, compressionRatio: 0.3, numHashes: 2 }),
+      createHashStrategy({ numEmbeddings: N, dim: 4, compressionRatio: 0.3, importanceRows: 'per-id' }),
     ).toThrow(/compressionRatio.*pays for the 2000 importance weights/);
     expect(() => createHashStrategy({ numEmbeddings: N, dim: 4, importanceRows: 0 })).toThrow(ConfigError);
     expect(() =>
@@ -117,7 +137,7 @@ describe('hash strategy', () => {
   });
 
   it('refuses a weight row outside the importance table, and another combine, before any row changes', async () => {
-    const strategy = createHashStrategy({ numEmbeddings: N, dim: 16 });
+    const strategy = createHashStrategy({ numEmbeddings: N, dim: 16, importanceRows: 'per-id' });
     const embedding = SparseEmbedding.create({ strategy, adapter, optimizer: { kind: 'sgd', lr: 1 } });
     const table = embedding.table;
     const before = await table.read();

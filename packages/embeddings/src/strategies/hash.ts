@@ -33,10 +33,11 @@ export interface HashOptions extends EmbeddingStrategyOptions {
    */
   readonly seeds?: readonly number[];
   /**
-   * `per-id` (the default): each id has its own k importance weights (N x k parameters). A number B: the weights
-   * are hashed into B rows shared by ids, as the paper does for vocabularies too large for a weight per id.
+   * `per-id`: each id has its own k importance weights (N x k parameters). A number B: the weights are hashed into
+   * B rows shared by ids, as the paper does for vocabularies too large for a weight per id. `auto` (the default):
+   * per id where that takes at most half the budget, else hashed into the rows that half the budget pays for.
    */
-  readonly importanceRows?: 'per-id' | number;
+  readonly importanceRows?: 'auto' | 'per-id' | number;
   /** The padding id: all its components are row 0, which stays zero and which no other id uses. Default 0. */
   readonly paddingIdx?: number | null;
 }
@@ -65,11 +66,15 @@ export function createHashStrategy(options: HashOptions): EmbeddingStrategy {
   const k = requireInteger('numHashes', options.numHashes ?? 2, 1, 64);
   const paddingIdx = options.paddingIdx === undefined ? 0 : options.paddingIdx;
   if (paddingIdx !== null) requireInteger('paddingIdx', paddingIdx, 0, numEmbeddings - 1);
-  const perId = (options.importanceRows ?? 'per-id') === 'per-id';
-  const importanceRows = perId
-    ? numEmbeddings
-    : requireInteger('importanceRows', options.importanceRows, 1, INT32_MAX);
-  const pool = poolRows(options.compressionRatio ?? 0.2, numEmbeddings, dim, importanceRows * k);
+  const ratio = options.compressionRatio ?? 0.2;
+  const { rows: importanceRows, perId } = weightRows(
+    options.importanceRows ?? 'auto',
+    ratio,
+    numEmbeddings,
+    dim,
+    k,
+  );
+  const pool = poolRows(ratio, numEmbeddings, dim, importanceRows * k);
   const hasher = options.hasher ?? 'murmur3';
   const seeds = options.seeds ?? SPOTLIGHT_SEEDS;
   const family = createHashFamily({
@@ -87,14 +92,14 @@ export function createHashStrategy(options: HashOptions): EmbeddingStrategy {
       seeds,
     );
   }
-  const weightRow = perId
+  const weightRowOf = perId
     ? undefined
     : createHashFamily({ hasher, numHashes: 1, buckets: importanceRows, seeds: [seeds[k]!] });
   const width = k + 1;
   // Every entry of a batch of ids: k component rows from the family, then pool + the id's importance row.
   const compute = (ids: Int32Array, out: Int32Array) => {
     const components = family.indices(ids);
-    const weights = weightRow?.indices(ids);
+    const weights = weightRowOf?.indices(ids);
     for (let i = 0; i < ids.length; i++) {
       for (let j = 0; j < k; j++) out[i * width + j] = components[i * k + j]!;
       out[i * width + k] = pool + (weights === undefined ? ids[i]! : weights[i]!);
@@ -134,6 +139,22 @@ export function createHashStrategy(options: HashOptions): EmbeddingStrategy {
       return out;
     },
   };
+}
+
+// The rows of importance weights an `importanceRows` option asks for (see HashOptions.importanceRows).
+function weightRows(
+  option: unknown,
+  ratio: unknown,
+  numEmbeddings: number,
+  dim: number,
+  k: number,
+): { rows: number; perId: boolean } {
+  if (option === 'per-id') return { rows: numEmbeddings, perId: true };
+  if (option !== 'auto')
+    return { rows: requireInteger('importanceRows', option, 1, INT32_MAX), perId: false };
+  const half = typeof ratio === 'number' && ratio > 0 ? (ratio * numEmbeddings * dim) / 2 : 0;
+  if (numEmbeddings * k <= half) return { rows: numEmbeddings, perId: true };
+  return { rows: Math.max(1, Math.floor(half / k)), perId: false };
 }
 
 // The component rows the budget leaves once the importance weights are paid for: at least 2 (row 0 is the

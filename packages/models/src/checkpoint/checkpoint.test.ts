@@ -102,7 +102,7 @@ describe('checkpoints', () => {
       const trained = await model.net.items.table.read();
       // Pool [P, d] then weights [N, k]: training moved the weights off their initial 1.
       const weights = trained.subarray(model.net.items.strategy.tableRows * 8);
-      expect(weights.length).toBe(200 * 2);
+      expect(weights.length).toBe(model.net.items.strategy.importanceRows! * 2);
       expect(weights.some((w) => Math.abs(w - 1) > 1e-3)).toBe(true);
       const path = join(mkdtempSync(join(tmpdir(), 'bloom-ckpt-')), 'hash.bloom');
       await saveCheckpoint(model, path);
