@@ -63,7 +63,9 @@ const rows = strategy.rowsFor(Int32Array.of(1));
 if (rows.join() !== '1,32,82,14') throw new Error('bloom rows differ from Spotlight');
 const table = createTypedArrayTable({ rows: 200, dim: 4, optimizer: { kind: 'sgd', lr: 1 } });
 table.applyGradients(rows, 4, 'sum', Float32Array.of(1, 1, 1, 1));
-if ((await table.read())[32 * 4] !== -1) throw new Error('sparse update misbehaves');`,
+if ((await table.read())[32 * 4] !== -1) throw new Error('sparse update misbehaves');
+const hashed = embeddingStrategies.get('hash').create({ numEmbeddings: 1000, dim: 16 });
+if (hashed.combine !== 'weighted' || hashed.rowsFor(Int32Array.of(5)).length !== 3) throw new Error('hash misbehaves');`,
     ts: `import { createBloomStrategy, SparseEmbedding, type BloomOptions } from '@bloom/embeddings';
 import type { EmbeddingStrategy } from '@bloom/core';
 const options: BloomOptions = { numEmbeddings: 100, dim: 8, compressionRatio: 0.5 };

@@ -53,6 +53,24 @@ describe('bloom train', () => {
     const bad = await run('--embedding', 'hybrid', '--head-share', '1.5');
     expect(bad.code).toBe(EXIT_USAGE);
     expect(bad.err).toMatch(/--head-share: expected a number in \[0, 1\]/);
+    // Hash embeddings: the budget 0.2 x 1683 x 32 pays a weight per id (2 x 1683) and 231 pool rows of 32,
+    // trained in place on the wasm backend's fused trainer; their parameters count both.
+    const hash = await run('--embedding', 'hash');
+    expect(hash.code, hash.err).toBe(0);
+    const hashed = hash.json as {
+      table_rows: number;
+      parameters: number;
+      mrr: number;
+      training_path: string;
+    };
+    expect([hashed.table_rows, hashed.training_path]).toEqual([231, 'wasm-fused']);
+    expect(hashed.parameters).toBe(944 * 32 + 231 * 32 + 1683 * 2 + 944 + 1683);
+    expect(hashed.mrr).toBeGreaterThan(0.02);
+    const rows = await run('--embedding', 'hash', '--importance-rows', '100');
+    expect((rows.json as { table_rows: number }).table_rows).toBe(330); // (10771 - 200) / 32
+    const none = await run('--embedding', 'hash', '--importance-rows', 'none');
+    expect(none.code).toBe(EXIT_USAGE);
+    expect(none.err).toMatch(/--importance-rows: expected 'auto', 'per-id' or an integer/);
   });
 
   it('trains BPR factorization with bloom items and ends with the contract JSON line', async () => {
