@@ -226,7 +226,12 @@ describe('Recommender', () => {
       }
     }
     const interactions = new Interactions({ userIds: users, itemIds: items, numUsers: 51, numItems });
-    for (const spec of [undefined, { strategy: 'bloom', options: { compressionRatio: 0.1, numHashes: 3 } }]) {
+    // Dense, bloom (each table row scored once, then summed per item) and hash embeddings (weighted per item).
+    for (const spec of [
+      undefined,
+      { strategy: 'bloom', options: { compressionRatio: 0.1, numHashes: 3 } },
+      { strategy: 'hash', options: { compressionRatio: 0.1 } },
+    ]) {
       const model = ImplicitFactorizationModel.create(
         { numUsers: 51, numItems, dim: 24, loss: 'bpr', seed: 2, ...(spec ? { items: spec } : {}) },
         adapter,
@@ -237,6 +242,9 @@ describe('Recommender', () => {
       const exact = new Recommender(model, index, { quantizeFrom: Number.POSITIVE_INFINITY });
       const quantized = new Recommender(model, index, { quantizeFrom: 1000 });
       for (let u = 1; u <= 50; u++) {
+        const scores = model.predict(u);
+        for (const r of exact.recommend(u, { k: 20 }).items)
+          expect(r.score).toBeCloseTo(scores[Number(r.item)]!, 4);
         for (const options of [{ k: 10 }, { k: 3, excludeSeen: true }, { k: 200 }]) {
           const a = exact.recommend(u, options);
           const b = quantized.recommend(u, options);
