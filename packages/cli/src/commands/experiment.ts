@@ -294,8 +294,9 @@ async function accuracy(options: AccuracyOptions, io: CliIo): Promise<void> {
   const meaning = [
     'relative MRR: the test MRR of each level (a table at a ratio, its configuration chosen on a validation split)',
     "over the dense table's, chosen the same way. At ratio R the item table holds R of the dense table's",
-    'parameters. bloom shares every row between ids; hybrid gives the most frequent items rows of their own and',
-    'shares the rest, which is why it keeps more of the MRR at the same size.',
+    'parameters. bloom shares every row between ids; hash (hash embeddings) shares them too, weighted by trained',
+    'importance weights per id; hybrid gives the most frequent items rows of their own and shares the rest, which',
+    'is why it keeps more of the MRR at the same size.',
   ];
   finish(io, options, { experiment: 'accuracy', points }, [...table, '', ...meaning], out, files);
 }
