@@ -8,6 +8,7 @@ import {
   requireKnownOptions,
 } from '@bloom/core';
 import { createHashFamily, SPOTLIGHT_SEEDS } from '@bloom/hashers';
+import { requireRatio } from './ratio-rows.js';
 import { validateIds } from './validate-ids.js';
 
 // Id spaces this small get every id's k + 1 entries computed once, on first use (as bloom does): 4 MiB at most.
@@ -66,7 +67,7 @@ export function createHashStrategy(options: HashOptions): EmbeddingStrategy {
   const k = requireInteger('numHashes', options.numHashes ?? 2, 1, 64);
   const paddingIdx = options.paddingIdx === undefined ? 0 : options.paddingIdx;
   if (paddingIdx !== null) requireInteger('paddingIdx', paddingIdx, 0, numEmbeddings - 1);
-  const ratio = options.compressionRatio ?? 0.2;
+  const ratio = requireRatio(options.compressionRatio ?? 0.2);
   const { rows: importanceRows, perId } = weightRows(
     options.importanceRows ?? 'auto',
     ratio,
@@ -144,7 +145,7 @@ export function createHashStrategy(options: HashOptions): EmbeddingStrategy {
 // The rows of importance weights an `importanceRows` option asks for (see HashOptions.importanceRows).
 function weightRows(
   option: unknown,
-  ratio: unknown,
+  ratio: number,
   numEmbeddings: number,
   dim: number,
   k: number,
@@ -152,17 +153,14 @@ function weightRows(
   if (option === 'per-id') return { rows: numEmbeddings, perId: true };
   if (option !== 'auto')
     return { rows: requireInteger('importanceRows', option, 1, INT32_MAX), perId: false };
-  const half = typeof ratio === 'number' && ratio > 0 ? (ratio * numEmbeddings * dim) / 2 : 0;
+  const half = (ratio * numEmbeddings * dim) / 2;
   if (numEmbeddings * k <= half) return { rows: numEmbeddings, perId: true };
   return { rows: Math.max(1, Math.floor(half / k)), perId: false };
 }
 
 // The component rows the budget leaves once the importance weights are paid for: at least 2 (row 0 is the
 // padding row, and a pool needs a row to share).
-function poolRows(ratio: unknown, numEmbeddings: number, dim: number, weights: number): number {
-  if (typeof ratio !== 'number' || !(ratio > 0) || !Number.isFinite(ratio)) {
-    throw new ConfigError('compressionRatio', 'a finite number > 0', ratio);
-  }
+function poolRows(ratio: number, numEmbeddings: number, dim: number, weights: number): number {
   const rows = Math.floor((ratio * numEmbeddings * dim - weights) / dim);
   if (rows < 2 || rows > INT32_MAX) {
     throw new ConfigError(

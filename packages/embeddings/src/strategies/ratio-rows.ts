@@ -6,10 +6,7 @@ import { ConfigError, INT32_MAX } from '@bloom/core';
  * @throws ConfigError naming `compressionRatio`.
  */
 export function rowsOfRatio(ratio: unknown, numEmbeddings: number, least: number, why: string): number {
-  if (typeof ratio !== 'number' || !(ratio > 0) || !Number.isFinite(ratio)) {
-    throw new ConfigError('compressionRatio', 'a finite number > 0', ratio);
-  }
-  const rows = Math.floor(ratio * numEmbeddings);
+  const rows = Math.floor(requireRatio(ratio) * numEmbeddings);
   if (rows < least || rows > INT32_MAX) {
     throw new ConfigError(
       'compressionRatio',
@@ -18,4 +15,15 @@ export function rowsOfRatio(ratio: unknown, numEmbeddings: number, least: number
     );
   }
   return rows;
+}
+
+/**
+ * A `compressionRatio` validated: a finite number > 0.
+ * @throws ConfigError naming `compressionRatio`.
+ */
+export function requireRatio(ratio: unknown): number {
+  if (typeof ratio !== 'number' || !(ratio > 0) || !Number.isFinite(ratio)) {
+    throw new ConfigError('compressionRatio', 'a finite number > 0', ratio);
+  }
+  return ratio;
 }
