@@ -12,6 +12,7 @@ import {
 } from '@bloom/core';
 import { createHashFamily } from '@bloom/hashers';
 import { rowsOfRatio } from './ratio-rows.js';
+import { copyRows, requireOut } from './row-table.js';
 import { validateIds } from './validate-ids.js';
 
 // Id spaces this small get every id's rows computed once, on first use, as Spotlight precomputes its hashes:
@@ -115,17 +116,9 @@ export function createBloomStrategy(
       validateIds(ids, numEmbeddings);
       if (rowTable === undefined && numEmbeddings * k > ROW_TABLE_MAX_ENTRIES)
         return family.indices(ids, out);
-      if (out.length < ids.length * k) {
-        throw new ConfigError('out', `an Int32Array of length >= ${ids.length * k} (ids x k)`, out.length);
-      }
+      requireOut(out, ids.length * k, 'ids x k');
       rowTable ??= family.indices(Int32Array.from({ length: numEmbeddings }, (_, id) => id));
-      const table = rowTable;
-      for (let i = 0; i < ids.length; i++) {
-        const from = ids[i]! * k;
-        const to = i * k;
-        for (let j = 0; j < k; j++) out[to + j] = table[from + j]!;
-      }
-      return out;
+      return copyRows(rowTable, ids, k, out);
     },
   };
 }

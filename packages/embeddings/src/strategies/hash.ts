@@ -9,6 +9,7 @@ import {
 } from '@bloom/core';
 import { createHashFamily, SPOTLIGHT_SEEDS } from '@bloom/hashers';
 import { requireRatio } from './ratio-rows.js';
+import { copyRows, requireOut } from './row-table.js';
 import { validateIds } from './validate-ids.js';
 
 // Id spaces this small get every id's k + 1 entries computed once, on first use (as bloom does): 4 MiB at most.
@@ -120,24 +121,13 @@ export function createHashStrategy(options: HashOptions): EmbeddingStrategy {
     importanceRows,
     rowsFor(ids, out = new Int32Array(ids.length * width)) {
       validateIds(ids, numEmbeddings);
-      if (out.length < ids.length * width) {
-        throw new ConfigError(
-          'out',
-          `an Int32Array of length >= ${ids.length * width} (ids x (k + 1))`,
-          out.length,
-        );
-      }
+      requireOut(out, ids.length * width, 'ids x (k + 1)');
       if (numEmbeddings * width > ROW_TABLE_MAX_ENTRIES) return compute(ids, out);
       rowTable ??= compute(
         Int32Array.from({ length: numEmbeddings }, (_, id) => id),
         new Int32Array(numEmbeddings * width),
       );
-      const table = rowTable;
-      for (let i = 0; i < ids.length; i++) {
-        const from = ids[i]! * width;
-        for (let j = 0; j < width; j++) out[i * width + j] = table[from + j]!;
-      }
-      return out;
+      return copyRows(rowTable, ids, width, out);
     },
   };
 }

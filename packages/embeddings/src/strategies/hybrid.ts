@@ -9,6 +9,7 @@ import {
 } from '@bloom/core';
 import { createHashFamily } from '@bloom/hashers';
 import { rowsOfRatio } from './ratio-rows.js';
+import { copyRows, requireOut } from './row-table.js';
 import { validateIds } from './validate-ids.js';
 
 /** Registered name of the hybrid strategy. */
@@ -122,14 +123,8 @@ export function createHybridStrategy(options: HybridOptions): EmbeddingStrategy 
         }),
     rowsFor(ids, out = new Int32Array(ids.length * k)) {
       validateIds(ids, numEmbeddings);
-      if (out.length < ids.length * k) {
-        throw new ConfigError('out', `an Int32Array of length >= ${ids.length * k} (ids x k)`, out.length);
-      }
-      for (let i = 0; i < ids.length; i++) {
-        const from = ids[i]! * k;
-        for (let j = 0; j < k; j++) out[i * k + j] = table[from + j]!;
-      }
-      return out;
+      requireOut(out, ids.length * k, 'ids x k');
+      return copyRows(table, ids, k, out);
     },
   };
 }
