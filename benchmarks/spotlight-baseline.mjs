@@ -92,6 +92,8 @@ function measure(embedding, n) {
         String(n),
         '--backend',
         backend,
+        '--threads',
+        '1',
         '--no-eval',
         '--json',
         ...shape,

@@ -7,7 +7,7 @@ import {
   Rng,
 } from '@bloom/core';
 import { hostTable, SparseEmbedding } from '@bloom/embeddings';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { ArenaBilinearStep, type BilinearTables } from './arena-bilinear-step.js';
 import { KernelMemory } from './kernels/kernel-memory.js';
 import { WasmAdapter } from './wasm-adapter.js';
@@ -78,7 +78,19 @@ class CopyingStep {
     memory.reserve(end);
     for (const [i, v] of [u.values, it.values, bu.values, bi.values].entries())
       memory.f32(at[i]!, v.length).set(v);
-    memory.kernels.bilinear_scores(at[0]!, at[1]!, at[2]!, at[3]!, b, n, d, at[4]!, at[5]!);
+    memory.kernels.bilinear_scores(
+      at[0]!,
+      at[1]!,
+      at[1]! + b * d * 4,
+      at[2]!,
+      at[3]!,
+      at[3]! + b * 4,
+      b,
+      n,
+      d,
+      at[4]!,
+      at[5]!,
+    );
     const pos = memory.f32(at[4]!, b).slice();
     const neg = memory.f32(at[5]!, m - b).slice();
     memory.f32(at[6]!, b).set(grads.subarray(0, b));
@@ -109,7 +121,8 @@ class CopyingStep {
 }
 
 // The in-place step against the copying one: the same floats, bit for bit, for every row rule (k 1 and 3, sum and
-// mean, the padding row), optimizer and batch shape.
+// mean, the padding row), optimizer, batch shape and thread count (threads split examples, columns and rows, never
+// one float's additions).
 describe('ArenaBilinearStep', () => {
   const sides: { users: Spec; items: Spec }[] = [
     { users: { strategy: 'dense', options: {} }, items: { strategy: 'dense', options: {} } },
@@ -129,12 +142,20 @@ describe('ArenaBilinearStep', () => {
   ];
   for (const [s, spec] of sides.entries())
     for (const optimizer of optimizers)
-      for (const n of [0, 1, 3])
-        it(`equals the copying path (rules ${s}, ${optimizer.kind}, ${n} negatives)`, async () => {
-          const inPlaceNet = tables(40, 300, 6, optimizer, spec);
-          const copyingNet = tables(40, 300, 6, optimizer, spec, { name: 'copy' });
-          const inPlace = ArenaBilinearStep.create(inPlaceNet, n);
+      for (const [n, threads] of [
+        [0, 1],
+        [1, 1],
+        [3, 1],
+        [1, 2],
+        [3, 3],
+      ] as const)
+        it(`equals the copying path (rules ${s}, ${optimizer.kind}, ${n} negatives, ${threads} threads)`, async () => {
+          const inPlaceNet = tables(40, 300, 10, optimizer, spec);
+          const copyingNet = tables(40, 300, 10, optimizer, spec, { name: 'copy' });
+          const inPlace = ArenaBilinearStep.create(inPlaceNet, n, threads);
           if (typeof inPlace === 'string') throw new Error(inPlace);
+          onTestFinished(() => inPlace.dispose());
+          expect(inPlace.threads).toBe(threads);
           const copying = new CopyingStep(copyingNet, n);
           const rng = new Rng(9);
           for (const b of [64, 64, 5, 200]) {
@@ -162,6 +183,55 @@ describe('ArenaBilinearStep', () => {
         });
 
   const dense = { users: { strategy: 'dense', options: {} }, items: { strategy: 'dense', options: {} } };
+
+  // Hash embeddings (the weights' lookup and update stay on this thread, their gradients come from the threads'
+  // column bands) and a table too large for a direct map (hashed numbering): threads give one thread's floats.
+  it('gives the same floats on 2 and 3 threads as on one, with hash embeddings and a large table', async () => {
+    const bloomUsers = { strategy: 'bloom', options: { compressionRatio: 0.5, numHashes: 2 } };
+    const hashItems = { strategy: 'hash', options: { compressionRatio: 0.4, importanceRows: 'per-id' } };
+    for (const [sides, numItems] of [
+      [{ users: bloomUsers, items: hashItems }, 300],
+      [{ users: bloomUsers, items: { strategy: 'dense', options: {} } }, 200_000],
+    ] as const) {
+      const nets = [1, 2, 3].map((t) =>
+        tables(40, numItems, 12, { kind: 'adam', lr: 0.05 }, sides, { name: `threads ${t}` }),
+      );
+      const steps = nets.map((net, t) => ArenaBilinearStep.create(net, 2, t + 1) as ArenaBilinearStep);
+      onTestFinished(() => {
+        for (const step of steps) step.dispose();
+      });
+      const rng = new Rng(4);
+      for (const b of [50, 7, 120]) {
+        const users = Int32Array.from({ length: b }, () => rng.nextInt(40));
+        const items = Int32Array.from({ length: 3 * b }, () => rng.nextInt(rng.next() < 0.5 ? numItems : 20));
+        const grads = Float32Array.from({ length: 3 * b }, () => rng.next() - 0.5);
+        for (const step of steps) {
+          step.resize(b);
+          step.users.set(users);
+          step.items.set(items);
+          step.forward();
+          expect(step.pos).toEqual(steps[0]!.pos);
+          expect(step.neg).toEqual(steps[0]!.neg);
+          step.dPos.set(grads.subarray(0, b));
+          step.dNeg.set(grads.subarray(b));
+          step.backward();
+        }
+      }
+      for (const name of ['users', 'items', 'userBias', 'itemBias'] as const) {
+        const floats = async (net: BilinearTables) => [
+          await net[name].table.read(),
+          ...Object.values(await net[name].table.readState()),
+        ];
+        const expected = await floats(nets[0]!);
+        expect(expected[0]!.some((x) => x !== 0)).toBe(true);
+        for (const [t, net] of nets.entries()) {
+          // Bit for bit, by hand: a deep equality over a million floats takes minutes.
+          const differing = (await floats(net)).map((got, i) => firstDifference(got, expected[i]!));
+          expect(differing, `${name}, ${t + 1} threads`).toEqual(expected.map(() => -1));
+        }
+      }
+    }
+  });
 
   it('refuses ids outside a side, naming the id, before any table changes', async () => {
     const net = tables(10, 20, 4, { kind: 'adam', lr: 0.1 }, dense);
@@ -200,3 +270,14 @@ describe('ArenaBilinearStep', () => {
     ).toMatch(/items table is not a WebAssembly table/);
   });
 });
+
+/** The first index where two arrays' floats differ bit for bit (or their lengths differ), else -1. */
+function firstDifference(a: Float32Array, b: Float32Array): number {
+  if (a.length !== b.length) return Math.min(a.length, b.length);
+  const [x, y] = [
+    new Uint32Array(a.buffer, a.byteOffset, a.length),
+    new Uint32Array(b.buffer, b.byteOffset, b.length),
+  ];
+  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return i;
+  return -1;
+}

@@ -9,6 +9,12 @@ import { WeightedHostTable } from '@bloom/embeddings';
 import { ArenaWeightedLookup } from './arena-weighted-lookup.js';
 import type { KernelArena } from './kernels/kernel-arena.js';
 import { align16, type ScatterSide } from './kernels/kernel-memory.js';
+import {
+  columnBands,
+  evenRanges,
+  type RowKernelDispatch,
+  RowKernelThreads,
+} from './kernels/row-kernel-threads.js';
 import { slotHashBytes, WasmGatherTable } from './tables/wasm-gather-table.js';
 
 /** The four tables of a factorization model (Spotlight's BilinearNet), as the step trains them. */
@@ -64,6 +70,7 @@ export class ArenaBilinearStep {
   readonly #dim: number;
   /** Users, items, user biases, item biases. */
   readonly #sides: [Side, Side, Side, Side];
+  readonly #threads: RowKernelThreads;
   #region = -1;
   #capacity = 0;
   #size = -1;
@@ -77,8 +84,10 @@ export class ArenaBilinearStep {
     arena: KernelArena,
     tables: WasmGatherTable[],
     weighted: (ArenaWeightedLookup | undefined)[],
+    threads: number,
   ) {
     this.#arena = arena;
+    this.#threads = RowKernelThreads.create(arena.memory, threads);
     this.#dim = net.users.strategy.dim;
     const side = (embedding: FusedEmbedding, i: number, shares?: Side): Side => ({
       embedding,
@@ -102,9 +111,10 @@ export class ArenaBilinearStep {
 
   /**
    * The step in place, or why there is none: the net's tables (a hash-embeddings table's pool and weights) must be
-   * wasm tables of one arena.
+   * wasm tables of one arena. `threads` above 1 shares each phase out to worker threads (one where the runtime has
+   * none; see {@link threads}): the floats are the same on any number.
    */
-  static create(net: BilinearTables, negatives: number): ArenaBilinearStep | string {
+  static create(net: BilinearTables, negatives: number, threads = 1): ArenaBilinearStep | string {
     const sides = { users: net.users, items: net.items, userBias: net.userBias, itemBias: net.itemBias };
     const tables: WasmGatherTable[] = [];
     for (const [name, embedding] of Object.entries(sides)) {
@@ -128,7 +138,7 @@ export class ArenaBilinearStep {
       if (typeof lookup === 'string') return lookup;
       weighted.push(lookup);
     }
-    return new ArenaBilinearStep(net, negatives, arena, tables, weighted);
+    return new ArenaBilinearStep(net, negatives, arena, tables, weighted, threads);
   }
 
   /** Lays out the buffers for a batch of b positives (call before filling `users` and `items`). */
@@ -137,45 +147,76 @@ export class ArenaBilinearStep {
     this.#view();
   }
 
-  /** Looks up the batch's vectors and biases (validating the ids) and fills `pos` and `neg`. */
+  /**
+   * Looks up the batch's vectors and biases (validating every id first) and fills `pos` and `neg`; with several
+   * threads, each looks up and scores its own range of examples.
+   */
   forward(): void {
     this.#view();
     const b = this.users.length;
+    const n = this.negatives;
+    const d = this.#dim;
     const memory = this.#arena.memory;
     for (const side of this.#sides) {
       const { strategy } = side.embedding;
       const ids = side.onItems ? this.items : this.users;
       if (side.weighted !== undefined) {
         side.weighted.lookup(side.onItems ? this.#at.items : this.#at.users, ids.length, side.vectors);
-        continue;
-      }
-      const k = strategy.rowsPerId;
-      if (side.shares === undefined) {
+      } else if (side.shares === undefined) {
+        const k = strategy.rowsPerId;
         strategy.rowsFor(ids, memory.i32(side.rows, ids.length * k));
         side.table.checkRowsAt(side.rows, ids.length * k);
       }
-      side.table.gatherAt(side.rows, k, ids.length, strategy.combine, side.vectors);
     }
+    const threads = this.#threads;
     const [u, it, bu, bi] = this.#sides;
     const at = this.#at;
-    memory.kernels.bilinear_scores(
-      u.vectors,
-      it.vectors,
-      bu.vectors,
-      bi.vectors,
-      b,
-      this.negatives,
-      this.#dim,
-      at.pos,
-      at.neg,
-    );
+    evenRanges(b, threads.threads).forEach(([lo, hi], t) => {
+      if (hi === lo) return;
+      for (const side of this.#sides) {
+        if (side.weighted !== undefined) continue;
+        const { rowsPerId: k, combine, dim } = side.embedding.strategy;
+        const gather = (first: number, count: number) =>
+          threads.queue(
+            t,
+            'gather',
+            side.table.gatherArgs(
+              side.rows + first * k * 4,
+              k,
+              count,
+              combine,
+              side.vectors + first * dim * 4,
+            ),
+          );
+        gather(lo, hi - lo);
+        if (side.onItems && n > 0) gather(b + lo * n, (hi - lo) * n);
+      }
+      threads.queue(t, 'bilinear_scores', [
+        u.vectors + lo * d * 4,
+        it.vectors + lo * d * 4,
+        it.vectors + (b + lo * n) * d * 4,
+        bu.vectors + lo * 4,
+        bi.vectors + lo * 4,
+        bi.vectors + (b + lo * n) * 4,
+        hi - lo,
+        n,
+        d,
+        at.pos + lo * 4,
+        at.neg + lo * n * 4,
+      ]);
+    });
+    threads.run();
   }
 
-  /** Sums `dPos` and `dNeg`'s gradients per table row and applies them to the four tables. */
+  /**
+   * Sums `dPos` and `dNeg`'s gradients per table row and applies them to the four tables; with several threads,
+   * each sums a band of the vectors' columns, then updates its share of each table's distinct rows.
+   */
   backward(): void {
     this.#view();
     const b = this.users.length;
     const n = this.negatives;
+    const d = this.#dim;
     const at = this.#at;
     for (const side of this.#sides) {
       const count = side.ids * side.embedding.strategy.rowsPerId;
@@ -185,25 +226,67 @@ export class ArenaBilinearStep {
           : (side.shares?.count ??
             side.table.assignSlotsAt(side.rows, count, side.slots, side.unique, at.hash));
     }
+    const threads = this.#threads;
     const [u, it, bu, bi] = this.#sides;
-    const { kernels } = this.#arena.memory;
-    kernels.bilinear_scatter(
-      u.vectors,
-      it.vectors,
+    columnBands(d, threads.threads).forEach(([from, to], t) => {
+      const band = (side: Side): ScatterSide => {
+        const [slots, k, summed, count, share] = scatterArgs(side);
+        return [slots, k, summed + from * 4, count, share];
+      };
+      threads.queue(t, 'bilinear_scatter', [
+        u.vectors + from * 4,
+        it.vectors + from * 4,
+        at.dPos,
+        at.dNeg,
+        b,
+        n,
+        to - from,
+        d,
+        at.tmp + t * d * 4,
+        ...band(u),
+        ...band(it),
+      ]);
+    });
+    // The last thread has the narrowest band of columns, if any.
+    threads.queue(threads.threads - 1, 'bias_scatter', [
       at.dPos,
       at.dNeg,
       b,
       n,
-      this.#dim,
-      at.tmp,
-      ...scatterArgs(u),
-      ...scatterArgs(it),
-    );
-    kernels.bias_scatter(at.dPos, at.dNeg, b, n, ...scatterArgs(bu), ...scatterArgs(bi));
+      ...scatterArgs(bu),
+      ...scatterArgs(bi),
+    ]);
+    threads.run();
+    const byRows: RowKernelDispatch = (name, args) => {
+      const [data, stride, rows, count, grads, dim, ...rest] = args as number[];
+      evenRanges(count!, threads.threads).forEach(([lo, hi], t) => {
+        if (hi > lo)
+          threads.queue(t, name, [
+            data!,
+            stride!,
+            rows! + lo * 4,
+            hi - lo,
+            grads! + lo * dim! * 4,
+            dim!,
+            ...rest,
+          ]);
+      });
+    };
     for (const side of this.#sides) {
       if (side.weighted !== undefined) side.weighted.update(side.summed, side.ids);
-      else side.table.updateAt(side.unique, side.count, side.summed);
+      else side.table.updateAt(side.unique, side.count, side.summed, byRows);
     }
+    threads.run();
+  }
+
+  /** Threads each minibatch runs on. */
+  get threads(): number {
+    return this.#threads.threads;
+  }
+
+  /** Stops the worker threads (the buffers are a region of the tables' arena, released with it). */
+  dispose(): void {
+    this.#threads.dispose();
   }
 
   /**
@@ -227,7 +310,7 @@ export class ArenaBilinearStep {
       neg: take(m - b),
       dPos: take(b),
       dNeg: take(m - b),
-      tmp: take(d),
+      tmp: take(d * this.#threads.threads),
       hash: 0,
     };
     const places = this.#sides.map((side) => {

@@ -35,9 +35,19 @@ export class WasmFactorizationTrainer implements FactorizationTrainer {
     this.#explicit = explicit;
   }
 
-  /** The trainer, or why the spec's tables cannot train in place (see {@link ArenaBilinearStep.create}). */
+  /** Threads each minibatch runs on (1 where worker threads are unavailable). */
+  get threads(): number {
+    return this.#step.threads;
+  }
+
+  /**
+   * The trainer, or why the spec's tables cannot train in place (see {@link ArenaBilinearStep.create}).
+   * @throws ConfigError for `spec.threads` outside 1 to 256.
+   */
   static create(spec: FactorizationTrainerSpec): WasmFactorizationTrainer | string {
-    const step = ArenaBilinearStep.create(spec, negativesPerPositive(spec));
+    const threads = spec.threads ?? 1;
+    requireInteger('threads', threads, 1, 256);
+    const step = ArenaBilinearStep.create(spec, negativesPerPositive(spec), threads);
     return typeof step === 'string'
       ? step
       : new WasmFactorizationTrainer(spec, step, isExplicitLoss(spec.loss));
@@ -86,6 +96,8 @@ export class WasmFactorizationTrainer implements FactorizationTrainer {
     }
   }
 
-  /** The step's buffers are a region of the tables' arena, released with it. */
-  dispose(): void {}
+  /** Stops the step's worker threads; its buffers are a region of the tables' arena, released with it. */
+  dispose(): void {
+    this.#step.dispose();
+  }
 }

@@ -405,11 +405,12 @@
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
       (br $rows_loop))))
 
-  ;; Bilinear scores with n negatives per positive: u [b, d], items [b + b n, d] (positives, then the negatives of
-  ;; example i at b + i n + j), biases bu [b] and bi [b + b n]. pos[i] = u_i . p_i + bu_i + bi_i and
-  ;; neg[i n + j] = u_i . q_ij + bu_i + bi_(b + i n + j).
-  (func (export "bilinear_scores") (param $u i32) (param $items i32) (param $bu i32) (param $bi i32) (param $b i32)
-    (param $n i32) (param $d i32) (param $pos i32) (param $neg i32)
+  ;; Bilinear scores with n negatives per positive: u [b, d], positives p [b, d] and negatives q [b n, d] (those of
+  ;; example i at i n + j), biases bu [b], bp [b] and bq [b n]. pos[i] = u_i . p_i + bu_i + bp_i and
+  ;; neg[i n + j] = u_i . q_ij + bu_i + bq_ij. Separate positive and negative pointers let a thread score a range of
+  ;; examples of a batch whose negatives follow all of its positives.
+  (func (export "bilinear_scores") (param $u i32) (param $p i32) (param $q i32) (param $bu i32) (param $bp i32)
+    (param $bq i32) (param $b i32) (param $n i32) (param $d i32) (param $pos i32) (param $neg i32)
     (local $i i32) (local $j i32) (local $k i32) (local $db i32) (local $ui i32) (local $bias f32)
     (local.set $db (i32.shl (local.get $d) (i32.const 2)))
     (block $done (loop $loop
@@ -417,15 +418,15 @@
       (local.set $ui (i32.add (local.get $u) (i32.mul (local.get $i) (local.get $db))))
       (local.set $bias (f32.load (i32.add (local.get $bu) (i32.shl (local.get $i) (i32.const 2)))))
       (f32.store (i32.add (local.get $pos) (i32.shl (local.get $i) (i32.const 2)))
-        (f32.add (call $dot (local.get $ui) (i32.add (local.get $items) (i32.mul (local.get $i) (local.get $db))) (local.get $d))
-          (f32.add (local.get $bias) (f32.load (i32.add (local.get $bi) (i32.shl (local.get $i) (i32.const 2)))))))
+        (f32.add (call $dot (local.get $ui) (i32.add (local.get $p) (i32.mul (local.get $i) (local.get $db))) (local.get $d))
+          (f32.add (local.get $bias) (f32.load (i32.add (local.get $bp) (i32.shl (local.get $i) (i32.const 2)))))))
       (local.set $j (i32.const 0))
       (block $jdone (loop $jloop
         (br_if $jdone (i32.ge_u (local.get $j) (local.get $n)))
-        (local.set $k (i32.add (local.get $b) (i32.add (i32.mul (local.get $i) (local.get $n)) (local.get $j))))
-        (f32.store (i32.add (local.get $neg) (i32.shl (i32.sub (local.get $k) (local.get $b)) (i32.const 2)))
-          (f32.add (call $dot (local.get $ui) (i32.add (local.get $items) (i32.mul (local.get $k) (local.get $db))) (local.get $d))
-            (f32.add (local.get $bias) (f32.load (i32.add (local.get $bi) (i32.shl (local.get $k) (i32.const 2)))))))
+        (local.set $k (i32.add (i32.mul (local.get $i) (local.get $n)) (local.get $j)))
+        (f32.store (i32.add (local.get $neg) (i32.shl (local.get $k) (i32.const 2)))
+          (f32.add (call $dot (local.get $ui) (i32.add (local.get $q) (i32.mul (local.get $k) (local.get $db))) (local.get $d))
+            (f32.add (local.get $bias) (f32.load (i32.add (local.get $bq) (i32.shl (local.get $k) (i32.const 2)))))))
         (local.set $j (i32.add (local.get $j) (i32.const 1)))
         (br $jloop)))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
@@ -492,52 +493,71 @@
       (br $loop)))
     (local.get $count))
 
-  ;; y[slots[i k + r]] += alpha x for each of the k slots of entry i that is not -1 (rows of d floats)
+  ;; y[slots[i k + r]] += alpha x for each of the k slots of entry i that is not -1 (rows of d floats, stride apart)
   (func $scatter_row (param $summed i32) (param $slots i32) (param $i i32) (param $k i32) (param $x i32)
-    (param $alpha f32) (param $d i32)
+    (param $alpha f32) (param $d i32) (param $stride i32)
     (local $r i32) (local $slot i32)
     (block $done (loop $loop
       (br_if $done (i32.ge_u (local.get $r) (local.get $k)))
       (local.set $slot (i32.load (i32.add (local.get $slots)
         (i32.shl (i32.add (i32.mul (local.get $i) (local.get $k)) (local.get $r)) (i32.const 2)))))
       (if (i32.ge_s (local.get $slot) (i32.const 0))
-        (then (call $axpy (i32.add (local.get $summed) (i32.shl (i32.mul (local.get $slot) (local.get $d)) (i32.const 2)))
+        (then (call $axpy (i32.add (local.get $summed) (i32.shl (i32.mul (local.get $slot) (local.get $stride)) (i32.const 2)))
           (local.get $x) (local.get $alpha) (local.get $d))))
+      (local.set $r (i32.add (local.get $r) (i32.const 1)))
+      (br $loop))))
+
+  ;; Zeroes (scale 0) or scales d floats of each of count rows, stride floats apart.
+  (func $scale_rows (param $at i32) (param $count i32) (param $d i32) (param $stride i32) (param $scale f32)
+    (local $r i32)
+    (if (i32.eq (local.get $d) (local.get $stride)) (then
+      (if (f32.eq (local.get $scale) (f32.const 0))
+        (then (memory.fill (local.get $at) (i32.const 0) (i32.shl (i32.mul (local.get $count) (local.get $d)) (i32.const 2))))
+        (else (call $scale_into (local.get $at) (local.get $at) (local.get $scale) (i32.mul (local.get $count) (local.get $d)))))
+      (return)))
+    (block $done (loop $loop
+      (br_if $done (i32.ge_u (local.get $r) (local.get $count)))
+      (if (f32.eq (local.get $scale) (f32.const 0))
+        (then (memory.fill (local.get $at) (i32.const 0) (i32.shl (local.get $d) (i32.const 2))))
+        (else (call $scale_into (local.get $at) (local.get $at) (local.get $scale) (local.get $d))))
+      (local.set $at (i32.add (local.get $at) (i32.shl (local.get $stride) (i32.const 2))))
       (local.set $r (i32.add (local.get $r) (i32.const 1)))
       (br $loop))))
 
   ;; bilinear_backward and scatter_sum of the user and item tables in one pass, without the [b, d] and [m, d]
   ;; gradient buffers: the gradient of each looked-up vector goes straight into the summed rows of its slots
-  ;; (slots as assign_slots writes them, k per id; summed [count, d], zeroed here, then scaled by share). Adds in
-  ;; the order the two kernels do (users by example; items positives first, then negatives), so the sums are the
-  ;; same floats. $tmp holds one row of d floats.
+  ;; (slots as assign_slots writes them, k per id; summed [count, stride], zeroed here, then scaled by share). Adds
+  ;; in the order the two kernels do (users by example; items positives first, then negatives), so the sums are the
+  ;; same floats. It works on d columns of rows $stride floats apart (u, items and both summed), so that threads can
+  ;; each take a band of columns (pointers offset to the band, d its width); one thread passes stride = d. Every
+  ;; column's sums are added in the same order whatever the bands. $tmp holds d floats.
   (func (export "bilinear_scatter") (param $u i32) (param $items i32) (param $dpos i32) (param $dneg i32) (param $b i32)
-    (param $n i32) (param $d i32) (param $tmp i32)
+    (param $n i32) (param $d i32) (param $stride i32) (param $tmp i32)
     (param $slots_u i32) (param $ku i32) (param $summed_u i32) (param $count_u i32) (param $share_u f32)
     (param $slots_i i32) (param $ki i32) (param $summed_i i32) (param $count_i i32) (param $share_i f32)
-    (local $i i32) (local $j i32) (local $k i32) (local $db i32) (local $ui i32) (local $g f32)
-    (local.set $db (i32.shl (local.get $d) (i32.const 2)))
-    (memory.fill (local.get $summed_u) (i32.const 0) (i32.mul (local.get $count_u) (local.get $db)))
-    (memory.fill (local.get $summed_i) (i32.const 0) (i32.mul (local.get $count_i) (local.get $db)))
+    (local $i i32) (local $j i32) (local $k i32) (local $sb i32) (local $ui i32) (local $g f32)
+    (local.set $sb (i32.shl (local.get $stride) (i32.const 2)))
+    (call $scale_rows (local.get $summed_u) (local.get $count_u) (local.get $d) (local.get $stride) (f32.const 0))
+    (call $scale_rows (local.get $summed_i) (local.get $count_i) (local.get $d) (local.get $stride) (f32.const 0))
     (block $done (loop $loop
       (br_if $done (i32.ge_u (local.get $i) (local.get $b)))
-      (local.set $ui (i32.add (local.get $u) (i32.mul (local.get $i) (local.get $db))))
+      (local.set $ui (i32.add (local.get $u) (i32.mul (local.get $i) (local.get $sb))))
       (local.set $g (f32.load (i32.add (local.get $dpos) (i32.shl (local.get $i) (i32.const 2)))))
-      (call $scale_into (local.get $tmp) (i32.add (local.get $items) (i32.mul (local.get $i) (local.get $db)))
+      (call $scale_into (local.get $tmp) (i32.add (local.get $items) (i32.mul (local.get $i) (local.get $sb)))
         (local.get $g) (local.get $d))
       (local.set $j (i32.const 0))
       (block $jdone (loop $jloop
         (br_if $jdone (i32.ge_u (local.get $j) (local.get $n)))
         (local.set $k (i32.add (local.get $b) (i32.add (i32.mul (local.get $i) (local.get $n)) (local.get $j))))
-        (call $axpy (local.get $tmp) (i32.add (local.get $items) (i32.mul (local.get $k) (local.get $db)))
+        (call $axpy (local.get $tmp) (i32.add (local.get $items) (i32.mul (local.get $k) (local.get $sb)))
           (f32.load (i32.add (local.get $dneg) (i32.shl (i32.sub (local.get $k) (local.get $b)) (i32.const 2))))
           (local.get $d))
         (local.set $j (i32.add (local.get $j) (i32.const 1)))
         (br $jloop)))
       (call $scatter_row (local.get $summed_u) (local.get $slots_u) (local.get $i) (local.get $ku) (local.get $tmp)
-        (f32.const 1) (local.get $d))
+        (f32.const 1) (local.get $d) (local.get $stride))
       (call $scatter_row (local.get $summed_i) (local.get $slots_i) (local.get $i) (local.get $ki) (local.get $ui)
-        (local.get $g) (local.get $d))
+        (local.get $g) (local.get $d) (local.get $stride))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
       (br $loop)))
     (local.set $k (local.get $b))
@@ -545,17 +565,17 @@
       (br_if $ndone (i32.ge_u (local.get $k) (i32.add (local.get $b) (i32.mul (local.get $b) (local.get $n)))))
       (local.set $i (i32.div_u (i32.sub (local.get $k) (local.get $b)) (local.get $n)))
       (call $scatter_row (local.get $summed_i) (local.get $slots_i) (local.get $k) (local.get $ki)
-        (i32.add (local.get $u) (i32.mul (local.get $i) (local.get $db)))
+        (i32.add (local.get $u) (i32.mul (local.get $i) (local.get $sb)))
         (f32.load (i32.add (local.get $dneg) (i32.shl (i32.sub (local.get $k) (local.get $b)) (i32.const 2))))
-        (local.get $d))
+        (local.get $d) (local.get $stride))
       (local.set $k (i32.add (local.get $k) (i32.const 1)))
       (br $nloop)))
     (if (f32.ne (local.get $share_u) (f32.const 1))
-      (then (call $scale_into (local.get $summed_u) (local.get $summed_u) (local.get $share_u)
-        (i32.mul (local.get $count_u) (local.get $d)))))
+      (then (call $scale_rows (local.get $summed_u) (local.get $count_u) (local.get $d) (local.get $stride)
+        (local.get $share_u))))
     (if (f32.ne (local.get $share_i) (f32.const 1))
-      (then (call $scale_into (local.get $summed_i) (local.get $summed_i) (local.get $share_i)
-        (i32.mul (local.get $count_i) (local.get $d))))))
+      (then (call $scale_rows (local.get $summed_i) (local.get $count_i) (local.get $d) (local.get $stride)
+        (local.get $share_i)))))
 
   ;; The bias gradients of bilinear_scores summed per slot, as bilinear_scatter does for the vectors: a user
   ;; bias gets dpos_i + sum_j dneg_ij (added in float64 and rounded once, as the TypeScript step does), an item

@@ -57,6 +57,8 @@ export interface FactorizationTrainerSpec {
    * run on the host call it; device trainers implement `loss` natively and ignore it.
    */
   readonly scoreLoss: ScoreLoss;
+  /** Threads to split each minibatch over, where the backend can (default 1). */
+  readonly threads?: number;
 }
 
 /**
@@ -88,6 +90,8 @@ export interface FusedTrainer {
  * using them afterwards.
  */
 export interface FactorizationTrainer extends FusedTrainer {
+  /** Threads each minibatch runs on, where the trainer splits minibatches (absent: one). */
+  readonly threads?: number;
   /**
    * Trains one epoch of minibatches of `batchSize` over the examples in the order given, calling `report` with
    * the mean loss of each minibatch as losses come back from the device (in order, `first` the index of the first

@@ -42,8 +42,8 @@ export interface FitOptions {
    */
   readonly fused?: boolean;
   /**
-   * Threads a fused trainer may split each minibatch over (the wasm sequence trainer: worker threads on the
-   * tables' shared memory). Default 1.
+   * Threads a fused trainer may split each minibatch over (the wasm backend's sequence and factorization
+   * trainers: worker threads on the tables' shared memory). Default 1.
    */
   readonly threads?: number;
 }

@@ -72,9 +72,11 @@ export interface RowKernels {
   adam: OptimizerKernelFunction;
   bilinear_scores(
     u: number,
-    items: number,
+    p: number,
+    q: number,
     bu: number,
-    bi: number,
+    bp: number,
+    bq: number,
     b: number,
     n: number,
     d: number,
@@ -100,6 +102,7 @@ export interface RowKernels {
     b: number,
     n: number,
     d: number,
+    stride: number,
     tmp: number,
     ...sides: [...ScatterSide, ...ScatterSide]
   ): void;
@@ -244,6 +247,24 @@ export function sequenceKernelsModule(): object {
   sequenceCompiled ??= new (wasmApi()!.Module)(decode(SEQUENCE_KERNELS_BASE64));
   return sequenceCompiled;
 }
+
+/** The compiled row kernels, for instances on a worker thread (null where the runtime lacks WebAssembly SIMD). */
+export function rowKernelsModule(): object | null {
+  return rowKernelsAvailable() ? compiled! : null;
+}
+
+/** The row kernels a worker thread runs for a fused step (see {@link KernelWorkers}), in call-index order. */
+export const ROW_KERNEL_NAMES = [
+  'gather',
+  'bilinear_scores',
+  'bilinear_scatter',
+  'bias_scatter',
+  'sgd',
+  'adagrad',
+  'adam',
+  'assign_slots',
+  'assign_slots_hashed',
+] as const satisfies readonly (keyof RowKernels)[];
 
 /** Rounds a byte count up to a multiple of 16 (one SIMD vector), so regions start aligned. */
 export function align16(bytes: number): number {

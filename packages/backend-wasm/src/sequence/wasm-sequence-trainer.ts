@@ -9,10 +9,10 @@ import { WeightedHostTable } from '@bloom/embeddings';
 import { ArenaWeightedLookup } from '../arena-weighted-lookup.js';
 import type { KernelArena } from '../kernels/kernel-arena.js';
 import { sequenceKernelsModule } from '../kernels/kernel-memory.js';
+import { KernelRecorder, KernelWorkers } from '../kernels/kernel-workers.js';
 import type { SequenceKernels } from '../kernels/sequence-kernels.js';
 import { WasmGatherTable } from '../tables/wasm-gather-table.js';
 import { ArenaLookup, type Take } from './arena-lookup.js';
-import { KernelRecorder, KernelWorkers } from './kernel-workers.js';
 import {
   cnnNetwork,
   type Gemm,

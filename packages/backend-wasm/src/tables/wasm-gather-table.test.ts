@@ -181,6 +181,29 @@ describe('WasmGatherTable', () => {
     expect(Array.from(await b.read())).toEqual(new Array(12).fill(0));
   });
 
+  // A shared memory's growth leaves the old views valid but on another buffer object; a table that kept its view
+  // sent every later update to the TypeScript optimizer (float64 arithmetic, and many times slower).
+  it("keeps updating with its kernel after the arena's memory grows", async () => {
+    const adapter = new WasmAdapter('wasm', 'cpu', { device: 'test', details: {} });
+    const options = { rows: 64, dim: 8, optimizer: { kind: 'adam', lr: 0.05 } } as const;
+    const rng = new Rng(5);
+    const init = Float32Array.from({ length: 64 * 8 }, () => rng.next() - 0.5);
+    const [grown, steady] = ['grown', 'steady'].map(
+      (name) => adapter.createTable({ ...options, group: { name } }, init) as WasmGatherTable,
+    );
+    for (let step = 0; step < 6; step++) {
+      const ids = Int32Array.from({ length: 40 }, () => rng.nextInt(64));
+      const grads = Float32Array.from({ length: 40 * 8 }, () => rng.next() - 0.5);
+      if (step === 2) adapter.createTable({ ...options, rows: 300_000, group: { name: 'grown' } });
+      for (const t of [grown!, steady!]) t.applyGradients(ids, 1, 'sum', grads);
+    }
+    // What decides the path: the rows' view is on the memory's current buffer, as the kernel's operands are.
+    for (const t of [grown!, steady!])
+      expect((t as unknown as { data: Float32Array }).data.buffer).toBe(t.arena.memory.buffer);
+    // Bit for bit: the TypeScript fallback rounds differently.
+    expect(await grown!.read()).toEqual(await steady!.read());
+  });
+
   it('numbers the rows of tables too large for a direct map with the hash kernel, as RowSlots does', () => {
     const rows = 300_000;
     const table = WasmGatherTable.create({ rows, dim: 1, optimizer: { kind: 'sgd', lr: 1 }, frozenRow: 7 })!;

@@ -13,6 +13,7 @@ import {
 } from '@bloom/embeddings';
 import { KernelArena } from '../kernels/kernel-arena.js';
 import { align16 } from '../kernels/kernel-memory.js';
+import type { RowKernelDispatch } from '../kernels/row-kernel-threads.js';
 
 // Tables up to this many rows number a batch's distinct rows through a direct map of the table (4 bytes per row,
 // kept before the rows); larger ones through a hash table sized to the batch, in scratch, so it stays in cache.
@@ -51,6 +52,8 @@ export class WasmGatherTable extends TypedArrayTable {
   readonly #map: number;
   readonly #regionStart: number;
   #live = true;
+  /** Where {@link updateAt} hands its optimizer call, while one is given. */
+  #dispatch: RowKernelDispatch | undefined;
 
   private constructor(
     options: TableOptions,
@@ -87,7 +90,10 @@ export class WasmGatherTable extends TypedArrayTable {
   /** A fresh view when the shared memory grew since the last one (growing detaches every view on it). */
   protected override get data(): Float32Array {
     const data = super.data;
-    if (data.length > 0 || !this.#live) return data;
+    // A grown memory gives a new buffer: a non-shared one detaches the old views (length 0); a shared one keeps
+    // them valid but on another buffer object, which would send the optimizer to its TypeScript fallback (see
+    // runOptimizer), so either way the view is made afresh.
+    if (!this.#live || (data.length > 0 && data.buffer === this.arena.memory.buffer)) return data;
     const fresh = this.arena.memory.f32(this.#base, this.rows * this.stride);
     super.data = fresh;
     return fresh;
@@ -182,8 +188,19 @@ export class WasmGatherTable extends TypedArrayTable {
 
   /** Gathers and combines the k rows of each of `batch` ids listed at `rowsAt` (checked) into [batch, d] at `outAt`. */
   gatherAt(rowsAt: number, k: number, batch: number, combine: CombineMode, outAt: number): void {
+    this.arena.memory.kernels.gather(...this.gatherArgs(rowsAt, k, batch, combine, outAt));
+  }
+
+  /** The arguments of {@link gatherAt}'s kernel call, for a caller that runs it on another thread. */
+  gatherArgs(
+    rowsAt: number,
+    k: number,
+    batch: number,
+    combine: CombineMode,
+    outAt: number,
+  ): [number, number, number, number, number, number, number, number] {
     const scale = combine === 'mean' ? 1 / k : 1;
-    this.arena.memory.kernels.gather(this.#base, this.stride, rowsAt, k, batch, this.dim, scale, outAt);
+    return [this.#base, this.stride, rowsAt, k, batch, this.dim, scale, outAt];
   }
 
   /**
@@ -209,10 +226,19 @@ export class WasmGatherTable extends TypedArrayTable {
     );
   }
 
-  /** One optimizer step on the `count` rows listed at `uniqueAt` with their summed gradients ([count, d]) at `summedAt`. */
-  updateAt(uniqueAt: number, count: number, summedAt: number): void {
+  /**
+   * One optimizer step on the `count` rows listed at `uniqueAt` with their summed gradients ([count, d]) at
+   * `summedAt`. With `dispatch`, the optimizer's kernel call is handed to it instead of run (to be split by rows
+   * over threads, before the rows or gradients change); an optimizer without a kernel still runs here.
+   */
+  updateAt(uniqueAt: number, count: number, summedAt: number, dispatch?: RowKernelDispatch): void {
     const memory = this.arena.memory;
-    this.updateRows(memory.i32(uniqueAt, count), count, memory.f32(summedAt, count * this.dim));
+    this.#dispatch = dispatch;
+    try {
+      this.updateRows(memory.i32(uniqueAt, count), count, memory.f32(summedAt, count * this.dim));
+    } finally {
+      this.#dispatch = undefined;
+    }
     if (this.#map >= 0) memory.kernels.clear_slots(this.#map, uniqueAt, count);
   }
 
@@ -232,7 +258,7 @@ export class WasmGatherTable extends TypedArrayTable {
       optimizer.update(update);
       return;
     }
-    memory.kernels[call.name](
+    const args = [
       data.byteOffset,
       stride,
       rows.byteOffset + start * 4,
@@ -241,7 +267,9 @@ export class WasmGatherTable extends TypedArrayTable {
       dim,
       frozenRow,
       ...call.params,
-    );
+    ] as const;
+    if (this.#dispatch !== undefined) this.#dispatch(call.name, args);
+    else memory.kernels[call.name](...args);
   }
 
   /** The kernels touch each block of rows ahead themselves, so the TypeScript touch pass never runs. */

@@ -217,7 +217,7 @@ export function registerTrainCommand(program: Command, io: CliIo): void {
     )
     .option(
       '--threads <n>',
-      'threads a fused trainer may split each minibatch over (the wasm sequence trainer; factorization runs on one)',
+      "threads a fused trainer may split each minibatch over (the wasm backend's sequence and factorization trainers)",
       integerIn(1, 256),
       availableParallelism(),
     )

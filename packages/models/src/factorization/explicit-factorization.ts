@@ -19,7 +19,7 @@ import {
   type ResolvedFactorizationConfig,
   resolveFactorizationConfig,
 } from './factorization-config.js';
-import { fusedTrainerFor, hostPath, type TrainingPath } from './fused-training.js';
+import { fusedPath, fusedTrainerFor, hostPath, type TrainingPath } from './fused-training.js';
 
 /** Config of {@link ExplicitFactorizationModel}. */
 export interface ExplicitFactorizationConfig extends FactorizationConfig {
@@ -73,7 +73,7 @@ export class ExplicitFactorizationModel
       scoreLoss: (pos, _neg, _n, dPos, _dNeg, batchRatings) => loss(pos, batchRatings!, dPos),
     });
     if (typeof trainer !== 'string') {
-      this.trainingPath = { trainer: trainer.name };
+      this.trainingPath = fusedPath(trainer);
       return runFusedEpochs(columnsOf(interactions, ratings), options, this.#rng, trainer);
     }
     this.trainingPath = hostPath(trainer);

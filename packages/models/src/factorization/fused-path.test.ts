@@ -83,23 +83,27 @@ describe("the wasm backend's fused factorization trainer", () => {
     ),
   ];
   for (const [loss, create] of cases)
-    it(`trains as the host reference step does (${loss})`, async () => {
-      const data = interactions();
-      const fused = create(wasm);
-      const host = create(cpu);
-      const fusedReports = await fused.fit(data, { epochs: 2, batchSize: 64 });
-      const hostReports = await host.fit(data, { epochs: 2, batchSize: 64 });
-      expect(fused.trainingPath).toEqual({ trainer: 'wasm-fused' });
-      expect(host.trainingPath).toEqual({ trainer: 'host', reason: 'the cpu backend has no fused trainer' });
-      for (const [name, e] of Object.entries(fused.net.embeddings())) {
-        const other = host.net.embeddings()[name]!;
-        expect(maxRelativeError(await e.table.read(), await other.table.read()), name).toBeLessThan(1e-3);
-      }
-      for (const [i, report] of fusedReports.entries())
-        expect(report.loss).toBeCloseTo(hostReports[i]!.loss, 4);
-      fused.dispose();
-      host.dispose();
-    });
+    for (const threads of [1, 2])
+      it(`trains as the host reference step does (${loss}, ${threads} threads)`, async () => {
+        const data = interactions();
+        const fused = create(wasm);
+        const host = create(cpu);
+        const fusedReports = await fused.fit(data, { epochs: 2, batchSize: 64, threads });
+        const hostReports = await host.fit(data, { epochs: 2, batchSize: 64, threads });
+        expect(fused.trainingPath).toEqual({ trainer: 'wasm-fused', threads });
+        expect(host.trainingPath).toEqual({
+          trainer: 'host',
+          reason: 'the cpu backend has no fused trainer',
+        });
+        for (const [name, e] of Object.entries(fused.net.embeddings())) {
+          const other = host.net.embeddings()[name]!;
+          expect(maxRelativeError(await e.table.read(), await other.table.read()), name).toBeLessThan(1e-3);
+        }
+        for (const [i, report] of fusedReports.entries())
+          expect(report.loss).toBeCloseTo(hostReports[i]!.loss, 4);
+        fused.dispose();
+        host.dispose();
+      });
 
   it('says why the host loop ran where the tables cannot train in place', async () => {
     const binary = ImplicitFactorizationModel.create(

@@ -14,6 +14,13 @@ export function hostPath(reason: string): TrainingPath {
   return { trainer: 'host', reason };
 }
 
+/** A fused trainer's training path: its name, and its threads where it splits minibatches. */
+export function fusedPath(trainer: FactorizationTrainer): TrainingPath {
+  return trainer.threads === undefined
+    ? { trainer: trainer.name }
+    : { trainer: trainer.name, threads: trainer.threads };
+}
+
 /**
  * The adapter's fused trainer for `net` and `loss` (see BackendAdapter.createTrainer), or the reason the model
  * trains with its host loop instead.
@@ -33,6 +40,7 @@ export function fusedTrainerFor(
     userBias: embedding(net.userBias),
     itemBias: embedding(net.itemBias),
     numItems: net.numItems,
+    threads: options.threads ?? 1,
     ...spec,
   });
 }

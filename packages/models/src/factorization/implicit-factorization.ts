@@ -22,7 +22,7 @@ import {
   type ResolvedFactorizationConfig,
   resolveFactorizationConfig,
 } from './factorization-config.js';
-import { fusedTrainerFor, hostPath, type TrainingPath } from './fused-training.js';
+import { fusedPath, fusedTrainerFor, hostPath, type TrainingPath } from './fused-training.js';
 
 // Items scored per chunk when predicting every item (bounds the ids and rows held at once).
 const PREDICT_CHUNK = 65536;
@@ -99,7 +99,7 @@ export class ImplicitFactorizationModel implements Model<ResolvedImplicitConfig,
       const step = this.#stepper(new Rng(negativesSeed));
       return runColumnEpochs(columnsOf(interactions), options, this.#rng, step);
     }
-    this.trainingPath = { trainer: trainer.name };
+    this.trainingPath = fusedPath(trainer);
     return runFusedEpochs(columnsOf(interactions), options, this.#rng, trainer);
   }
 

@@ -1,4 +1,4 @@
-import { SEQUENCE_KERNEL_NAMES, type SequenceKernels } from '../kernels/sequence-kernels.js';
+import { SEQUENCE_KERNEL_NAMES, type SequenceKernels } from './sequence-kernels.js';
 
 /**
  * A stand-in for the sequence kernels that records each call (its kernel's index, argument count and arguments)
@@ -114,20 +114,30 @@ export class KernelWorkers {
   readonly #handles: WorkerHandle[];
   readonly #memory: object;
   readonly #module: object;
+  readonly #names: readonly string[];
   #generation = 0;
   /** Waits in {@link finish} that ran out their second without the worker's answer (slow or lost wake-ups). */
   stalls = 0;
 
-  private constructor(memory: object, module: object, count: number) {
+  private constructor(memory: object, module: object, count: number, names: readonly string[]) {
     this.#memory = memory;
     this.#module = module;
+    this.#names = names;
     this.#handles = Array.from({ length: count }, () => this.#spawn(1024));
   }
 
-  /** `count` workers on `memory` running `module` (the compiled sequence kernels), or null without threads. */
-  static create(memory: object, module: object, count: number): KernelWorkers | null {
+  /**
+   * `count` workers on `memory` running `module`, or null without threads. A call's kernel is its index in `names`
+   * (the module's exports; by default the sequence kernels', as {@link KernelRecorder} numbers them).
+   */
+  static create(
+    memory: object,
+    module: object,
+    count: number,
+    names: readonly string[] = SEQUENCE_KERNEL_NAMES,
+  ): KernelWorkers | null {
     if (!kernelWorkersAvailable() || count <= 0) return null;
-    return new KernelWorkers(memory, module, count);
+    return new KernelWorkers(memory, module, count, names);
   }
 
   get size(): number {
@@ -168,13 +178,13 @@ export class KernelWorkers {
         // Bounded waits: a worker that died or a lost wake-up becomes an error instead of a hung process.
         if (Date.now() > deadline) {
           throw new Error(
-            `a worker thread did not finish its share of the sequence kernels within ${FINISH_TIMEOUT_MS / 1000} s`,
+            `a worker thread did not finish its share of the kernels within ${FINISH_TIMEOUT_MS / 1000} s`,
           );
         }
         if (Atomics.wait(state, 1, done, 1000) === 'timed-out') this.stalls++;
         done = Atomics.load(state, 1);
       }
-      if (done < 0) throw new Error('a worker thread failed running the sequence kernels');
+      if (done < 0) throw new Error('a worker thread failed running its kernels');
     }
   }
 
@@ -198,7 +208,7 @@ export class KernelWorkers {
     const control = new SharedArrayBuffer(Math.ceil(bytes / 8) * 8);
     const worker = new Worker(WORKER_SOURCE, {
       eval: true,
-      workerData: { memory: this.#memory, module: this.#module, control, names: SEQUENCE_KERNEL_NAMES },
+      workerData: { memory: this.#memory, module: this.#module, control, names: this.#names },
     });
     // The workers must not keep the process alive after training; dispose() stops them too.
     worker.unref();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { KernelMemory, sequenceKernelsModule } from '../kernels/kernel-memory.js';
+import { KernelMemory, sequenceKernelsModule } from './kernel-memory.js';
 import { KernelRecorder, KernelWorkers, kernelWorkersAvailable } from './kernel-workers.js';
 
 describe.skipIf(!kernelWorkersAvailable())('KernelWorkers', () => {
