@@ -296,11 +296,12 @@ export class ArenaBilinearStep {
   #layout(b: number): void {
     const d = this.#dim;
     const m = b * (1 + this.negatives);
-    // Byte offsets from the region's start.
+    // Byte offsets from the region's start, each buffer on cache lines of its own, so that threads writing
+    // neighbouring buffers (or bands of one, see columnBands) never share a line.
     let bytes = 0;
     const take = (n: number) => {
       const offset = bytes;
-      bytes += align16(n * 4);
+      bytes += alignLine(n * 4);
       return offset;
     };
     const at = {
@@ -332,7 +333,7 @@ export class ArenaBilinearStep {
     at.hash = bytes;
     bytes += slotHashBytes(Math.max(...places.map((p) => p.rows)));
     if (bytes > this.#capacity) {
-      const region = this.#arena.allocate(bytes);
+      const region = this.#arena.allocate(bytes + CACHE_LINE);
       if (region === null) {
         throw new ConfigError(
           'batchSize',
@@ -340,7 +341,7 @@ export class ArenaBilinearStep {
           b,
         );
       }
-      this.#region = region;
+      this.#region = alignLine(region);
       this.#capacity = bytes;
     }
     const base = this.#region;
@@ -399,6 +400,13 @@ export class ArenaBilinearStep {
     this.dPos = memory.f32(at.dPos, b);
     this.dNeg = memory.f32(at.dNeg, m - b);
   }
+}
+
+const CACHE_LINE = 64;
+
+/** Rounds a byte count up to whole cache lines. */
+function alignLine(bytes: number): number {
+  return Math.ceil(bytes / CACHE_LINE) * CACHE_LINE;
 }
 
 /** Whether two strategies map every id to the same rows and freeze the same one (identity rules over equal ids). */

@@ -48,12 +48,15 @@ export class KernelRecorder {
 // no file of its own (the package runs from TypeScript sources in tests and from dist when installed).
 const WORKER_SOURCE = `
 const { workerData } = require('node:worker_threads');
-const { memory, module, control, names } = workerData;
+const { memory, module, control, names, spinMs } = workerData;
 const exports = new WebAssembly.Instance(module, { env: { memory } }).exports;
 const kernels = names.map((name) => exports[name]);
 const state = new Int32Array(control, 0, 4);
 let seen = 0;
 for (;;) {
+  // Spinning a while before sleeping: a sleeping thread takes tens of microseconds to wake.
+  const until = performance.now() + spinMs;
+  while (Atomics.load(state, 0) === seen && performance.now() < until);
   Atomics.wait(state, 0, seen);
   seen = Atomics.load(state, 0);
   if (seen < 0) break;
@@ -115,29 +118,41 @@ export class KernelWorkers {
   readonly #memory: object;
   readonly #module: object;
   readonly #names: readonly string[];
+  readonly #spinMs: number;
   #generation = 0;
   /** Waits in {@link finish} that ran out their second without the worker's answer (slow or lost wake-ups). */
   stalls = 0;
 
-  private constructor(memory: object, module: object, count: number, names: readonly string[]) {
+  private constructor(
+    memory: object,
+    module: object,
+    count: number,
+    names: readonly string[],
+    spinMs: number,
+  ) {
     this.#memory = memory;
     this.#module = module;
     this.#names = names;
+    this.#spinMs = spinMs;
     this.#handles = Array.from({ length: count }, () => this.#spawn(1024));
   }
 
   /**
    * `count` workers on `memory` running `module`, or null without threads. A call's kernel is its index in `names`
-   * (the module's exports; by default the sequence kernels', as {@link KernelRecorder} numbers them).
+   * (the module's exports; by default the sequence kernels', as {@link KernelRecorder} numbers them). With
+   * `spinMs`, a worker that finished spins that long for its next call before sleeping, and {@link finish} spins
+   * as long before it sleeps: for callers that start the workers many times a millisecond apart, where waking a
+   * sleeping thread (tens of microseconds) would cost more than the work.
    */
   static create(
     memory: object,
     module: object,
     count: number,
     names: readonly string[] = SEQUENCE_KERNEL_NAMES,
+    spinMs = 0,
   ): KernelWorkers | null {
     if (!kernelWorkersAvailable() || count <= 0) return null;
-    return new KernelWorkers(memory, module, count, names);
+    return new KernelWorkers(memory, module, count, names, spinMs);
   }
 
   get size(): number {
@@ -173,6 +188,9 @@ export class KernelWorkers {
       // Wait on the very value that was compared: rereading it could see the worker's final store, and a wait on
       // that value would never be woken (its notify has already happened).
       let done = Atomics.load(state, 1);
+      const spinUntil = performance.now() + this.#spinMs;
+      while (Math.abs(done) !== this.#generation && performance.now() < spinUntil)
+        done = Atomics.load(state, 1);
       const deadline = Date.now() + FINISH_TIMEOUT_MS;
       while (Math.abs(done) !== this.#generation) {
         // Bounded waits: a worker that died or a lost wake-up becomes an error instead of a hung process.
@@ -208,7 +226,13 @@ export class KernelWorkers {
     const control = new SharedArrayBuffer(Math.ceil(bytes / 8) * 8);
     const worker = new Worker(WORKER_SOURCE, {
       eval: true,
-      workerData: { memory: this.#memory, module: this.#module, control, names: this.#names },
+      workerData: {
+        memory: this.#memory,
+        module: this.#module,
+        control,
+        names: this.#names,
+        spinMs: this.#spinMs,
+      },
     });
     // The workers must not keep the process alive after training; dispose() stops them too.
     worker.unref();

@@ -7,6 +7,10 @@ export type RowKernelName = (typeof ROW_KERNEL_NAMES)[number];
 /** Queues a row kernel call (its name and arguments) instead of running it. */
 export type RowKernelDispatch = (name: RowKernelName, args: readonly number[]) => void;
 
+// A fused step's phases come a fraction of a millisecond apart (the host's share between them: rows, loss,
+// numbering), so the threads spin across such gaps instead of sleeping.
+const SPIN_MS = 2;
+
 const KERNEL_INDEX = new Map<string, number>(ROW_KERNEL_NAMES.map((name, i) => [name, i]));
 
 /**
@@ -36,7 +40,9 @@ export class RowKernelThreads {
   static create(memory: KernelMemory, threads: number): RowKernelThreads {
     const module = threads > 1 ? rowKernelsModule() : null;
     const workers =
-      module === null ? null : KernelWorkers.create(memory.wasmMemory, module, threads - 1, ROW_KERNEL_NAMES);
+      module === null
+        ? null
+        : KernelWorkers.create(memory.wasmMemory, module, threads - 1, ROW_KERNEL_NAMES, SPIN_MS);
     return new RowKernelThreads(memory, workers);
   }
 
@@ -86,11 +92,13 @@ export function evenRanges(n: number, parts: number): [from: number, to: number]
 }
 
 /**
- * Splits d columns into at most `parts` bands whose widths are multiples of 4 (a SIMD vector) but for the last,
- * so that each thread's band keeps the kernels' vector loop: [from, to) per band.
+ * Splits d columns into at most `parts` bands whose widths are multiples of 16 floats (a 64-byte cache line, where
+ * d allows a band each) or of 4 (a SIMD vector), but for the last: each thread's band keeps the kernels' vector
+ * loop, and rows that start on a line never share one between threads. [from, to) per band.
  */
 export function columnBands(d: number, parts: number): [from: number, to: number][] {
-  const vectors = Math.floor(d / 4);
-  const bands = Math.max(1, Math.min(parts, vectors));
-  return evenRanges(vectors, bands).map(([from, to], t) => [4 * from, t === bands - 1 ? d : 4 * to]);
+  const unit = d >= 16 * parts ? 16 : 4;
+  const units = Math.floor(d / unit);
+  const bands = Math.max(1, Math.min(parts, units));
+  return evenRanges(units, bands).map(([from, to], t) => [unit * from, t === bands - 1 ? d : unit * to]);
 }

@@ -163,10 +163,19 @@ describe('bloom train', () => {
       table_rows: 100000,
       backend: 'wasm',
       training_path: 'wasm-fused',
+      threads: 1, // factorization's default, whatever the cores
     });
     const { rmse, baseline_rmse } = json as { rmse: number; baseline_rmse: number };
     expect(rmse).toBeLessThan(2);
     expect(baseline_rmse).toBeGreaterThan(0.5); // the mean rating's RMSE on the same split
+    const threaded = await bloom(
+      ...['train', '--dataset', 'ml-latest-small', '--loss', 'regression', '--epochs', '2'],
+      ...['--batch-size', '4096', '--num-embeddings', '100000', '--backend', 'wasm', '--threads', '2'],
+      ...['--no-progress', '--json'],
+    );
+    expect(threaded.json).toMatchObject({ training_path: 'wasm-fused', threads: 2 });
+    // The same step on two threads (the scores' and sums' floats are the one-thread ones).
+    expect((threaded.json as { rmse: number }).rmse).toBe(rmse);
   });
 
   it('trains a pooling sequence model on synthetic data and reports sequence MRR', async () => {

@@ -67,7 +67,7 @@ interface TrainOptions {
   catalog?: string;
   eval: boolean;
   fused: boolean;
-  threads: number;
+  threads?: number;
   json?: boolean;
   progress: boolean;
   validation?: number;
@@ -217,9 +217,8 @@ export function registerTrainCommand(program: Command, io: CliIo): void {
     )
     .option(
       '--threads <n>',
-      "threads a fused trainer may split each minibatch over (the wasm backend's sequence and factorization trainers)",
+      "threads the wasm backend's fused trainers split each minibatch over (default: every core for sequence models; 1 for factorization, whose memory-bound step a second thread made slower on the machines measured)",
       integerIn(1, 256),
-      availableParallelism(),
     )
     .option(
       '--no-fused',
@@ -272,7 +271,7 @@ async function train(options: TrainOptions, io: CliIo): Promise<void> {
     epochs: options.epochs,
     batchSize: options.batchSize,
     fused: options.fused,
-    threads: options.threads,
+    threads: options.threads ?? (definition.task === 'sequence' ? availableParallelism() : 1),
     ...progress(options, io),
   } satisfies FitOptions);
   const path = model.trainingPath;
