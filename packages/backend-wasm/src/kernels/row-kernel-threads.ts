@@ -63,7 +63,8 @@ export class RowKernelThreads {
     const busy = workers !== null && this.#queues.some((q) => q.length > 0);
     if (busy) {
       this.#queues.forEach((queue, w) => {
-        workers.load(w, Float64Array.from(queue), queue.length);
+        // The kernels return nothing the caller reads: no result slots.
+        workers.load(w, Float64Array.from(queue), 0);
         queue.length = 0;
       });
       workers.start();
