@@ -65,6 +65,7 @@ export const cellSchema = z
     evaluate: z.boolean(),
     repeat: cellNumbers.repeat,
     validation: z.number().gt(0).lt(1).optional(),
+    headShare: z.number().min(0).max(1).optional(),
   })
   .strict();
 

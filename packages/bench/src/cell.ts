@@ -26,6 +26,8 @@ export interface Cell {
   readonly repeat: number;
   /** A share of the training split carved out for validation (`bloom train --validation`); absent for none. */
   readonly validation?: number;
+  /** Hybrid tables: the share of the rows the most frequent ids get (`bloom train --head-share`); absent: 0.25. */
+  readonly headShare?: number;
 }
 
 // Which strategies read which options (anything else, e.g. a plugin's, gets all of them).
@@ -126,6 +128,7 @@ export function trainArguments(cell: Cell): string[] {
     cell.updateMode,
   );
   if (!cell.evaluate) args.push('--no-eval');
+  if (cell.headShare !== undefined) args.push('--head-share', String(cell.headShare));
   if (cell.validation !== undefined) args.push('--validation', String(cell.validation));
   if (cell.output !== null && cell.output !== 'tied') {
     args.push('--output', cell.output);

@@ -9,6 +9,7 @@ export {
   accuracyLevels,
   accuracyPoints,
   drawConfigurations,
+  HYBRID_HEAD_SHARES,
   PUBLISHED_RELATIVE_MRR,
   searchCells,
   writeAccuracyReport,

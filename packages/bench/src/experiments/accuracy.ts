@@ -39,6 +39,11 @@ export interface AccuracyExperimentOptions {
   readonly epochs: number;
   /** The share of the training split carved out for validation, which selects each level's configuration. */
   readonly validation: number;
+  /**
+   * Head shares each hybrid level tries with every sample (its split between own rows and shared ones is then
+   * chosen on validation like the rest of its configuration); default {@link HYBRID_HEAD_SHARES}.
+   */
+  readonly headShares?: readonly number[];
   readonly seed: number;
 }
 
@@ -58,6 +63,17 @@ const HASHES: Readonly<Record<AccuracyStrategy, number | null>> = {
   hybrid: 1,
   hash: 2,
 };
+
+/**
+ * The head shares a hybrid level searches by default. The best share depends on the data and the configuration:
+ * on ML-100K at ratio 0.2 under the dense level's chosen configuration, 0.25 kept 0.85 of the dense MRR and a
+ * larger head 0.91 (benchmarks/results/experiments/accuracy-ml-100k-hybrid-0.2).
+ */
+export const HYBRID_HEAD_SHARES: readonly number[] = [0.25, 0.5, 1];
+
+// bloom train's default head share: cells at it leave `headShare` out, so runs recorded before the share was
+// searched are found again when a search resumes.
+const DEFAULT_HEAD_SHARE = 0.25;
 
 /** Dense, then every strategy at every ratio. */
 export function accuracyLevels(options: AccuracyExperimentOptions): AccuracyLevel[] {
@@ -117,31 +133,35 @@ export function searchCells(options: AccuracyExperimentOptions): Cell[] {
   const levels = accuracyLevels(options);
   return options.models.flatMap((model) => {
     const configurations = drawConfigurations(options, model);
+    const shares = options.headShares ?? HYBRID_HEAD_SHARES;
     return levels.flatMap((level) =>
-      configurations.map(
-        (c): Cell => ({
-          model,
-          strategy: level.strategy,
-          hasher:
-            level.strategy === 'dense' || level.strategy === 'quotient-remainder' ? null : options.hasher,
-          backend: options.backend,
-          dim: c.dim,
-          numEmbeddings: null,
-          compression: level.strategy === 'dense' ? null : level.ratio,
-          hashes: level.hashes,
-          dataset: options.dataset,
-          epochs: c.epochs,
-          batchSize: c.batchSize,
-          loss: c.loss,
-          lr: c.lr,
-          l2: c.l2,
-          seed: options.seed,
-          updateMode: 'sparse',
-          output: model === 'factorization' ? null : 'tied',
-          evaluate: true,
-          repeat: 0,
-          validation: options.validation,
-        }),
+      configurations.flatMap((c) =>
+        (level.strategy === 'hybrid' ? shares : [DEFAULT_HEAD_SHARE]).map(
+          (share): Cell => ({
+            model,
+            strategy: level.strategy,
+            hasher:
+              level.strategy === 'dense' || level.strategy === 'quotient-remainder' ? null : options.hasher,
+            backend: options.backend,
+            dim: c.dim,
+            numEmbeddings: null,
+            compression: level.strategy === 'dense' ? null : level.ratio,
+            hashes: level.hashes,
+            dataset: options.dataset,
+            epochs: c.epochs,
+            batchSize: c.batchSize,
+            loss: c.loss,
+            lr: c.lr,
+            l2: c.l2,
+            seed: options.seed,
+            updateMode: 'sparse',
+            output: model === 'factorization' ? null : 'tied',
+            evaluate: true,
+            repeat: 0,
+            validation: options.validation,
+            ...(share === DEFAULT_HEAD_SHARE ? {} : { headShare: share }),
+          }),
+        ),
       ),
     );
   });
@@ -265,7 +285,7 @@ export async function writeAccuracyReport(
   const describe = (c: Cell | null) =>
     c === null
       ? '-'
-      : `${c.loss}, d ${c.dim}, lr ${c.lr}, l2 ${c.l2}, batch ${c.batchSize}, ${c.epochs} epochs`;
+      : `${c.loss}, d ${c.dim}, lr ${c.lr}, l2 ${c.l2}, batch ${c.batchSize}, ${c.epochs} epochs${c.strategy === 'hybrid' ? `, head share ${c.headShare ?? DEFAULT_HEAD_SHARE}` : ''}`;
   const lines = [
     ...reportHeader(context),
     `Every level (a table at a ratio; dense at 1) gets its own random search of ${options.searchSamples} samples in the`,

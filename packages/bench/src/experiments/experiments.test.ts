@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type Cell, cellKey } from '../cell.js';
+import { type Cell, cellKey, trainArguments } from '../cell.js';
 import type { CellRecord } from '../runner.js';
 import { type AccuracyExperimentOptions, accuracyLevels, accuracyPoints, searchCells } from './accuracy.js';
 import { speedCells, speedPoints } from './speed.js';
@@ -88,8 +88,8 @@ describe('accuracy experiment', () => {
       ['hash', 0.5, 2],
     ]);
     const cells = searchCells(options);
-    // 2 models x 7 levels x 5 samples.
-    expect(cells).toHaveLength(70);
+    // 2 models x 5 samples x (5 levels + 2 hybrid levels x 3 head shares).
+    expect(cells).toHaveLength(110);
     expect(searchCells(options)).toEqual(cells); // same seed, same cells: a resumed run finds them finished
     for (const c of cells) {
       expect(c.validation).toBe(0.1);
@@ -106,7 +106,16 @@ describe('accuracy experiment', () => {
     const hyper = (c: Cell) => [c.loss, c.lr, c.dim, c.batchSize, c.epochs, c.l2].join();
     const lstm = cells.filter((c) => c.model === 'lstm');
     const dense = lstm.filter((c) => c.strategy === 'dense').map(hyper);
-    expect(lstm.filter((c) => c.strategy === 'hybrid' && c.compression === 0.5).map(hyper)).toEqual(dense);
+    const hybrid = lstm.filter((c) => c.strategy === 'hybrid' && c.compression === 0.5);
+    // Each sample with each head share; the default share (0.25) left out of the cell, as earlier runs recorded it.
+    for (const share of [undefined, 0.5, 1])
+      expect(hybrid.filter((c) => c.headShare === share).map(hyper)).toEqual(dense);
+    expect(cells.filter((c) => c.strategy !== 'hybrid').every((c) => !('headShare' in c))).toBe(true);
+    expect(trainArguments(hybrid.find((c) => c.headShare === 0.5)!).join(' ')).toContain('--head-share 0.5');
+    expect(trainArguments(hybrid.find((c) => c.headShare === undefined)!)).not.toContain('--head-share');
+    expect(
+      searchCells({ ...options, headShares: [0.25] }).filter((c) => c.strategy === 'hybrid'),
+    ).toHaveLength(20);
     // The quick space: fixed epochs, larger batches.
     const quick = searchCells({ ...options, space: 'quick' });
     for (const c of quick) expect(c.epochs).toBe(4);
@@ -148,7 +157,8 @@ describe('accuracy experiment', () => {
       expect(p.relativeMrrSelectedOnTest).toBeCloseTo((r * (0.1 - low)) / denseBestTest, 12);
       expect(p.relativeTime).toBe(p.variant === 'dense' ? 1 : 0.5);
       expect(p.parameters).toBe(1000 * r);
-      expect(p.finished).toBe(p.variant === 'dense' ? 4 : 5);
+      // Hybrid levels run each sample at each of the 3 head shares.
+      expect(p.finished).toBe(p.variant === 'dense' ? 4 : p.variant === 'hybrid' ? 15 : 5);
       expect(p.chosen?.lr).toBe(p.variant === 'dense' ? Math.max(...denseLrs) : high);
     }
   });

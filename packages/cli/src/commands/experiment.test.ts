@@ -44,9 +44,11 @@ describe('bloom experiment', () => {
     const before = calls().length;
     const { code, json } = await bloom('experiment', 'accuracy', '--quick', '--out', out, '--json');
     expect(code).toBe(0);
-    // Quick: factorization, levels dense, bloom k4, hybrid and hash @ 0.2, 3 samples each, each with --validation.
+    // Quick: factorization, levels dense, bloom k4, hybrid and hash @ 0.2, 3 samples each (hybrid's at 3 head
+    // shares), each with --validation.
     const runs = calls().slice(before);
-    expect(runs).toHaveLength(12);
+    expect(runs).toHaveLength(18);
+    expect(runs.filter((c) => c.includes('--head-share 1')).length).toBe(3);
     for (const run of runs) expect(run).toContain('--validation 0.1');
     const points = (
       json as {
@@ -71,7 +73,7 @@ describe('bloom experiment', () => {
     expect(readFileSync(join(out, 'accuracy-parameters.svg'), 'utf8')).toContain('<svg');
     // Resumed: nothing runs twice.
     await bloom('experiment', 'accuracy', '--quick', '--out', out, '--json');
-    expect(calls().length - before).toBe(12);
+    expect(calls().length - before).toBe(18);
   });
 
   it('names bad lists and their allowed values', async () => {
@@ -83,6 +85,10 @@ describe('bloom experiment', () => {
     const strategies = await bloom('experiment', 'accuracy', '--strategies', 'bloom k4,bloom k9');
     expect(strategies.err).toMatch(
       /Invalid --strategies: expected a comma-separated list of bloom k2, bloom k4/,
+    );
+    const shares = await bloom('experiment', 'accuracy', '--head-shares', '0.5,2');
+    expect(shares.err).toMatch(
+      /Invalid --head-shares: expected comma-separated head shares in \[0, 1\], got "2"/,
     );
     const models = await bloom('experiment', 'speed', '--models', 'gru');
     expect(models.err).toMatch(/Invalid --models: expected a comma-separated list of factorization, pooling/);

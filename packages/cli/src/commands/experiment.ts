@@ -6,6 +6,7 @@ import {
   accuracyPoints,
   type Cell,
   type CellRecord,
+  HYBRID_HEAD_SHARES,
   MATRIX_MODELS,
   searchCells,
   speedCells,
@@ -50,6 +51,7 @@ interface AccuracyOptions extends CommonOptions {
   models?: Model[];
   ratios?: number[];
   strategies?: AccuracyStrategy[];
+  headShares?: number[];
   hasher: string;
   search?: number;
   space?: 'write-up' | 'quick';
@@ -79,6 +81,10 @@ const ratios = list('--ratios', 'comma-separated compression ratios in (0, 1)', 
 const modes = list('--update-modes', 'a comma-separated list of sparse, dense', (m) =>
   m === 'sparse' || m === 'dense' ? m : undefined,
 );
+const headShares = list('--head-shares', 'comma-separated head shares in [0, 1]', (s) => {
+  const r = s.trim() === '' ? Number.NaN : Number(s);
+  return r >= 0 && r <= 1 ? r : undefined;
+});
 const strategies = list<AccuracyStrategy>(
   '--strategies',
   `a comma-separated list of ${ACCURACY_STRATEGIES.join(', ')}`,
@@ -151,6 +157,11 @@ export function registerExperimentCommand(program: Command, io: CliIo): void {
       '--strategies <list>',
       `item tables compared with dense (default ${ACCURACY_STRATEGIES.join(',')}; --quick bloom k4,hybrid)`,
       strategies,
+    )
+    .option(
+      '--head-shares <list>',
+      `head shares each hybrid level tries with every sample, chosen on validation (default ${HYBRID_HEAD_SHARES.join(',')})`,
+      headShares,
     )
     .option('--hasher <name>', 'hasher of the hashed tables', 'murmur3')
     .option(
@@ -257,6 +268,7 @@ async function accuracy(options: AccuracyOptions, io: CliIo): Promise<void> {
     epochs: options.epochs ?? 5,
     validation: options.validation,
     seed: options.seed,
+    headShares: options.headShares,
   };
   const cells = searchCells(settings);
   io.err(
