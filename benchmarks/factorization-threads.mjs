@@ -11,6 +11,7 @@ import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { spotlightShape } from './spotlight-shape.mjs';
 
 const root = resolve(import.meta.dirname, '..');
 const data = process.env.BLOOM_DATA_DIR ?? resolve(root, '../shared/data');
@@ -28,18 +29,6 @@ const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
-const shape = (embedding) => [
-  '--embedding',
-  embedding,
-  '--compression',
-  '0.2',
-  '--hashes',
-  '4',
-  '--dim',
-  '32',
-  '--batch-size',
-  '2048',
-];
 
 function bloom(embedding, n, threads) {
   const out = JSON.parse(
@@ -48,7 +37,7 @@ function bloom(embedding, n, threads) {
       'train',
       ...['--dataset', 'ml-100k', '--loss', 'bpr', '--epochs', '6', '--num-embeddings', String(n)],
       ...['--backend', 'wasm', '--threads', String(threads), '--no-eval', '--json', '--no-progress'],
-      ...shape(embedding),
+      ...spotlightShape(embedding),
     ]),
   );
   if (out.threads !== threads) throw new Error(`asked for ${threads} threads, ran on ${out.threads}`);
@@ -62,7 +51,7 @@ function torch(embedding, n, threads) {
       join(root, 'benchmarks/spotlight_torch_epoch.py'),
       ...['--ratings', join(data, 'ml-100k/u.data'), '--num-embeddings', String(n), '--epochs', '2'],
       ...['--threads', String(threads)],
-      ...shape(embedding),
+      ...spotlightShape(embedding),
     ]),
   );
   return { seconds: out.seconds.at(-1), torch: out.torch, threads: out.threads };

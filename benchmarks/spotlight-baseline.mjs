@@ -11,6 +11,7 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
+import { spotlightShape } from './spotlight-shape.mjs';
 
 const root = resolve(import.meta.dirname, '..');
 const data = resolve(root, '../shared/data');
@@ -52,18 +53,7 @@ for (const embedding of ['dense', 'bloom'])
   }
 
 function measure(embedding, n) {
-  const shape = [
-    '--embedding',
-    embedding,
-    '--compression',
-    '0.2',
-    '--hashes',
-    '4',
-    '--dim',
-    '32',
-    '--batch-size',
-    '2048',
-  ];
+  const shape = spotlightShape(embedding);
   // Spotlight: a warm-up epoch, then one timed epoch (dense Adam over a 5e6-row table takes minutes).
   const torch = JSON.parse(
     run(python, [

@@ -262,8 +262,6 @@ export const ROW_KERNEL_NAMES = [
   'sgd',
   'adagrad',
   'adam',
-  'assign_slots',
-  'assign_slots_hashed',
 ] as const satisfies readonly (keyof RowKernels)[];
 
 /** Rounds a byte count up to a multiple of 16 (one SIMD vector), so regions start aligned. */
