@@ -8,7 +8,7 @@ import {
 import { WeightedHostTable } from '@bloom/embeddings';
 import { ArenaWeightedLookup } from './arena-weighted-lookup.js';
 import type { KernelArena } from './kernels/kernel-arena.js';
-import { align16, type ScatterSide } from './kernels/kernel-memory.js';
+import { align16, alignLine, type ScatterSide } from './kernels/kernel-memory.js';
 import {
   columnBands,
   evenRanges,
@@ -333,7 +333,7 @@ export class ArenaBilinearStep {
     at.hash = bytes;
     bytes += slotHashBytes(Math.max(...places.map((p) => p.rows)));
     if (bytes > this.#capacity) {
-      const region = this.#arena.allocate(bytes + CACHE_LINE);
+      const region = this.#arena.allocate(bytes);
       if (region === null) {
         throw new ConfigError(
           'batchSize',
@@ -341,7 +341,7 @@ export class ArenaBilinearStep {
           b,
         );
       }
-      this.#region = alignLine(region);
+      this.#region = region;
       this.#capacity = bytes;
     }
     const base = this.#region;
@@ -400,13 +400,6 @@ export class ArenaBilinearStep {
     this.dPos = memory.f32(at.dPos, b);
     this.dNeg = memory.f32(at.dNeg, m - b);
   }
-}
-
-const CACHE_LINE = 64;
-
-/** Rounds a byte count up to whole cache lines. */
-function alignLine(bytes: number): number {
-  return Math.ceil(bytes / CACHE_LINE) * CACHE_LINE;
 }
 
 /** Whether two strategies map every id to the same rows and freeze the same one (identity rules over equal ids). */

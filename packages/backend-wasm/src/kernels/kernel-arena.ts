@@ -1,4 +1,4 @@
-import { align16, KernelMemory, MAX_KERNEL_MEMORY_BYTES } from './kernel-memory.js';
+import { align16, alignLine, KernelMemory, MAX_KERNEL_MEMORY_BYTES } from './kernel-memory.js';
 
 // Room kept past the regions for a step's scratch, so that a table admitted to an arena can always be used.
 const SCRATCH_HEADROOM = 256 * 2 ** 20;
@@ -21,11 +21,12 @@ export class KernelArena {
   }
 
   /**
-   * A fixed region of `bytes` (16-byte aligned, zeroed while fresh), or null when the arena cannot hold it with
+   * A fixed region of `bytes` (on a 64-byte cache line, zeroed while fresh), or null when the arena cannot hold it with
    * room for scratch left under WebAssembly's 4 GiB. May grow the memory, which detaches every view on it.
    */
   allocate(bytes: number): number | null {
-    const at = this.#end;
+    // On a cache line of its own, so that threads writing different regions never share a line.
+    const at = alignLine(this.#end);
     const end = at + align16(bytes);
     if (!(end + SCRATCH_HEADROOM <= MAX_KERNEL_MEMORY_BYTES)) return null;
     this.memory.reserve(end);

@@ -264,6 +264,11 @@ export const ROW_KERNEL_NAMES = [
   'adam',
 ] as const satisfies readonly (keyof RowKernels)[];
 
+/** Rounds a byte count up to whole 64-byte cache lines, so that threads' buffers never share a line. */
+export function alignLine(bytes: number): number {
+  return Math.ceil(bytes / 64) * 64;
+}
+
 /** Rounds a byte count up to a multiple of 16 (one SIMD vector), so regions start aligned. */
 export function align16(bytes: number): number {
   return Math.ceil(bytes / 16) * 16;
