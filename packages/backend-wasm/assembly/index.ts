@@ -9,5 +9,5 @@ export { lstm_backward, lstm_forward } from './lstm';
 export { mixture_backward, mixture_scores } from './mixture';
 export { softmax_xent } from './output';
 export { pooling_backward, pooling_forward } from './pooling';
-export { tied_backward, tied_loss, tied_scores } from './scores';
+export { hardest_negatives, route_hardest, tied_backward, tied_loss, tied_scores } from './scores';
 export { weighted_backward, weighted_gather, weighted_split } from './weighted';

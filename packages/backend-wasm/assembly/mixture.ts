@@ -4,13 +4,16 @@ import { f32At, setF32 } from './activations';
 import { dot } from './scores';
 
 /**
- * Scores of the positive x[p] and the negative x[n + p] for each state y[p] ([n, 2 M d]), plus their biases;
- * keeps each pair's component weights in weights [2n, M] for the backward pass.
+ * Scores of the positive xp[p] and the negative xn[p] for each state y[p] ([n, 2 M d]), plus their biases bp[p]
+ * and bn[p]; keeps each pair's component weights in weights [2n, M] (positives, then negatives) for the backward
+ * pass.
  */
 export function mixture_scores(
   y: usize,
-  x: usize,
-  bias: usize,
+  xp: usize,
+  xn: usize,
+  bp: usize,
+  bn: usize,
   n: i32,
   d: i32,
   components: i32,
@@ -20,23 +23,11 @@ export function mixture_scores(
 ): void {
   for (let p = 0; p < n; p++) {
     const state = y + ((<usize>(p * 2 * components * d)) << 2);
-    setF32(
-      pos,
-      p,
-      score(state, x + ((<usize>(p * d)) << 2), d, components, weights + ((<usize>(p * components)) << 2)) +
-        f32At(bias, p),
-    );
-    setF32(
-      neg,
-      p,
-      score(
-        state,
-        x + ((<usize>((n + p) * d)) << 2),
-        d,
-        components,
-        weights + ((<usize>((n + p) * components)) << 2),
-      ) + f32At(bias, n + p),
-    );
+    const row = (<usize>(p * d)) << 2;
+    const wp = weights + ((<usize>(p * components)) << 2);
+    const wn = weights + ((<usize>((n + p) * components)) << 2);
+    setF32(pos, p, score(state, xp + row, d, components, wp) + f32At(bp, p));
+    setF32(neg, p, score(state, xn + row, d, components, wn) + f32At(bn, p));
   }
 }
 
@@ -64,12 +55,13 @@ function score(state: usize, x: usize, d: i32, components: i32, weights: usize):
 }
 
 /**
- * Backward of mixture_scores: writes dy [n, 2 M d] (both scores' gradients summed) and sets dx[p] and dx[n + p]
- * to the gradients of the positive and negative vectors through the score.
+ * Backward of mixture_scores: writes dy [n, 2 M d] (both scores' gradients summed) and sets dxp[p] and dxn[p] to
+ * the gradients of the positive and negative vectors through the score.
  */
 export function mixture_backward(
   y: usize,
-  x: usize,
+  xp: usize,
+  xn: usize,
   weights: usize,
   dpos: usize,
   dneg: usize,
@@ -77,35 +69,19 @@ export function mixture_backward(
   d: i32,
   components: i32,
   dy: usize,
-  dx: usize,
+  dxp: usize,
+  dxn: usize,
 ): void {
   const width = 2 * components * d;
   for (let p = 0; p < n; p++) {
     const state = y + ((<usize>(p * width)) << 2);
     const dState = dy + ((<usize>(p * width)) << 2);
     memory.fill(dState, 0, (<usize>width) << 2);
-    const xp = x + ((<usize>(p * d)) << 2);
-    const xn = x + ((<usize>((n + p) * d)) << 2);
-    backward(
-      state,
-      xp,
-      weights + ((<usize>(p * components)) << 2),
-      f32At(dpos, p),
-      d,
-      components,
-      dState,
-      dx + ((<usize>(p * d)) << 2),
-    );
-    backward(
-      state,
-      xn,
-      weights + ((<usize>((n + p) * components)) << 2),
-      f32At(dneg, p),
-      d,
-      components,
-      dState,
-      dx + ((<usize>((n + p) * d)) << 2),
-    );
+    const row = (<usize>(p * d)) << 2;
+    const wp = weights + ((<usize>(p * components)) << 2);
+    const wn = weights + ((<usize>((n + p) * components)) << 2);
+    backward(state, xp + row, wp, f32At(dpos, p), d, components, dState, dxp + row);
+    backward(state, xn + row, wn, f32At(dneg, p), d, components, dState, dxn + row);
   }
 }
 

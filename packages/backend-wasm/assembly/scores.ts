@@ -1,13 +1,16 @@
 // The tied output (Spotlight's): a user state scored against the target's item vector plus its bias, for the
-// positive and the sampled negative of every position; the implicit losses masked at padding targets; and the
-// backward pass of the scores into the states and the item vectors.
+// positive and the sampled negative of every position; the implicit losses masked at padding targets; the
+// backward pass of the scores into the states and the item vectors; and, for the adaptive hinge, the choice of
+// the highest-scoring of several negatives and the routing of its gradients back to it.
 import { f32At, i32At, setF32, sigmoid } from './activations';
 
-/** pos[p] = users[p] . x[p] + bias[p] and neg[p] = users[p] . x[n + p] + bias[n + p], for p < n. */
+/** pos[p] = users[p] . xp[p] + bp[p] and neg[p] = users[p] . xn[p] + bn[p], for p < n. */
 export function tied_scores(
   users: usize,
-  x: usize,
-  bias: usize,
+  xp: usize,
+  xn: usize,
+  bp: usize,
+  bn: usize,
   n: i32,
   d: i32,
   pos: usize,
@@ -15,8 +18,9 @@ export function tied_scores(
 ): void {
   for (let p = 0; p < n; p++) {
     const u = users + ((<usize>(p * d)) << 2);
-    setF32(pos, p, dot(u, x + ((<usize>(p * d)) << 2), d) + f32At(bias, p));
-    setF32(neg, p, dot(u, x + ((<usize>((n + p) * d)) << 2), d) + f32At(bias, n + p));
+    const row = (<usize>(p * d)) << 2;
+    setF32(pos, p, dot(u, xp + row, d) + f32At(bp, p));
+    setF32(neg, p, dot(u, xn + row, d) + f32At(bn, p));
   }
 }
 
@@ -69,32 +73,87 @@ export function tied_loss(
   return total * scale;
 }
 
-/** dUsers[p] = dpos[p] x[p] + dneg[p] x[n + p]; dx[p] = dpos[p] users[p] and dx[n + p] = dneg[p] users[p]. */
+/** dUsers[p] = dpos[p] xp[p] + dneg[p] xn[p]; dxp[p] = dpos[p] users[p] and dxn[p] = dneg[p] users[p]. */
 export function tied_backward(
   users: usize,
-  x: usize,
+  xp: usize,
+  xn: usize,
   dpos: usize,
   dneg: usize,
   n: i32,
   d: i32,
   dUsers: usize,
-  dx: usize,
+  dxp: usize,
+  dxn: usize,
 ): void {
   for (let p = 0; p < n; p++) {
     const gp = f32At(dpos, p);
     const gn = f32At(dneg, p);
-    const u = users + ((<usize>(p * d)) << 2);
-    const xp = x + ((<usize>(p * d)) << 2);
-    const xn = x + ((<usize>((n + p) * d)) << 2);
-    const du = dUsers + ((<usize>(p * d)) << 2);
-    const dxp = dx + ((<usize>(p * d)) << 2);
-    const dxn = dx + ((<usize>((n + p) * d)) << 2);
+    const row = (<usize>(p * d)) << 2;
+    const u = users + row;
     for (let c = 0; c < d; c++) {
       const uc = f32At(u, c);
-      setF32(du, c, gp * f32At(xp, c) + gn * f32At(xn, c));
-      setF32(dxp, c, gp * uc);
-      setF32(dxn, c, gn * uc);
+      setF32(dUsers + row, c, gp * f32At(xp + row, c) + gn * f32At(xn + row, c));
+      setF32(dxp + row, c, gp * uc);
+      setF32(dxn + row, c, gn * uc);
     }
+  }
+}
+
+/**
+ * The adaptive hinge's choice: for each position p < n, the highest of the scores of its `negatives` sampled
+ * items (scores [negatives, n], block j the j-th draw of every position; the first on a tie), whose block is
+ * written to chosen[p] and whose vector (x [negatives n, d], block-major as the scores) and bias are copied to
+ * chosenX[p] and chosenBias[p].
+ */
+export function hardest_negatives(
+  scores: usize,
+  x: usize,
+  bias: usize,
+  n: i32,
+  d: i32,
+  negatives: i32,
+  chosen: usize,
+  chosenX: usize,
+  chosenBias: usize,
+): void {
+  for (let p = 0; p < n; p++) {
+    let best = 0;
+    let top = f32At(scores, p);
+    for (let j = 1; j < negatives; j++) {
+      const s = f32At(scores, j * n + p);
+      if (s > top) {
+        top = s;
+        best = j;
+      }
+    }
+    store<i32>(chosen + ((<usize>p) << 2), best);
+    const at = best * n + p;
+    memory.copy(chosenX + ((<usize>(p * d)) << 2), x + ((<usize>(at * d)) << 2), (<usize>d) << 2);
+    setF32(chosenBias, p, f32At(bias, at));
+  }
+}
+
+/**
+ * Backward of hardest_negatives: the chosen negative's vector and bias gradients (dChosenX [n, d], dChosenBias
+ * [n]) go to its block in dx [negatives n, d] and dBias [negatives n]; every other draw's are zero.
+ */
+export function route_hardest(
+  chosen: usize,
+  dChosenX: usize,
+  dChosenBias: usize,
+  n: i32,
+  d: i32,
+  negatives: i32,
+  dx: usize,
+  dBias: usize,
+): void {
+  memory.fill(dx, 0, (<usize>(negatives * n * d)) << 2);
+  memory.fill(dBias, 0, (<usize>(negatives * n)) << 2);
+  for (let p = 0; p < n; p++) {
+    const at = i32At(chosen, p) * n + p;
+    memory.copy(dx + ((<usize>(at * d)) << 2), dChosenX + ((<usize>(p * d)) << 2), (<usize>d) << 2);
+    setF32(dBias, at, f32At(dChosenBias, p));
   }
 }
 

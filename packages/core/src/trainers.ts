@@ -123,8 +123,11 @@ export interface TrainerKinds {
 /** Spotlight's sequence representations: what turns the items before a position into a user state. */
 export type SequenceRepresentationName = 'pooling' | 'cnn' | 'lstm' | 'mixture';
 
-/** The implicit losses of Spotlight's sequence models (one sampled negative per position). */
-export type SequenceLoss = 'pointwise' | 'bpr' | 'hinge';
+/**
+ * The implicit losses of Spotlight's sequence models: one sampled negative per position, or for the adaptive
+ * hinge several, of which the highest-scoring one takes the hinge.
+ */
+export type SequenceLoss = 'pointwise' | 'bpr' | 'hinge' | 'adaptive-hinge';
 
 /**
  * How a sequence network scores the next item: `tied` (Spotlight's), the state against the item table and the
@@ -163,6 +166,8 @@ export interface SequenceTrainerSpec {
   /** Spotlight's mixture components (4). */
   readonly components: number;
   readonly loss: SequenceLoss;
+  /** Negatives sampled per position for the adaptive hinge (default 5, Spotlight's); the other losses take one. */
+  readonly negatives?: number;
   readonly output: SequenceTrainerOutput;
   readonly dim: number;
   readonly maxLength: number;
@@ -190,8 +195,9 @@ export interface SequenceTrainer extends FusedTrainer {
   /** Threads each minibatch runs on (1 where the backend could not start more). */
   readonly threads: number;
   /**
-   * One minibatch of b sequences ([b, maxLength], row-major), with the sampled negative of every position for the
-   * tied output (null for a projection output).
+   * One minibatch of b sequences ([b, maxLength], row-major), with the sampled negatives of every position for
+   * the tied output (null for a projection output): one [b, maxLength] block per negative (the spec's `negatives`
+   * for the adaptive hinge, else one), block after block.
    * @returns The minibatch's loss.
    * @throws IdRangeError for an id out of range, before any weight or row changes.
    */

@@ -45,6 +45,7 @@ export {
   type NetworkRepresentationName,
   type SequenceRepresentation,
 } from './sequence/representations.js';
+export { SEQUENCE_LOSSES, type SequenceLossConfig } from './sequence/sequence-tables.js';
 export type { BatchProgress, EpochReport, ExampleColumns, FitOptions } from './training-loop.js';
 
 // Importing the package makes the built-in models available by name (bloom train --model, checkpoints).

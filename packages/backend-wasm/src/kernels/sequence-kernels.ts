@@ -93,7 +93,17 @@ export interface SequenceKernels {
     b: number,
     d: number,
   ): void;
-  tied_scores(users: number, x: number, bias: number, n: number, d: number, pos: number, neg: number): void;
+  tied_scores(
+    users: number,
+    xp: number,
+    xn: number,
+    bp: number,
+    bn: number,
+    n: number,
+    d: number,
+    pos: number,
+    neg: number,
+  ): void;
   tied_loss(
     kind: number,
     pos: number,
@@ -106,18 +116,43 @@ export interface SequenceKernels {
   ): number;
   tied_backward(
     users: number,
-    x: number,
+    xp: number,
+    xn: number,
     dpos: number,
     dneg: number,
     n: number,
     d: number,
     dUsers: number,
+    dxp: number,
+    dxn: number,
+  ): void;
+  hardest_negatives(
+    scores: number,
+    x: number,
+    bias: number,
+    n: number,
+    d: number,
+    negatives: number,
+    chosen: number,
+    chosenX: number,
+    chosenBias: number,
+  ): void;
+  route_hardest(
+    chosen: number,
+    dChosenX: number,
+    dChosenBias: number,
+    n: number,
+    d: number,
+    negatives: number,
     dx: number,
+    dBias: number,
   ): void;
   mixture_scores(
     y: number,
-    x: number,
-    bias: number,
+    xp: number,
+    xn: number,
+    bp: number,
+    bn: number,
     n: number,
     d: number,
     components: number,
@@ -127,7 +162,8 @@ export interface SequenceKernels {
   ): void;
   mixture_backward(
     y: number,
-    x: number,
+    xp: number,
+    xn: number,
     weights: number,
     dpos: number,
     dneg: number,
@@ -135,7 +171,8 @@ export interface SequenceKernels {
     d: number,
     components: number,
     dy: number,
-    dx: number,
+    dxp: number,
+    dxn: number,
   ): void;
   softmax_xent(
     logits: number,
@@ -180,6 +217,8 @@ export const SEQUENCE_KERNEL_NAMES = [
   'tied_scores',
   'tied_loss',
   'tied_backward',
+  'hardest_negatives',
+  'route_hardest',
   'mixture_scores',
   'mixture_backward',
   'softmax_xent',

@@ -33,14 +33,18 @@ export interface SequenceOutputStep {
   backward(states: number, vectors: number, dStates: number, dVectors: number, n: number): void;
 }
 
-const LOSS_KINDS: Record<SequenceLoss, number> = { pointwise: 0, bpr: 1, hinge: 2 };
+// The adaptive hinge is the hinge (kind 2) against the highest-scoring negative.
+const LOSS_KINDS: Record<SequenceLoss, number> = { pointwise: 0, bpr: 1, hinge: 2, 'adaptive-hinge': 2 };
 const F = 4;
 
 /**
- * Spotlight's tied output: the state against the target's item vector plus its bias, for the positive and one
- * sampled negative per position (the ids after the n targets), with the spec's implicit loss. The mixture
- * representation scores through mixture_scores, whose user vector depends on the target. The bias lookup and
- * update are the trainer's (one for the whole minibatch); this reads and writes its replica's part.
+ * Spotlight's tied output: the state against the target's item vector plus its bias, for the positive and the
+ * sampled negatives of each position (the ids after the n targets: `negatives` blocks of n), with the spec's
+ * implicit loss. With several negatives (the adaptive hinge) the highest-scoring one per position is copied to a
+ * block of its own, the loss and backward pass run against it, and its gradients are routed back to its draw
+ * (every other draw's are zero). The mixture representation scores through mixture_scores, whose user vector
+ * depends on the target. The bias lookup and update are the trainer's (one for the whole minibatch); this reads
+ * and writes its replica's part.
  */
 export class TiedOutput implements SequenceOutputStep {
   readonly weightSizes = [];
@@ -49,8 +53,18 @@ export class TiedOutput implements SequenceOutputStep {
   readonly #kind: number;
   readonly #components: number;
   readonly #d: number;
+  /** Sampled negatives per position. */
+  readonly negatives: number;
   #scores = 0;
   #mixture = 0;
+  // The adaptive hinge's: every draw's scores [negatives, n], the chosen draw of each position, its vector and
+  // bias, and their gradients.
+  #drawScores = 0;
+  #chosen = 0;
+  #chosenX = 0;
+  #chosenBias = 0;
+  #dChosenX = 0;
+  #dChosenBias = 0;
 
   constructor(
     readonly kernels: SequenceKernels,
@@ -59,6 +73,7 @@ export class TiedOutput implements SequenceOutputStep {
     this.#kind = LOSS_KINDS[spec.loss];
     this.#components = spec.representation === 'mixture' ? spec.components : 0;
     this.#d = spec.dim;
+    this.negatives = sequenceNegatives(spec);
   }
 
   bind(): void {}
@@ -66,44 +81,124 @@ export class TiedOutput implements SequenceOutputStep {
   place(take: Take, n: number): void {
     this.#scores = take(2 * n);
     if (this.#components > 0) this.#mixture = take(2 * n * this.#components);
+    if (this.negatives > 1) {
+      this.#drawScores = take(this.negatives * n);
+      this.#chosen = take(n);
+      this.#chosenX = take(n * this.#d);
+      this.#chosenBias = take(n);
+      this.#dChosenX = take(n * this.#d);
+      this.#dChosenBias = take(n);
+    }
   }
 
   lookup(): void {}
 
   loss(states: number, vectors: number, idsAt: number, n: number): number {
     const k = this.kernels;
+    const d = this.#d;
     const { biases, dScores, countAt } = this.slots;
     const pos = this.#scores;
     const neg = pos + n * F;
-    if (this.#components > 0) {
-      k.mixture_scores(states, vectors, biases, n, this.#d, this.#components, pos, neg, this.#mixture);
-    } else {
-      k.tied_scores(states, vectors, biases, n, this.#d, pos, neg);
+    const draws = this.negatives;
+    if (draws > 1) {
+      // Each draw scored against the states (the positive's score is rewritten each time, the same each time).
+      for (let j = 0; j < draws; j++) {
+        const at = (1 + j) * n;
+        this.#score(
+          states,
+          vectors,
+          vectors + at * d * F,
+          biases,
+          biases + at * F,
+          n,
+          pos,
+          this.#drawScores + j * n * F,
+        );
+      }
+      k.hardest_negatives(
+        this.#drawScores,
+        vectors + n * d * F,
+        biases + n * F,
+        n,
+        d,
+        draws,
+        this.#chosen,
+        this.#chosenX,
+        this.#chosenBias,
+      );
     }
-    return k.tied_loss(this.#kind, pos, neg, idsAt, n, dScores, dScores + n * F, countAt);
+    const [xn, bn] = draws > 1 ? [this.#chosenX, this.#chosenBias] : [vectors + n * d * F, biases + n * F];
+    this.#score(states, vectors, xn, biases, bn, n, pos, neg);
+    const dneg = draws > 1 ? this.#dChosenBias : dScores + n * F;
+    return k.tied_loss(this.#kind, pos, neg, idsAt, n, dScores, dneg, countAt);
   }
 
   backward(states: number, vectors: number, dStates: number, dVectors: number, n: number): void {
     const k = this.kernels;
+    const d = this.#d;
+    const draws = this.negatives;
     const dpos = this.slots.dScores;
-    const dneg = dpos + n * F;
+    const [xn, dneg, dxn] =
+      draws > 1
+        ? [this.#chosenX, this.#dChosenBias, this.#dChosenX]
+        : [vectors + n * d * F, dpos + n * F, dVectors + n * d * F];
     if (this.#components > 0) {
       k.mixture_backward(
         states,
         vectors,
+        xn,
         this.#mixture,
         dpos,
         dneg,
         n,
-        this.#d,
+        d,
         this.#components,
         dStates,
         dVectors,
+        dxn,
       );
     } else {
-      k.tied_backward(states, vectors, dpos, dneg, n, this.#d, dStates, dVectors);
+      k.tied_backward(states, vectors, xn, dpos, dneg, n, d, dStates, dVectors, dxn);
+    }
+    if (draws > 1) {
+      k.route_hardest(this.#chosen, dxn, dneg, n, d, draws, dVectors + n * d * F, dpos + n * F);
     }
   }
+
+  // The positive's and one negative's scores (the mixture's through its component weights).
+  #score(
+    states: number,
+    xp: number,
+    xn: number,
+    bp: number,
+    bn: number,
+    n: number,
+    pos: number,
+    neg: number,
+  ): void {
+    if (this.#components > 0) {
+      this.kernels.mixture_scores(
+        states,
+        xp,
+        xn,
+        bp,
+        bn,
+        n,
+        this.#d,
+        this.#components,
+        pos,
+        neg,
+        this.#mixture,
+      );
+    } else {
+      this.kernels.tied_scores(states, xp, xn, bp, bn, n, this.#d, pos, neg);
+    }
+  }
+}
+
+/** Negatives the spec samples per position: its `negatives` for the adaptive hinge, else one. */
+export function sequenceNegatives(spec: SequenceTrainerSpec): number {
+  return spec.loss === 'adaptive-hinge' ? (spec.negatives ?? 5) : 1;
 }
 
 /**

@@ -21,7 +21,7 @@ import {
   poolingNetwork,
   type SequenceNetwork,
 } from './networks.js';
-import { ProjectionOutput, type SequenceOutputStep, TiedOutput } from './outputs.js';
+import { ProjectionOutput, type SequenceOutputStep, sequenceNegatives, TiedOutput } from './outputs.js';
 
 const F = 4;
 
@@ -62,6 +62,8 @@ export class WasmSequenceTrainer implements SequenceTrainer {
   readonly #workers: KernelWorkers | null;
   readonly #sizes: readonly number[];
   readonly #total: number;
+  /** Ids per position: the target, then (tied output) its sampled negatives. */
+  readonly #perId: number;
   // The dense block: weights, their summed gradients and Adam's two moments (`#total` floats each), and one
   // gradient block per replica.
   readonly #dense: { weights: number; grads: number; first: number; second: number; replicaGrads: number };
@@ -88,6 +90,7 @@ export class WasmSequenceTrainer implements SequenceTrainer {
     this.#arena = arena;
     this.#items = items instanceof WasmGatherTable ? new ArenaLookup(spec.items, items, arena) : items;
     this.#bias = bias === null ? null : new ArenaLookup(spec.itemBias!, bias, arena);
+    this.#perId = bias === null ? 1 : 1 + sequenceNegatives(spec);
     this.#workers =
       threads > 1
         ? KernelWorkers.create(arena.memory.wasmMemory, sequenceKernelsModule(), threads - 1)
@@ -144,6 +147,7 @@ export class WasmSequenceTrainer implements SequenceTrainer {
       return 'the mixture representation scores through the tied output only';
     }
     requireInteger('maxLength', spec.maxLength, 1, 1 << 16);
+    if (spec.negatives !== undefined) requireInteger('negatives', spec.negatives, 1, 1024);
     const threads = spec.threads ?? 1;
     requireInteger('threads', threads, 1, 256);
     const lookup = weighted ? ArenaWeightedLookup.create(spec.items, 'items', items.arena) : items;
@@ -157,20 +161,20 @@ export class WasmSequenceTrainer implements SequenceTrainer {
     if (targets.length !== b * L) {
       throw new ConfigError('targets', `${b} sequences of ${L} items (${b * L} ids)`, targets.length);
     }
-    const tied = this.#bias !== null;
-    if (tied && (negatives === null || negatives.length !== b * L)) {
+    const perId = this.#perId;
+    const n = b * L;
+    const draws = perId - 1;
+    if (draws > 0 && (negatives === null || negatives.length !== draws * n)) {
       throw new ConfigError(
         'negatives',
-        `one negative per position (${b * L} ids)`,
+        `${draws === 1 ? 'one negative' : `${draws} negatives`} per position (${draws * n} ids)`,
         negatives?.length ?? null,
       );
     }
     this.#reserve(b);
     this.#split(b);
-    const n = b * L;
-    const perId = tied ? 2 : 1;
     const memory = this.#arena.memory;
-    // Each replica's ids, time-major: its targets, then (tied output) its negatives.
+    // Each replica's ids, time-major: its targets, then (tied output) each draw of its negatives.
     const ids = memory.i32(this.#ids, perId * n);
     let count = 0;
     for (const replica of this.#replicas) {
@@ -180,9 +184,10 @@ export class WasmSequenceTrainer implements SequenceTrainer {
         const sequence = (replica.first / perId / L + s) * L;
         for (let t = 0; t < L; t++) {
           const id = targets[sequence + t]!;
-          ids[at + t * replica.b + s] = id;
+          const slot = at + t * replica.b + s;
+          ids[slot] = id;
           if (id !== 0) count++;
-          if (tied) ids[at + m + t * replica.b + s] = negatives![sequence + t]!;
+          for (let j = 0; j < draws; j++) ids[slot + (1 + j) * m] = negatives![j * n + sequence + t]!;
         }
       }
     }
@@ -308,7 +313,7 @@ export class WasmSequenceTrainer implements SequenceTrainer {
   // Splits b sequences among the replicas (by whole sequences) and, when the split changed, records the workers'
   // replicas' calls for it.
   #split(b: number): void {
-    const perId = this.#bias !== null ? 2 : 1;
+    const perId = this.#perId;
     const L = this.#spec.maxLength;
     const share = Math.ceil(b / this.threads);
     let first = 0;
@@ -361,8 +366,7 @@ export class WasmSequenceTrainer implements SequenceTrainer {
     const take = this.#take;
     const L = this.#spec.maxLength;
     const d = this.#spec.dim;
-    const perId = this.#bias !== null ? 2 : 1;
-    const ids = perId * b * L;
+    const ids = this.#perId * b * L;
     this.#ids = take(ids);
     this.#vectors = take(ids * d);
     this.#dVectors = take(ids * d);

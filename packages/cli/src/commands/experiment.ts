@@ -130,7 +130,7 @@ export function registerExperimentCommand(program: Command, io: CliIo): void {
   )
     .option(
       '--models <list>',
-      'models (default factorization,lstm,pooling; --quick factorization,lstm); lstm runs at d 64, batch 512, hinge',
+      'models (default factorization,lstm,pooling; --quick factorization,lstm); lstm runs at d 64, batch 512, adaptive hinge',
       models,
     )
     .option('--sizes <list>', 'table sizes N (default 1e4,5e4,1e5,5e5,1e6,5e6)', sizes)

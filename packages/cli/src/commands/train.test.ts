@@ -239,6 +239,32 @@ describe('bloom train', () => {
     expect((json as { mrr: number }).mrr).toBeGreaterThan(0.08); // chance: about 0.05
   });
 
+  it('trains a cnn with the adaptive hinge over the negatives --model-options names', async () => {
+    const { code, json } = await bloom(
+      'train',
+      '--model',
+      'sequence',
+      '--representation',
+      'cnn',
+      '--loss',
+      'adaptive-hinge',
+      '--model-options',
+      '{"numNegativeSamples": 3}',
+      '--dataset',
+      'synthetic',
+      '--dim',
+      '16',
+      '--epochs',
+      '3',
+      '--batch-size',
+      '128',
+      '--json',
+    );
+    expect(code).toBe(0);
+    expect(json).toMatchObject({ epochs: 3, model: 'network-sequence', training_path: 'wasm-fused' });
+    expect((json as { mrr: number }).mrr).toBeGreaterThan(0.08); // chance: about 0.05
+  });
+
   it('names bad options and their allowed values', async () => {
     const loss = await bloom('train', '--loss', 'warp');
     expect(loss.code).toBe(EXIT_USAGE);

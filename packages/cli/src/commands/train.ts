@@ -18,6 +18,7 @@ import {
   mrrScore,
   popularityScorer,
   rmseScore,
+  SEQUENCE_LOSSES,
   saveCheckpoint,
   sequenceMrrScore,
   sequencePopularityModel,
@@ -77,7 +78,6 @@ interface TrainOptions {
 const SEQUENCE_LENGTH = 10;
 const IMPLICIT = Object.keys(implicitLosses);
 const EXPLICIT = Object.keys(explicitLosses);
-const SEQUENCE = ['pointwise', 'bpr', 'hinge'];
 
 /** `bloom train`: trains a model as DESIGN.md specifies and ends with the JSON result line. */
 export function registerTrainCommand(program: Command, io: CliIo): void {
@@ -382,8 +382,8 @@ function modelConfig(
     seed: options.seed,
     loss: options.loss,
   };
-  const losses =
-    definition.task === 'explicit' ? EXPLICIT : definition.task === 'sequence' ? SEQUENCE : IMPLICIT;
+  const losses: readonly string[] =
+    definition.task === 'explicit' ? EXPLICIT : definition.task === 'sequence' ? SEQUENCE_LOSSES : IMPLICIT;
   if (!losses.includes(options.loss)) {
     throw new ConfigError('--loss', `${losses.join(', ')} for ${definition.task} models`, options.loss);
   }

@@ -11,6 +11,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { spotlightSyntheticSequences } from '../test-support.js';
 import { BloomOutputLayer } from './bloom-output.js';
+import { highestDraw } from './network-sequence.js';
 import { networkRepresentations } from './representations.js';
 import { createSequenceTables, resolveSequenceConfig } from './sequence-tables.js';
 
@@ -51,7 +52,16 @@ const cases: Case[] = [
   { representation: 'pooling', loss: 'bpr', output: 'tied', items: 'bloom' },
   { representation: 'mixture', loss: 'pointwise', output: 'tied', weightDecay: 0.5 },
   { representation: 'lstm', loss: 'bpr', output: 'bloom', weightDecay: 0.5 },
+  // The adaptive hinge: the hinge against the highest of 3 draws per position, whose gradients reach only it.
+  ...(['pooling', 'lstm', 'cnn', 'mixture'] as const).map((representation) => ({
+    representation,
+    loss: 'adaptive-hinge' as const,
+    output: 'tied' as const,
+  })),
+  { representation: 'lstm', loss: 'adaptive-hinge', output: 'tied', items: 'bloom', dim: 13 },
 ];
+
+const DRAWS = 3;
 
 /** Relative error of a against b, against b's largest magnitude. */
 function relativeError(a: ArrayLike<number>, b: ArrayLike<number>): number {
@@ -130,6 +140,7 @@ describe('the wasm fused sequence step has the gradients of TensorFlow.js autogr
         kernelWidth: 3,
         components: 4,
         loss: c.loss,
+        negatives: DRAWS,
         output:
           outputLayer === null ? { kind: 'tied' } : { kind: 'projection', strategy: outputLayer.strategy },
         dim: d,
@@ -144,8 +155,9 @@ describe('the wasm fused sequence step has the gradients of TensorFlow.js autogr
       const targets = new Int32Array(B * L);
       for (let s = 0; s < B; s++) targets.set(train.sequence(s * 7), s * L);
       expect(targets.some((t) => t === 0)).toBe(true);
-      const negatives = Int32Array.from({ length: B * L }, (_, i) => 1 + ((i * 37) % (NUM_ITEMS - 1)));
       const n = B * L;
+      const draws = c.loss === 'adaptive-hinge' ? DRAWS : 1;
+      const negatives = Int32Array.from({ length: draws * n }, (_, i) => 1 + ((i * 37) % (NUM_ITEMS - 1)));
 
       // The reference: the model's arithmetic in tfjs, differentiated by tfjs.
       const lookup = (e: SparseEmbedding, ids: Int32Array) =>
@@ -176,7 +188,11 @@ describe('the wasm fused sequence step has the gradients of TensorFlow.js autogr
             bias.reshape([n]),
           ) as tf.Tensor1D;
         const pos = score(x, pb);
-        const ng = score(neg, nb);
+        // Each draw's scores ([draws, n]); the adaptive hinge takes the highest of each position's.
+        const drawn = Array.from({ length: draws }, (_, j) =>
+          score(neg.slice([j * n, 0], [n, d]), nb.slice([j * n, 0], [n, 1])),
+        );
+        const ng = draws === 1 ? drawn[0]! : highestDraw(drawn);
         const per =
           c.loss === 'bpr'
             ? tf.sub(1, tf.sigmoid(tf.sub(pos, ng)))

@@ -16,6 +16,8 @@ export interface FusedSequenceRequest {
   readonly itemBias: SparseEmbedding<EmbeddingTable>;
   readonly representation: SequenceRepresentationName;
   readonly loss: SequenceLoss;
+  /** Negatives per position for the adaptive hinge. */
+  readonly negatives: number;
   readonly output: SequenceTrainerOutput;
   readonly dim: number;
   readonly maxLength: number;
@@ -45,6 +47,7 @@ export function fusedSequenceTrainerFor(
     kernelWidth: KERNEL_WIDTH,
     components: COMPONENTS,
     loss: request.loss,
+    negatives: request.negatives,
     output: request.output,
     dim: request.dim,
     maxLength: request.maxLength,

@@ -6,6 +6,7 @@ import {
   type ModelState,
   Rng,
   requireOneOf,
+  type SequenceLoss,
   type SequenceTrainer,
 } from '@bloom/core';
 import type { SequenceInteractions } from '@bloom/data';
@@ -27,16 +28,24 @@ import {
   type SequenceRepresentation,
   uniqueTag,
 } from './representations.js';
-import { createSequenceTables, resolveSequenceConfig } from './sequence-tables.js';
-
-type SequenceLoss = 'pointwise' | 'bpr' | 'hinge';
+import {
+  createSequenceTables,
+  negativesPerPosition,
+  resolveSequenceConfig,
+  resolveSequenceLoss,
+  type SequenceLossConfig,
+} from './sequence-tables.js';
 
 /** Config of {@link NetworkSequenceModel}. */
 export interface NetworkSequenceConfig
-  extends Omit<FactorizationConfig, 'numUsers' | 'users' | 'updateMode'> {
+  extends Omit<FactorizationConfig, 'numUsers' | 'users' | 'updateMode'>,
+    SequenceLossConfig {
   /** `lstm`, `cnn` or `mixture`. Default `lstm`. */
   readonly representation?: NetworkRepresentationName;
-  /** Default `bpr`. Ignored by the `bloom` output, which is trained with its own cross-entropy. */
+  /**
+   * Default `bpr`; `adaptive-hinge` takes the hinge against the highest-scoring of `numNegativeSamples` negatives
+   * per position. Ignored by the `bloom` output, which is trained with its own cross-entropy.
+   */
   readonly loss?: SequenceLoss;
   /** Default `{ kind: 'tied' }` (Spotlight's). `bloom` is the paper's output layer, `softmax` its baseline. */
   readonly output?: SequenceOutput;
@@ -46,7 +55,7 @@ export interface NetworkSequenceConfig
  * Spotlight's ImplicitSequenceModel with a representation that runs in TensorFlow.js (`lstm`, `cnn` or
  * `mixture`): the representation turns the item embeddings before each position into a user state, scored
  * against the item embeddings (tied with the inputs) plus item biases; the loss is masked at padding; one uniform
- * negative per position. With `output: { kind: 'bloom' }` the state instead feeds the paper's Bloom output layer
+ * negative per position (or several, for the adaptive hinge). With `output: { kind: 'bloom' }` the state instead feeds the paper's Bloom output layer
  * (see {@link SequenceOutput}). The item tables stay in the backend adapter (sparse updates, any strategy)
  * through `sparseStep`; the network's weights are updated by tf.train.adam with the optimizer's weightDecay
  * added to their gradients, as Spotlight's l2 is.
@@ -71,6 +80,7 @@ export class NetworkSequenceModel implements Model<NetworkSequenceModel['config'
   private constructor(
     readonly config: ResolvedFactorizationConfig & {
       loss: SequenceLoss;
+      numNegativeSamples: number;
       representation: NetworkRepresentationName;
       output: SequenceOutput;
     },
@@ -100,7 +110,7 @@ export class NetworkSequenceModel implements Model<NetworkSequenceModel['config'
 
   /** Validates the config and creates the tables on `adapter`. Dense items get padding id 0, as in Spotlight. */
   static create(config: NetworkSequenceConfig, adapter: AdapterLike): NetworkSequenceModel {
-    const loss = requireOneOf('loss', config.loss ?? 'bpr', ['pointwise', 'bpr', 'hinge'] as const);
+    const losses = resolveSequenceLoss(config);
     const representation = requireOneOf('representation', config.representation ?? 'lstm', [
       'lstm',
       'cnn',
@@ -114,8 +124,13 @@ export class NetworkSequenceModel implements Model<NetworkSequenceModel['config'
         output.kind,
       );
     }
-    const resolved = resolveSequenceConfig(config, ['loss', 'representation', 'output']);
-    return new NetworkSequenceModel({ ...resolved, loss, representation, output }, adapter);
+    const resolved = resolveSequenceConfig(config, [
+      'loss',
+      'numNegativeSamples',
+      'representation',
+      'output',
+    ]);
+    return new NetworkSequenceModel({ ...resolved, ...losses, representation, output }, adapter);
   }
 
   /** Trains on every position of every sequence. */
@@ -155,7 +170,10 @@ export class NetworkSequenceModel implements Model<NetworkSequenceModel['config'
           dense,
         );
       }
-      const negatives = Int32Array.from({ length: b * L }, () => this.#rng.nextInt(this.numItems));
+      const draws = negativesPerPosition(this.config);
+      const n = b * L;
+      // Block j holds the j-th negative of every position (Spotlight's draws, one [b, L] array each).
+      const negatives = Int32Array.from({ length: draws * n }, () => this.#rng.nextInt(this.numItems));
       const mask = Float32Array.from(targets, (t) => (t === 0 ? 0 : 1));
       return sparseStep(
         [
@@ -167,13 +185,12 @@ export class NetworkSequenceModel implements Model<NetworkSequenceModel['config'
         ([inputs, negative, positiveBias, negativeBias]) => {
           const users = states(inputs!, b);
           const score = (items: tf.Tensor2D, bias: tf.Tensor2D) =>
-            tf.add(this.#representation.score(users, items), bias.reshape([b * L])) as tf.Tensor1D;
-          return maskedLoss(
-            this.config.loss,
-            score(inputs!, positiveBias!),
-            score(negative!, negativeBias!),
-            tf.tensor1d(mask),
+            tf.add(this.#representation.score(users, items), bias.reshape([n])) as tf.Tensor1D;
+          const drawn = Array.from({ length: draws }, (_, j) =>
+            score(negative!.slice([j * n, 0], [n, d]), negativeBias!.slice([j * n, 0], [n, 1])),
           );
+          const highest = draws === 1 ? drawn[0]! : highestDraw(drawn);
+          return maskedLoss(this.config.loss, score(inputs!, positiveBias!), highest, tf.tensor1d(mask));
         },
         dense,
       );
@@ -189,8 +206,9 @@ export class NetworkSequenceModel implements Model<NetworkSequenceModel['config'
   ): Promise<EpochReport[]> {
     const L = data.maxLength;
     const capacity = Math.min(options.batchSize ?? 256, data.length) * L;
+    const draws = negativesPerPosition(this.config);
     const targets = new Int32Array(capacity);
-    const negatives = new Int32Array(capacity);
+    const negatives = new Int32Array(draws * capacity);
     const tied = this.#output === null;
     await loadIntoTrainer(trainer, this.networkVariables, this.#optimizer);
     try {
@@ -198,8 +216,8 @@ export class NetworkSequenceModel implements Model<NetworkSequenceModel['config'
         const b = batch.length;
         const n = b * L;
         for (let s = 0; s < b; s++) targets.set(data.sequence(batch[s]!), s * L);
-        if (tied) for (let i = 0; i < n; i++) negatives[i] = this.#rng.nextInt(this.numItems);
-        return trainer.step(targets.subarray(0, n), tied ? negatives.subarray(0, n) : null, b);
+        if (tied) for (let i = 0; i < draws * n; i++) negatives[i] = this.#rng.nextInt(this.numItems);
+        return trainer.step(targets.subarray(0, n), tied ? negatives.subarray(0, draws * n) : null, b);
       });
     } finally {
       await storeFromTrainer(trainer, this.networkVariables, this.#optimizer);
@@ -218,6 +236,7 @@ export class NetworkSequenceModel implements Model<NetworkSequenceModel['config'
       itemBias: this.itemBias,
       representation: this.config.representation,
       loss: this.config.loss,
+      negatives: negativesPerPosition(this.config),
       output: output === null ? { kind: 'tied' } : { kind: 'projection', strategy: output.strategy },
       dim: this.config.dim,
       maxLength,
@@ -356,15 +375,29 @@ export class NetworkSequenceModel implements Model<NetworkSequenceModel['config'
   }
 }
 
-/** Spotlight's implicit losses with a mask: the sum over unmasked positions divided by their count. */
+/**
+ * Spotlight's implicit losses with a mask: the sum over unmasked positions divided by their count. `neg` is the
+ * adaptive hinge's highest negative score, so it takes the hinge.
+ */
 function maskedLoss(loss: SequenceLoss, pos: tf.Tensor1D, neg: tf.Tensor1D, mask: tf.Tensor1D): tf.Scalar {
   const perPosition =
     loss === 'bpr'
       ? tf.sub(1, tf.sigmoid(tf.sub(pos, neg)))
       : loss === 'pointwise'
         ? tf.add(tf.sub(1, tf.sigmoid(pos)), tf.sigmoid(neg))
-        : tf.relu(tf.add(tf.sub(neg, pos), 1));
+        : tf.relu(tf.add(tf.sub(neg, pos), 1)); // hinge and adaptive hinge
   return tf.div(tf.sum(tf.mul(perPosition, mask)), tf.maximum(tf.sum(mask), 1)) as tf.Scalar;
+}
+
+/**
+ * The adaptive hinge's negative score: the highest of each position's draws ([n] each), the first of equal ones,
+ * with the gradient reaching that draw only (as torch.max's indices route it in Spotlight; tf.max would share it
+ * among ties, which happen whenever a state is zero and the biases are).
+ */
+export function highestDraw(drawn: readonly tf.Tensor1D[]): tf.Tensor1D {
+  const stacked = tf.stack([...drawn], 1) as tf.Tensor2D;
+  const chosen = tf.oneHot(tf.argMax(stacked, 1), drawn.length);
+  return tf.sum(tf.mul(stacked, chosen), 1) as tf.Tensor1D;
 }
 
 // A table lookup outside any training step (prediction): the combined rows of `ids`, as a tensor (from the

@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { sequencePopularityModel } from '../evaluation/popularity.js';
 import { sequenceMrrScore, sequenceMrrScoreAsync } from '../evaluation/sequence-mrr.js';
 import { spotlightSyntheticSequences } from '../test-support.js';
-import { NetworkSequenceModel } from './network-sequence.js';
+import { highestDraw, NetworkSequenceModel } from './network-sequence.js';
 
 let adapter: BackendAdapter;
 let train: SequenceInteractions;
@@ -89,5 +89,26 @@ describe('NetworkSequenceModel (lstm, cnn) on synthetic sequences', () => {
     expect(() =>
       NetworkSequenceModel.create({ numItems: 100, output: { kind: 'sampled-softmax' } as never }, adapter),
     ).toThrow(/output\.kind/);
+  });
+
+  it('refuses a loss or a count of negatives out of range, naming the option and what it allows', () => {
+    expect(() => NetworkSequenceModel.create({ numItems: 100, loss: 'warp' as never }, adapter)).toThrow(
+      /loss.*pointwise, bpr, hinge, adaptive-hinge/,
+    );
+    expect(() =>
+      NetworkSequenceModel.create({ numItems: 100, loss: 'adaptive-hinge', numNegativeSamples: 0 }, adapter),
+    ).toThrow(/numNegativeSamples.*\[1, 1024\]/);
+  });
+
+  it("the adaptive hinge's highest draw takes the first of equal scores, and only it gets the gradient", async () => {
+    const drawn = [tf.tensor1d([1, 5, 2]), tf.tensor1d([3, 5, 2]), tf.tensor1d([2, 4, 2])];
+    const { value, grads } = tf.valueAndGrads((...xs) => tf.sum(highestDraw(xs as tf.Tensor1D[])))(drawn);
+    expect(await value.data()).toEqual(Float32Array.of(3 + 5 + 2));
+    expect(await Promise.all(grads.map((g) => g.data()))).toEqual([
+      Float32Array.of(0, 1, 1),
+      Float32Array.of(1, 0, 0),
+      Float32Array.of(0, 0, 0),
+    ]);
+    tf.dispose([...drawn, value, ...grads]);
   });
 });

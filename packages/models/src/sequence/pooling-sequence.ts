@@ -1,4 +1,4 @@
-import { DataError, type Model, Rng, requireOneOf, type SequenceTrainer } from '@bloom/core';
+import { DataError, type Model, Rng, type SequenceLoss, type SequenceTrainer } from '@bloom/core';
 import type { SequenceInteractions } from '@bloom/data';
 import type { SparseEmbedding } from '@bloom/embeddings';
 import { sequenceMrrScore } from '../evaluation/sequence-mrr.js';
@@ -8,22 +8,28 @@ import type {
   ResolvedFactorizationConfig,
 } from '../factorization/factorization-config.js';
 import type { TrainingPath } from '../factorization/fused-training.js';
-import { type ImplicitLossName, implicitLosses } from '../losses/implicit-losses.js';
+import { implicitLosses } from '../losses/implicit-losses.js';
 import { type EpochReport, type FitOptions, runEpochs } from '../training-loop.js';
 import { fusedSequenceTrainerFor } from './fused-sequence.js';
-import { createSequenceTables, resolveSequenceConfig } from './sequence-tables.js';
+import {
+  createSequenceTables,
+  negativesPerPosition,
+  resolveSequenceConfig,
+  resolveSequenceLoss,
+  type SequenceLossConfig,
+} from './sequence-tables.js';
 
 /** Config of {@link PoolingSequenceModel}: items only (users are their histories). */
-export interface PoolingSequenceConfig extends Omit<FactorizationConfig, 'numUsers' | 'users'> {
-  /** Default `bpr`. `adaptive-hinge` is not supported for sequences yet. */
-  readonly loss?: Exclude<ImplicitLossName, 'adaptive-hinge'>;
-}
+export interface PoolingSequenceConfig
+  extends Omit<FactorizationConfig, 'numUsers' | 'users'>,
+    SequenceLossConfig {}
 
 /**
  * Spotlight's ImplicitSequenceModel with the `pooling` representation: the user at position t is the average of
  * the embeddings of the items before t (Spotlight's exact form: cumulative sum / (elementwise count of non-zero
  * entries + 1)), scored against item embeddings tied with the inputs, plus item biases. The loss is masked at
- * padding positions; one negative per position is drawn uniformly from [0, numItems). Pooling is linear, so the
+ * padding positions; one negative per position (the adaptive hinge: `numNegativeSamples`, of which the
+ * highest-scoring takes the hinge) is drawn uniformly from [0, numItems). Pooling is linear, so the
  * whole step is fused over typed arrays, like the factorization models.
  */
 export class PoolingSequenceModel implements Model<PoolingSequenceModel['config'], SequenceInteractions> {
@@ -41,7 +47,7 @@ export class PoolingSequenceModel implements Model<PoolingSequenceModel['config'
   #fused: { maxLength: number; threads: number; trainer: SequenceTrainer } | undefined;
 
   private constructor(
-    readonly config: ResolvedFactorizationConfig & { loss: Exclude<ImplicitLossName, 'adaptive-hinge'> },
+    readonly config: ResolvedFactorizationConfig & { loss: SequenceLoss; numNegativeSamples: number },
     adapter: AdapterLike,
   ) {
     const { seed, numItems } = config;
@@ -55,9 +61,9 @@ export class PoolingSequenceModel implements Model<PoolingSequenceModel['config'
 
   /** Validates the config and creates the tables on `adapter`. Dense items get padding id 0, as in Spotlight. */
   static create(config: PoolingSequenceConfig, adapter: AdapterLike): PoolingSequenceModel {
-    const loss = requireOneOf('loss', config.loss ?? 'bpr', ['pointwise', 'bpr', 'hinge'] as const);
-    const resolved = resolveSequenceConfig(config, ['loss']);
-    return new PoolingSequenceModel({ ...resolved, loss }, adapter);
+    const losses = resolveSequenceLoss(config);
+    const resolved = resolveSequenceConfig(config, ['loss', 'numNegativeSamples']);
+    return new PoolingSequenceModel({ ...resolved, ...losses }, adapter);
   }
 
   /** Trains on every position of every sequence (the next item after each prefix). */
@@ -72,24 +78,24 @@ export class PoolingSequenceModel implements Model<PoolingSequenceModel['config'
     }
     this.trainingPath = { trainer: 'host', reason: trainer };
     const loss = implicitLosses[this.config.loss];
+    const draws = negativesPerPosition(this.config);
     const L = data.maxLength;
     const d = this.config.dim;
     return runEpochs(data.length, options, this.#rng, (batch) => {
       const b = batch.length;
       const n = b * L;
-      const targets = new Int32Array(n);
-      for (let s = 0; s < b; s++) targets.set(data.sequence(batch[s]!), s * L);
-      const negatives = Int32Array.from({ length: n }, () => this.#rng.nextInt(this.numItems));
-      const both = new Int32Array(2 * n);
-      both.set(targets);
-      both.set(negatives, n);
-      const itemRows = this.items.rowsFor(both);
+      // The ids: the targets, then one block of n per draw of negatives (block j the j-th draw of every position).
+      const all = new Int32Array((1 + draws) * n);
+      for (let s = 0; s < b; s++) all.set(data.sequence(batch[s]!), s * L);
+      for (let i = n; i < all.length; i++) all[i] = this.#rng.nextInt(this.numItems);
+      const targets = all.subarray(0, n);
+      const itemRows = this.items.rowsFor(all);
       const vectors = this.items.table.lookup(
         itemRows,
         this.items.strategy.rowsPerId,
         this.items.strategy.combine,
       );
-      const biasRows = this.itemBias.rowsFor(both);
+      const biasRows = this.itemBias.rowsFor(all);
       const biases = this.itemBias.table.lookup(biasRows, 1, 'sum');
       // users[t] pools the inputs before t: cumulative sums over positions 0..t-1, divided elementwise by (count + 1).
       const users = new Float32Array(n * d);
@@ -108,47 +114,43 @@ export class PoolingSequenceModel implements Model<PoolingSequenceModel['config'
           }
         }
       }
-      const pos = new Float32Array(n);
-      const neg = new Float32Array(n);
-      for (let i = 0; i < n; i++) {
-        let p = biases[i]!;
-        let q = biases[n + i]!;
-        for (let c = 0; c < d; c++) {
-          p += users[i * d + c]! * vectors[i * d + c]!;
-          q += users[i * d + c]! * vectors[(n + i) * d + c]!;
-        }
-        pos[i] = p;
-        neg[i] = q;
+      // scores[r] = users[r mod n] . vectors[r] + biases[r]: the positives, then every draw of negatives.
+      const scores = new Float32Array(all.length);
+      for (let r = 0; r < all.length; r++) {
+        const i = r % n;
+        let score = biases[r]!;
+        for (let c = 0; c < d; c++) score += users[i * d + c]! * vectors[r * d + c]!;
+        scores[r] = score;
       }
-      // Masked loss: only positions whose target is not padding count, and the mean is over them.
-      let masked = 0;
-      for (let i = 0; i < n; i++) if (targets[i] !== 0) masked++;
-      const idx = Int32Array.from({ length: masked });
-      let m = 0;
-      for (let i = 0; i < n; i++) if (targets[i] !== 0) idx[m++] = i;
-      const mp = Float32Array.from(idx, (i) => pos[i]!);
-      const mn = Float32Array.from(idx, (i) => neg[i]!);
-      const dmp = new Float32Array(masked);
-      const dmn = new Float32Array(masked);
-      const value = masked === 0 ? 0 : loss(mp, mn, 1, dmp, dmn);
-      const dPos = new Float32Array(n);
-      const dNeg = new Float32Array(n);
+      // Masked loss: only positions whose target is not padding count, and the mean is over them. The losses
+      // take each position's negatives side by side.
+      const idx: number[] = [];
+      for (let i = 0; i < n; i++) if (targets[i] !== 0) idx.push(i);
+      const masked = idx.length;
+      const mp = Float32Array.from(idx, (i) => scores[i]!);
+      const mn = new Float32Array(masked * draws);
       idx.forEach((i, k) => {
-        dPos[i] = dmp[k]!;
-        dNeg[i] = dmn[k]!;
+        for (let j = 0; j < draws; j++) mn[k * draws + j] = scores[(1 + j) * n + i]!;
+      });
+      const dmp = new Float32Array(masked);
+      const dmn = new Float32Array(masked * draws);
+      const value = masked === 0 ? 0 : loss(mp, mn, draws, dmp, dmn);
+      // dScores[r]: the gradient of every score, which is also its bias's.
+      const dScores = new Float32Array(all.length);
+      idx.forEach((i, k) => {
+        dScores[i] = dmp[k]!;
+        for (let j = 0; j < draws; j++) dScores[(1 + j) * n + i] = dmn[k * draws + j]!;
       });
       // Backward: item vectors get the score gradient times the user; users get the score gradient times the items.
-      const dVectors = new Float32Array(2 * n * d);
+      const dVectors = new Float32Array(all.length * d);
       const dUsers = new Float32Array(n * d);
-      for (let i = 0; i < n; i++) {
-        const gp = dPos[i]!;
-        const gn = dNeg[i]!;
-        if (gp === 0 && gn === 0) continue;
+      for (let r = 0; r < all.length; r++) {
+        const g = dScores[r]!;
+        if (g === 0) continue;
+        const i = r % n;
         for (let c = 0; c < d; c++) {
-          const u = users[i * d + c]!;
-          dVectors[i * d + c]! += gp * u;
-          dVectors[(n + i) * d + c]! += gn * u;
-          dUsers[i * d + c] = gp * vectors[i * d + c]! + gn * vectors[(n + i) * d + c]!;
+          dVectors[r * d + c]! += g * users[i * d + c]!;
+          dUsers[i * d + c]! += g * vectors[r * d + c]!;
         }
       }
       // users[t] = sum_{s<t} x_s / divisor[t] (the divisor is piecewise constant), so dx_s = sum_{t>s} dusers_t / divisor_t.
@@ -162,16 +164,13 @@ export class PoolingSequenceModel implements Model<PoolingSequenceModel['config'
           }
         }
       }
-      const dBiases = new Float32Array(2 * n);
-      dBiases.set(dPos);
-      dBiases.set(dNeg, n);
       this.items.table.applyGradients(
         itemRows,
         this.items.strategy.rowsPerId,
         this.items.strategy.combine,
         dVectors,
       );
-      this.itemBias.table.applyGradients(biasRows, 1, 'sum', dBiases);
+      this.itemBias.table.applyGradients(biasRows, 1, 'sum', dScores);
       return value;
     });
   }
@@ -183,15 +182,16 @@ export class PoolingSequenceModel implements Model<PoolingSequenceModel['config'
     options: FitOptions,
   ): Promise<EpochReport[]> {
     const L = data.maxLength;
+    const draws = negativesPerPosition(this.config);
     const capacity = Math.min(options.batchSize ?? 256, data.length) * L;
     const targets = new Int32Array(capacity);
-    const negatives = new Int32Array(capacity);
+    const negatives = new Int32Array(draws * capacity);
     return runEpochs(data.length, options, this.#rng, (batch) => {
       const b = batch.length;
       const n = b * L;
       for (let s = 0; s < b; s++) targets.set(data.sequence(batch[s]!), s * L);
-      for (let i = 0; i < n; i++) negatives[i] = this.#rng.nextInt(this.numItems);
-      return trainer.step(targets.subarray(0, n), negatives.subarray(0, n), b);
+      for (let i = 0; i < draws * n; i++) negatives[i] = this.#rng.nextInt(this.numItems);
+      return trainer.step(targets.subarray(0, n), negatives.subarray(0, draws * n), b);
     });
   }
 
@@ -206,6 +206,7 @@ export class PoolingSequenceModel implements Model<PoolingSequenceModel['config'
       itemBias: this.itemBias,
       representation: 'pooling',
       loss: this.config.loss,
+      negatives: negativesPerPosition(this.config),
       output: { kind: 'tied' },
       dim: this.config.dim,
       maxLength,

@@ -1,4 +1,13 @@
-import { ConfigError, type EmbeddingTable, Rng, requireKnownOptions, type TableAccess } from '@bloom/core';
+import {
+  ConfigError,
+  type EmbeddingTable,
+  Rng,
+  requireInteger,
+  requireKnownOptions,
+  requireOneOf,
+  type SequenceLoss,
+  type TableAccess,
+} from '@bloom/core';
 import { SparseEmbedding } from '@bloom/embeddings';
 import {
   type AdapterLike,
@@ -38,6 +47,30 @@ export function resolveSequenceConfig(
       ? { strategy: 'dense', options: { paddingIdx: 0, ...config.items?.options } }
       : config.items;
   return resolveFactorizationConfig({ ...rest, numUsers: 1, users, items }, extra);
+}
+
+/** The implicit losses sequence models take. */
+export const SEQUENCE_LOSSES: readonly SequenceLoss[] = ['pointwise', 'bpr', 'hinge', 'adaptive-hinge'];
+
+/** A sequence model's loss and its negatives per position, checked. */
+export interface SequenceLossConfig {
+  /** Default `bpr`. */
+  readonly loss?: SequenceLoss;
+  /** Negatives sampled per position for `adaptive-hinge` (the others take one). Default 5, Spotlight's. */
+  readonly numNegativeSamples?: number;
+}
+
+/** Checks a sequence model's loss and negatives, with their defaults. */
+export function resolveSequenceLoss(config: SequenceLossConfig): Required<SequenceLossConfig> {
+  return {
+    loss: requireOneOf('loss', config.loss ?? 'bpr', SEQUENCE_LOSSES),
+    numNegativeSamples: requireInteger('numNegativeSamples', config.numNegativeSamples ?? 5, 1, 1024),
+  };
+}
+
+/** Negatives drawn per position: the config's for the adaptive hinge, else one. */
+export function negativesPerPosition(config: Required<SequenceLossConfig>): number {
+  return config.loss === 'adaptive-hinge' ? config.numNegativeSamples : 1;
 }
 
 /**
