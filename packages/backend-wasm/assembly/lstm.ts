@@ -5,9 +5,10 @@ import { sigmoid1, sigmoid4, tanh1, tanh4 } from './simd-math';
 
 /**
  * Activates the pre-activations z [b, 4d] in place (i, f, o through the sigmoid, g through tanh), then writes
- * c = f * cPrev + i * g and h = o * tanh(c) ([b, d] each). `cPrev` may be 0 for the first step (zero state).
+ * c = f * cPrev + i * g, tc = tanh(c) (kept for the backward pass) and h = o * tc ([b, d] each). `cPrev` may be 0
+ * for the first step (zero state).
  */
-export function lstm_forward(z: usize, cPrev: usize, c: usize, h: usize, b: i32, d: i32): void {
+export function lstm_forward(z: usize, cPrev: usize, c: usize, tc: usize, h: usize, b: i32, d: i32): void {
   const gate = (<usize>d) << 2;
   for (let r = 0; r < b; r++) {
     const zr = z + (<usize>(r * 4 * d) << 2);
@@ -26,8 +27,10 @@ export function lstm_forward(z: usize, cPrev: usize, c: usize, h: usize, b: i32,
       const offset = row + ((<usize>j) << 2);
       const previous = cPrev === 0 ? f32x4.splat(0) : v128.load(cPrev + offset);
       const cell = f32x4.add(f32x4.mul(f, previous), f32x4.mul(i, g));
+      const squashed = tanh4(cell);
       v128.store(c + offset, cell);
-      v128.store(h + offset, f32x4.mul(o, tanh4(cell)));
+      v128.store(tc + offset, squashed);
+      v128.store(h + offset, f32x4.mul(o, squashed));
     }
     for (; j < d; j++) {
       const i = sigmoid1(f32At(zr, j));
@@ -40,8 +43,10 @@ export function lstm_forward(z: usize, cPrev: usize, c: usize, h: usize, b: i32,
       setF32(zr, 3 * d + j, o);
       const previous: f32 = cPrev === 0 ? 0 : f32At(cPrev, r * d + j);
       const cell = f * previous + i * g;
+      const squashed = tanh1(cell);
       setF32(c, r * d + j, cell);
-      setF32(h, r * d + j, o * tanh1(cell));
+      setF32(tc, r * d + j, squashed);
+      setF32(h, r * d + j, o * squashed);
     }
   }
 }
@@ -49,12 +54,13 @@ export function lstm_forward(z: usize, cPrev: usize, c: usize, h: usize, b: i32,
 /**
  * Backward through one step: from dh [b, d] (the state's gradient, the next step's included) and dc [b, d] (the
  * cell's gradient from the next step, replaced here by this step's contribution to the previous cell), writes the
- * pre-activation gradients dz [b, 4d]. `gates` are the activated gates lstm_forward left; `cPrev` may be 0.
+ * pre-activation gradients dz [b, 4d]. `gates` are the activated gates and `tanhC` the tanh of the cell
+ * lstm_forward left; `cPrev` may be 0.
  */
 export function lstm_backward(
   gates: usize,
   cPrev: usize,
-  c: usize,
+  tanhC: usize,
   dh: usize,
   dc: usize,
   dz: usize,
@@ -75,7 +81,7 @@ export function lstm_backward(
       const f = v128.load(gr + at + gate);
       const g = v128.load(gr + at + 2 * gate);
       const o = v128.load(gr + at + 3 * gate);
-      const tc = tanh4(v128.load(c + offset));
+      const tc = v128.load(tanhC + offset);
       const gh = v128.load(dh + offset);
       const cell = f32x4.add(v128.load(dc + offset), f32x4.mul(f32x4.mul(gh, o), f32x4.sub(one, f32x4.mul(tc, tc))));
       const previous = cPrev === 0 ? f32x4.splat(0) : v128.load(cPrev + offset);
@@ -91,7 +97,7 @@ export function lstm_backward(
       const f = f32At(gr, d + j);
       const g = f32At(gr, 2 * d + j);
       const o = f32At(gr, 3 * d + j);
-      const tc = tanh1(f32At(c, at));
+      const tc = f32At(tanhC, at);
       const gh = f32At(dh, at);
       const cell = f32At(dc, at) + gh * o * (1 - tc * tc);
       const previous: f32 = cPrev === 0 ? 0 : f32At(cPrev, at);

@@ -62,3 +62,64 @@ describe('sequence kernels: gemm', () => {
         }
       });
 });
+
+// One LSTM step's element work against float64 sigmoid and tanh, over pre-activations from -40 to 40 (the clamps'
+// range and beyond), both the four-lane body and the tail (d 6), then its backward pass against the same.
+describe('sequence kernels: lstm_forward and lstm_backward', () => {
+  const memory = KernelMemory.create(0)!;
+  const kernels = memory.sequenceKernels;
+  const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
+  it('activate, combine and differentiate within 2e-6 of float64', () => {
+    const [b, d] = [3, 6];
+    const g = 4 * d;
+    const z = 64;
+    const cPrev = z + b * g * 4;
+    const c = cPrev + b * d * 4;
+    const tc = c + b * d * 4;
+    const h = tc + b * d * 4;
+    const dh = h + b * d * 4;
+    const dc = dh + b * d * 4;
+    const dz = dc + b * d * 4;
+    memory.reserve(dz + b * g * 4);
+    const pre = memory.f32(z, b * g);
+    for (let i = 0; i < pre.length; i++) pre[i] = -40 + (80 * i) / (pre.length - 1) + (i % 3) * 0.37;
+    const x = Float64Array.from(pre);
+    const previous = memory.f32(cPrev, b * d);
+    for (let i = 0; i < previous.length; i++) previous[i] = Math.sin(i) * 2;
+    const gh = memory.f32(dh, b * d);
+    const gc = memory.f32(dc, b * d);
+    for (let i = 0; i < gh.length; i++) [gh[i], gc[i]] = [Math.cos(i), Math.sin(3 * i) / 2];
+    const [ghBefore, gcBefore] = [Float64Array.from(gh), Float64Array.from(gc)];
+    kernels.lstm_forward(z, cPrev, c, tc, h, b, d);
+    kernels.lstm_backward(z, cPrev, tc, dh, dc, dz, b, d);
+    const [gates, cell, squashed, hidden, dGates, dCell] = [
+      memory.f32(z, b * g),
+      memory.f32(c, b * d),
+      memory.f32(tc, b * d),
+      memory.f32(h, b * d),
+      memory.f32(dz, b * g),
+      memory.f32(dc, b * d),
+    ];
+    for (let r = 0; r < b; r++) {
+      for (let j = 0; j < d; j++) {
+        const at = r * d + j;
+        const [i, f, gg, o] = [0, 1, 2, 3].map((q) => {
+          const v = x[r * g + q * d + j]!;
+          return q === 2 ? Math.tanh(v) : sigmoid(v);
+        }) as [number, number, number, number];
+        const cc = f * previous[at]! + i * gg;
+        const t = Math.tanh(cc);
+        expect(Math.abs(gates[r * g + j]! - i)).toBeLessThan(2e-6);
+        expect(Math.abs(gates[r * g + 2 * d + j]! - gg)).toBeLessThan(2e-6);
+        expect(Math.abs(cell[at]! - cc)).toBeLessThan(1e-5);
+        expect(Math.abs(squashed[at]! - t)).toBeLessThan(2e-6);
+        expect(Math.abs(hidden[at]! - o * t)).toBeLessThan(2e-6);
+        const dcell = gcBefore[at]! + ghBefore[at]! * o * (1 - t * t);
+        const expected = [dcell * gg * i * (1 - i), dcell * previous[at]! * f * (1 - f), dcell * i * (1 - gg * gg)];
+        expected.push(ghBefore[at]! * t * o * (1 - o));
+        for (let q = 0; q < 4; q++) expect(Math.abs(dGates[r * g + q * d + j]! - expected[q]!)).toBeLessThan(1e-5);
+        expect(Math.abs(dCell[at]! - dcell * f)).toBeLessThan(1e-5);
+      }
+    }
+  });
+});

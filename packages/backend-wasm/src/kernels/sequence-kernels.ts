@@ -52,11 +52,11 @@ export interface SequenceKernels {
   ): void;
   column_sums(a: number, m: number, n: number, out: number, accumulate: number): void;
   add_rows(c: number, m: number, n: number, bias: number): void;
-  lstm_forward(z: number, cPrev: number, c: number, h: number, b: number, d: number): void;
+  lstm_forward(z: number, cPrev: number, c: number, tc: number, h: number, b: number, d: number): void;
   lstm_backward(
     gates: number,
     cPrev: number,
-    c: number,
+    tanhC: number,
     dh: number,
     dc: number,
     dz: number,

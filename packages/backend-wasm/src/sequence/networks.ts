@@ -150,6 +150,7 @@ export function lstmNetwork({
   let gBias = 0;
   let gates = 0;
   let cells = 0;
+  let tanhCells = 0;
   let hidden = 0;
   let dCell = 0;
   let dGates = 0;
@@ -168,6 +169,7 @@ export function lstmNetwork({
       const n = steps * b;
       gates = take(n * g);
       cells = take(n * d);
+      tanhCells = take(n * d);
       hidden = take(n * d);
       this.dStates = take(n * d);
       dCell = take(b * d);
@@ -184,7 +186,8 @@ export function lstmNetwork({
         const z = gates + t * b * g * F;
         if (t > 0) gemm(hidden + (t - 1) * b * d * F, recurrent, z, b, g, d, d, g, g, 1);
         const previous = t > 0 ? cells + (t - 1) * b * d * F : 0;
-        k.lstm_forward(z, previous, cells + t * b * d * F, hidden + t * b * d * F, b, d);
+        const at = t * b * d * F;
+        k.lstm_forward(z, previous, cells + at, tanhCells + at, hidden + at, b, d);
       }
       return hidden;
     },
@@ -202,7 +205,7 @@ export function lstmNetwork({
         k.lstm_backward(
           gates + t * b * g * F,
           previous,
-          cells + t * b * d * F,
+          tanhCells + t * b * d * F,
           dh,
           dCell,
           dGates + t * b * g * F,
