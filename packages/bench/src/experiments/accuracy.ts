@@ -97,8 +97,9 @@ interface Configuration {
 }
 
 /**
- * The seeded hyperparameter samples of a model. The write-up's space: loss bpr or adaptive hinge (the LSTM: bpr,
- * as sequence models have no adaptive hinge), learning rate log-uniform in [1e-4, 1e-1], batch 16 to 512, d 32 to
+ * The seeded hyperparameter samples of a model. The write-up's space: loss bpr or adaptive hinge (the LSTM: bpr;
+ * sequence models gained the adaptive hinge after its searches were recorded, and adding it would change their
+ * seeded samples), learning rate log-uniform in [1e-4, 1e-1], batch 16 to 512, d 32 to
  * 256, 1 to 19 epochs, l2 0 or log-uniform in [1e-6, 1e-2]. Every level of a model gets the same samples (common
  * random numbers: level-to-level differences are then the tables', not the draws').
  */
