@@ -115,9 +115,14 @@ describe('sequence kernels: lstm_forward and lstm_backward', () => {
         expect(Math.abs(squashed[at]! - t)).toBeLessThan(2e-6);
         expect(Math.abs(hidden[at]! - o * t)).toBeLessThan(2e-6);
         const dcell = gcBefore[at]! + ghBefore[at]! * o * (1 - t * t);
-        const expected = [dcell * gg * i * (1 - i), dcell * previous[at]! * f * (1 - f), dcell * i * (1 - gg * gg)];
+        const expected = [
+          dcell * gg * i * (1 - i),
+          dcell * previous[at]! * f * (1 - f),
+          dcell * i * (1 - gg * gg),
+        ];
         expected.push(ghBefore[at]! * t * o * (1 - o));
-        for (let q = 0; q < 4; q++) expect(Math.abs(dGates[r * g + q * d + j]! - expected[q]!)).toBeLessThan(1e-5);
+        for (let q = 0; q < 4; q++)
+          expect(Math.abs(dGates[r * g + q * d + j]! - expected[q]!)).toBeLessThan(1e-5);
         expect(Math.abs(dCell[at]! - dcell * f)).toBeLessThan(1e-5);
       }
     }
