@@ -8,6 +8,7 @@ import { createWriteStream, existsSync, mkdirSync, statSync, writeFileSync } fro
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { median } from '@bloom/bench';
 
 const root = resolve(import.meta.dirname, '..');
 const { values } = parseArgs({
@@ -73,7 +74,6 @@ const cases = [
   },
 ];
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const results = [];
 for (const c of cases) {
   const runs = [];

@@ -9,6 +9,7 @@ import { createServer } from 'node:net';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { median } from '@bloom/bench';
 
 const root = resolve(import.meta.dirname, '..');
 const bin = join(root, 'packages/cli/dist/bin.js');
@@ -110,7 +111,6 @@ const okCells = (file) =>
     .split('\n')
     .filter((l) => JSON.parse(l).status === 'ok').length;
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const lines = [];
 try {
   // 1. The default matrix: local, then 1, 2 and 3 workers, in alternating rounds.

@@ -8,6 +8,7 @@ import { createBloomStrategy, createDenseStrategy, SparseEmbedding, sparseStep }
 import * as tf from '@tensorflow/tfjs';
 import '@bloom/backend-cpu';
 import '@bloom/backend-wasm';
+import { median } from '@bloom/bench';
 import { lcg, ml100kRows } from './ml100k-draws.mjs';
 
 const cell = JSON.parse(process.argv[2]);
@@ -70,7 +71,6 @@ while (
     times[t].push(performance.now() - t0);
   }
 }
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const memory = tables.at(-1).memory();
 console.log(
   JSON.stringify({

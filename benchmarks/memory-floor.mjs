@@ -9,6 +9,7 @@ import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
 import { WasmGatherTable } from '@bloom/backend-wasm';
+import { median } from '@bloom/bench';
 import { Rng } from '@bloom/core';
 
 const root = resolve(import.meta.dirname, '..');
@@ -42,7 +43,6 @@ for (let round = 0; round < rounds; round++)
     seconds[s].push((performance.now() - start) / 1000);
   });
 
-const median = (xs) => xs.toSorted((a, b) => a - b)[Math.floor(xs.length / 2)];
 const [small, large] = seconds.map(median);
 const lines = [
   '# The memory floor of a bloom-table epoch',

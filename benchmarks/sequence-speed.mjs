@@ -12,6 +12,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { median } from '@bloom/bench';
 import { loadDataset, userBasedTrainTestSplit } from '@bloom/data';
 
 const root = resolve(import.meta.dirname, '..');
@@ -50,7 +51,6 @@ const run = (command, args, runEnv = env) =>
       .split('\n')
       .at(-1),
   );
-const median = (xs) => xs.toSorted((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 // threads 0: every core (torch.set_num_threads(cores); Debian torch defaults to 1 thread here), without the caps.
 function torch({ representation, dim }, threads = 1) {

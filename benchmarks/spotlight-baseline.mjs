@@ -11,6 +11,7 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
+import { median } from '@bloom/bench';
 import { spotlightShape } from './spotlight-shape.mjs';
 
 const root = resolve(import.meta.dirname, '..');
@@ -25,7 +26,6 @@ const run = (file, args) =>
     .at(-1);
 
 const repeats = Number(process.env.REPEATS ?? 5);
-const median = (xs) => xs.toSorted((a, b) => a - b)[Math.floor(xs.length / 2)];
 const rows = [];
 for (const embedding of ['dense', 'bloom'])
   for (const n of sizes) {

@@ -9,6 +9,7 @@ import { copyFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { median } from '@bloom/bench';
 
 const root = resolve(import.meta.dirname, '..');
 const { values } = parseArgs({
@@ -41,7 +42,6 @@ for (let round = 0; round < Number(values.rounds); round++) {
     process.stderr.write(`round ${round + 1} ${tree}: ${JSON.stringify(cells)}\n`);
   }
 }
-const median = (xs) => xs.toSorted((a, b) => a - b)[Math.floor(xs.length / 2)];
 const names = Object.keys(seconds.after);
 const rows = names.map((name) => {
   const [before, after] = [median(seconds.before[name]), median(seconds.after[name])];

@@ -19,6 +19,7 @@ import {
 } from '@bloom/embeddings';
 import * as tf from '@tensorflow/tfjs';
 import '@bloom/backend-webgpu';
+import { median } from '@bloom/bench';
 import { lcg, ml100kRows } from './ml100k-draws.mjs';
 
 const { values } = parseArgs({
@@ -41,7 +42,6 @@ const draw = () => {
   for (let b = 0; b < batch; b++) [u[b], i[b]] = pairs[next(pairs.length)];
   return { u, i };
 };
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const bpr = (u, pos, neg) =>
   tf.mean(tf.sub(1, tf.sigmoid(tf.sub(tf.sum(tf.mul(u, pos), 1), tf.sum(tf.mul(u, neg), 1)))));
 
