@@ -36,6 +36,10 @@ describe('bloom experiment', () => {
     expect(calls().every((c) => c.includes('--no-eval'))).toBe(true);
     const md = readFileSync(join(out, 'speed.md'), 'utf8');
     expect(md).toContain('| factorization | dense | 1e+4 | 0.1000 | 0.0500 | 2.00 | 0.78 |');
+    // The command as given, so that the report reproduces the run.
+    expect(md).toContain(
+      `Command: \`bloom experiment speed --dataset ml-100k --backend wasm --out ${out} --quick --json\``,
+    );
     expect(readFileSync(join(out, 'speed-speedup.svg'), 'utf8')).toContain('published (Spotlight, PyTorch)');
   });
 

@@ -17,6 +17,7 @@ import {
 import { ConfigError } from '@bloom/core';
 import { type Command, Option } from 'commander';
 import { integerIn, positiveNumber } from '../cli-options.js';
+import { givenFlags } from '../given-flags.js';
 import type { CliIo } from '../io.js';
 import { machineDescription, type RunCellsOptions, runCells } from '../run-cells.js';
 import { runCellsOnQueue } from '../run-cells-on-queue.js';
@@ -140,7 +141,11 @@ export function registerExperimentCommand(program: Command, io: CliIo): void {
     ])
     .option('--batch-size <n>', 'minibatch size', integerIn(1, 1 << 24), 2048)
     .action((options: SpeedOptions, command: Command) =>
-      speed({ ...options, plugins: command.optsWithGlobals().plugin }, io),
+      speed(
+        { ...options, plugins: command.optsWithGlobals().plugin },
+        io,
+        givenFlags(command, ['dataset', 'backend']),
+      ),
     );
   common(
     experiment
@@ -183,14 +188,19 @@ export function registerExperimentCommand(program: Command, io: CliIo): void {
     )
     .option('--seed <s>', 'seed of the search and the runs', integerIn(0, 2 ** 32 - 1), 42)
     .action((options: AccuracyOptions, command: Command) =>
-      accuracy({ ...options, plugins: command.optsWithGlobals().plugin }, io),
+      accuracy(
+        { ...options, plugins: command.optsWithGlobals().plugin },
+        io,
+        givenFlags(command, ['dataset', 'backend']),
+      ),
     );
   registerFlatnessExperiment(experiment, io);
   registerSequenceFloorsExperiment(experiment, io);
   registerSequenceOutputExperiment(experiment, io);
 }
 
-async function speed(options: SpeedOptions, io: CliIo): Promise<void> {
+/** `flags`: the options as given on the command line, for the report's command. */
+async function speed(options: SpeedOptions, io: CliIo, flags: string): Promise<void> {
   const out = resolve(options.out);
   const cells = speedCells({
     models:
@@ -215,7 +225,7 @@ async function speed(options: SpeedOptions, io: CliIo): Promise<void> {
     out,
     {
       title: 'Speed experiment: bloom vs dense tables',
-      command: `bloom experiment speed${options.quick ? ' --quick' : ''} --dataset ${options.dataset} --backend ${options.backend}`,
+      command: `bloom experiment speed${flags}`,
       machine,
       date: new Date().toISOString(),
     },
@@ -251,7 +261,7 @@ async function runExperimentCells(
   return run!;
 }
 
-async function accuracy(options: AccuracyOptions, io: CliIo): Promise<void> {
+async function accuracy(options: AccuracyOptions, io: CliIo, flags: string): Promise<void> {
   const out = resolve(options.out);
   if (!(options.validation < 0.9)) {
     throw new ConfigError('--validation', 'a fraction in (0, 0.9)', options.validation);
@@ -292,7 +302,7 @@ async function accuracy(options: AccuracyOptions, io: CliIo): Promise<void> {
     out,
     {
       title: 'Accuracy experiment: MRR against compression, searched at every level',
-      command: `bloom experiment accuracy${options.quick ? ' --quick' : ''} --dataset ${options.dataset} --backend ${options.backend}`,
+      command: `bloom experiment accuracy${flags}`,
       machine,
       date: new Date().toISOString(),
     },
