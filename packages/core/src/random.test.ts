@@ -101,6 +101,25 @@ describe('Rng', () => {
     expect(Math.abs(Math.sqrt(variance) - 0.5)).toBeLessThan(0.01);
   });
 
+  it('fills normals exactly as as many normal() calls draw them, a pending spare and a split pair included', () => {
+    for (const [lengths, mean, std] of [
+      [[7, 1, 0, 6, 5], 0, 1],
+      [[10_001], -3, 0.03125],
+    ] as const) {
+      const filled = new Rng(31);
+      const called = new Rng(31);
+      for (const length of lengths) {
+        const out = filled.fillNormal(new Float32Array(length), mean, std);
+        const expected = Float32Array.from({ length }, () => called.normal(mean, std));
+        expect(out).toEqual(expected);
+        // Both generators stand at the same point afterwards, spare included.
+        expect(filled.getState()).toEqual(called.getState());
+      }
+      expect(filled.normal()).toBe(called.normal());
+      expect(filled.nextUint32()).toBe(called.nextUint32());
+    }
+  });
+
   it('shuffles into a permutation, reproducibly from the seed', () => {
     const a = new Rng(5).shuffle(Int32Array.from({ length: 100 }, (_, i) => i));
     const b = new Rng(5).shuffle(Int32Array.from({ length: 100 }, (_, i) => i));
