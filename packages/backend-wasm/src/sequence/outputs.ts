@@ -1,4 +1,9 @@
-import type { EmbeddingStrategy, SequenceLoss, SequenceTrainerSpec } from '@bloom/core';
+import {
+  type EmbeddingStrategy,
+  negativesPerPositive,
+  type SequenceLoss,
+  type SequenceTrainerSpec,
+} from '@bloom/core';
 import type { KernelMemory } from '../kernels/kernel-memory.js';
 import type { SequenceKernels } from '../kernels/sequence-kernels.js';
 import type { Take } from './arena-lookup.js';
@@ -196,9 +201,9 @@ export class TiedOutput implements SequenceOutputStep {
   }
 }
 
-/** Negatives the spec samples per position: its `negatives` for the adaptive hinge, else one. */
+/** Negatives the spec samples per position: its `negatives` (default 5) for the adaptive hinge, else one. */
 export function sequenceNegatives(spec: SequenceTrainerSpec): number {
-  return spec.loss === 'adaptive-hinge' ? (spec.negatives ?? 5) : 1;
+  return negativesPerPositive({ loss: spec.loss, negatives: spec.negatives ?? 5 });
 }
 
 /**

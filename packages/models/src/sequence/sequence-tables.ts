@@ -1,6 +1,7 @@
 import {
   ConfigError,
   type EmbeddingTable,
+  negativesPerPositive,
   Rng,
   requireInteger,
   requireKnownOptions,
@@ -68,9 +69,9 @@ export function resolveSequenceLoss(config: SequenceLossConfig): Required<Sequen
   };
 }
 
-/** Negatives drawn per position: the config's for the adaptive hinge, else one. */
+/** Negatives drawn per position: the config's for the adaptive hinge, else one (core's rule for factorization). */
 export function negativesPerPosition(config: Required<SequenceLossConfig>): number {
-  return config.loss === 'adaptive-hinge' ? config.numNegativeSamples : 1;
+  return negativesPerPositive({ loss: config.loss, negatives: config.numNegativeSamples });
 }
 
 /**
