@@ -55,8 +55,8 @@ export interface NetworkSequenceConfig
  * Spotlight's ImplicitSequenceModel with a representation that runs in TensorFlow.js (`lstm`, `cnn` or
  * `mixture`): the representation turns the item embeddings before each position into a user state, scored
  * against the item embeddings (tied with the inputs) plus item biases; the loss is masked at padding; one uniform
- * negative per position (or several, for the adaptive hinge). With `output: { kind: 'bloom' }` the state instead feeds the paper's Bloom output layer
- * (see {@link SequenceOutput}). The item tables stay in the backend adapter (sparse updates, any strategy)
+ * negative per position (or several, for the adaptive hinge). With `output: { kind: 'bloom' }` the state instead
+ * feeds the paper's Bloom output layer (see {@link SequenceOutput}). The item tables stay in the backend adapter (sparse updates, any strategy)
  * through `sparseStep`; the network's weights are updated by tf.train.adam with the optimizer's weightDecay
  * added to their gradients, as Spotlight's l2 is.
  */
